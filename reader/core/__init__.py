@@ -1,0 +1,1 @@
+"""The engine: config, cache, fetching, parsing, rendering, quotes. No UI imports here."""

@@ -1,0 +1,1 @@
+"""The Textual app: it only calls the engine in reader.core."""
