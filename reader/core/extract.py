@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+import charset_normalizer
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -54,36 +55,13 @@ _PAYWALL_STUB = re.compile(
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Report")
 _TITLE_METAS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u00bb/\\]\s+")
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "blockquote",
-        "pre",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "br",
-        "hr",
-        "figure",
-        "figcaption",
-        "section",
-        "article",
-        "dl",
-        "dt",
-        "dd",
-    ]
-)
+# fmt: off
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre",
+    "table", "tr", "td", "th", "br", "hr", "figure", "figcaption", "section", "article",
+    "dl", "dt", "dd",
+})
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +127,7 @@ def _reject_non_html(raw: bytes) -> None:
 
 
 def _decode(raw: bytes) -> str:
-    """Decode like a browser without headers: BOM, then meta charset, then UTF-8, then cp1252.
+    """Decode like a browser without headers: BOM, then meta charset, then UTF-8, then a guess.
 
     trafilatura's own guess ignores ``<meta charset>`` and misreads short cp1251 pages.
     """
@@ -166,7 +144,14 @@ def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
+        return raw.decode(_guess_charset(raw), "replace")
+
+
+def _guess_charset(raw: bytes) -> str:
+    """Undeclared and not UTF-8: let charset_normalizer (a trafilatura dependency) guess
+    from a sample, so a cp1251 page is not read as cp1252 mojibake."""
+    best = charset_normalizer.from_bytes(raw[:65536]).best()
+    return best.encoding if best is not None else "cp1252"
 
 
 def _declared_charset(raw: bytes) -> str | None:
