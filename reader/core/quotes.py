@@ -1,0 +1,715 @@
+"""Find direct quotations in article text and say who spoke them.
+
+Pure Python (stdlib ``re`` only) so it runs in the engine, the CLI, tests and
+benchmarks alike. Two passes:
+
+1. *Marks*: pair quotation marks across many typographic conventions (English,
+   German/Polish, French/Russian, Danish, Swedish, CJK, straight ASCII) while
+   never mistaking an apostrophe for a mark and never letting an unclosed mark
+   run past its paragraph.
+2. *Attribution*: look at the sentence around each quotation (with the text of
+   every quotation masked out, so words *inside* quotes never act as cues) for
+   a speech cue and the noun phrase it attaches to.
+
+Measured with ``python bench/eval_quotes.py`` against PolNeAr annotations.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quote", "extract"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation.
+
+    ``speaker`` is the resolved name (pronouns and descriptions like "the
+    senator" are replaced by the nearest fitting name before them);
+    ``speaker_start``/``speaker_end`` locate the *mention* the cue attaches to,
+    as written (so they may point at "he" while ``speaker`` says "Jane Doe").
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    cue: str | None
+    confidence: str
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+
+
+# ---------------------------------------------------------------------------
+# Pass 1: quotation marks
+# ---------------------------------------------------------------------------
+
+#: Which closing marks end a quotation opened by each mark. “ closes „ (German)
+#: but opens in English; » opens in Danish but closes in French.
+_CLOSERS: dict[str, str] = {
+    "“": "”",
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "”": "”",
+    "‘": "’",
+    "‚": "‘’",
+    "「": "」",
+    "『": "』",
+    '"': '"',
+    "'": "'",
+}
+_MARK_RE = re.compile("[“”„«»‘’‚「」『』\"']")
+#: Marks whose unclosed use is too ambiguous (apostrophes, inches) to keep.
+_WEAK = "'\"‘‚"
+_SPACE = " \t\u00a0\u202f\u2009"
+_OPEN_BEFORE = "([{—–-/:;,“”„«»‘‚「『\"' \t\n\u00a0\u202f\u2009"
+_MAX_PARAGRAPHS = 12  # a multi-paragraph quotation may continue this far
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _can_open(text: str, i: int) -> bool:
+    """Decide from the neighbours whether the mark at ``i`` may open a quotation."""
+    mark = text[i]
+    prev = text[i - 1] if i else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt in "\n" or (nxt in _SPACE and mark not in "«„"):
+        return False  # an opener hugs what follows (French « x » excepted)
+    if mark in "“„«「『":
+        return True
+    if mark in "»”":  # Danish »x«, Swedish ”x”: only at a word start
+        return prev in _OPEN_BEFORE and (nxt.isalnum() or nxt in "„‚‘'\"")
+    if mark in "‘'":  # never the apostrophe of it’s, ’90s, rock 'n' roll
+        return prev in _OPEN_BEFORE and prev not in "'‘" and _is_letter(nxt)
+    if mark == "‚":
+        return prev in _OPEN_BEFORE
+    if mark == '"':
+        return prev in _OPEN_BEFORE
+    return False
+
+
+def _can_close(text: str, i: int, opener: str) -> bool:
+    """Decide whether the mark at ``i`` closes a quotation opened by ``opener``."""
+    mark = text[i]
+    prev = text[i - 1]
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if mark not in _CLOSERS[opener]:
+        return False
+    if prev in _SPACE and opener not in "«»":  # French « x » has inner spaces
+        return opener in '”"' and not (nxt.isalnum())
+    if mark in "’'‘":  # it’s, can’t: a letter after means apostrophe
+        return not _is_letter(nxt)
+    return True
+
+
+def _match(text: str, i: int, limit: int) -> int | None:
+    """Index of the mark closing the one at ``i`` before ``limit``; nested pairs are skipped."""
+    opener = text[i]
+    pos = i + 1
+    while True:
+        m = _MARK_RE.search(text, pos, limit)
+        if m is None:
+            return None
+        k = m.start()
+        if _can_close(text, k, opener):
+            return k
+        ch = text[k]
+        symmetric = ch in _CLOSERS[opener] and ch == opener
+        if not symmetric and ch not in "'’" and _can_open(text, k):
+            inner = _match(text, k, limit)
+            if inner is not None:
+                pos = inner + 1
+                continue
+        elif symmetric and _can_open(text, k) and text[k - 1] in _SPACE:
+            return None  # a fresh opener of the same kind: ours was never closed
+        pos = k + 1
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: blank-line separated blocks (a single newline does not end one)."""
+    spans = []
+    pos = 0
+    for m in re.finditer(r"\n[ \t]*\n\s*", text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _continuation(text: str, paras: list[tuple[int, int]], p: int, i: int) -> int | None:
+    """Close of a quotation that runs over paragraphs: each next one reopens with the mark."""
+    opener = text[i]
+    for q in range(p + 1, min(p + _MAX_PARAGRAPHS, len(paras))):
+        start, stop = paras[q]
+        if text[start] != opener or not _can_open(text, start):
+            return None
+        close = _match(text, start, stop)
+        if close is not None:
+            return close
+    return None
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _find_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, closed) of top-level quotations, inner whitespace trimmed."""
+    spans: list[tuple[int, int, bool]] = []
+    paras = _paragraphs(text)
+    p = 0
+    pos = 0
+    while p < len(paras):
+        start, stop = paras[p]
+        pos = max(pos, start)
+        m = _MARK_RE.search(text, pos, stop)
+        if m is None:
+            p += 1
+            continue
+        i = m.start()
+        if not _can_open(text, i):
+            pos = i + 1
+            continue
+        close = _match(text, i, stop)
+        closed = True
+        if close is None:
+            close = _continuation(text, paras, p, i)
+        if close is None:
+            closed = False
+            if text[i] in _WEAK:
+                pos = i + 1
+                continue
+            close = stop
+        a, b = _trim(text, i + 1, close)
+        if any(ch.isalnum() for ch in text[a:b]):
+            spans.append((a, b, closed))
+        pos = close + 1
+        while p < len(paras) and paras[p][1] <= pos - 1 and pos > paras[p][1]:
+            p += 1
+    return spans
+
+
+# ---------------------------------------------------------------------------
+# Pass 2: attribution vocabulary
+# ---------------------------------------------------------------------------
+
+
+def _forms(base: str) -> list[str]:
+    """Inflections of a regular English verb (say → says, said, saying is special-cased)."""
+    if base.endswith("e"):
+        return [base, base + "s", base + "d", base[:-1] + "ing"]
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return [base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"]
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        return [base, base + "es", base + "ed", base + "ing"]
+    return [base, base + "s", base + "ed", base + "ing"]
+
+
+_IRREGULAR = {
+    "say": ["say", "says", "said", "saying"],
+    "tell": ["tell", "tells", "told", "telling"],
+    "write": ["write", "writes", "wrote", "written", "writing"],
+    "admit": ["admit", "admits", "admitted", "admitting"],
+    "quip": ["quip", "quips", "quipped", "quipping"],
+    "put it": ["put it", "puts it", "putting it"],
+    "think": ["think", "thinks", "thought"],
+    "testify": ["testify", "testifies", "testified", "testifying"],
+    "tweet": ["tweet", "tweets", "tweeted", "tweeting"],
+    "point out": ["point out", "points out", "pointed out", "pointing out"],
+    "go on": ["went on", "goes on", "going on"],
+}
+_REGULAR = """add stress warn claim deny insist reply explain ask note argue recall
+acknowledge declare announce state remark comment suggest assert contend concede
+complain respond observe predict promise vow urge boast conclude describe dismiss
+report shout yell chant whisper exclaim mention confirm emphasize emphasise reiterate
+maintain allege recount muse proclaim pledge scoff sneer lament counter retort
+believe agree disagree caution charge accuse criticize criticise praise label brand
+continue joke hint question wonder estimate speculate demand plead call""".split()
+#: Verbs whose bare form is more often a noun ("the state", "a note"): inflected only.
+_NOUNISH = frozenset(
+    """claim note state remark comment promise vow report counter charge label brand
+    joke hint question estimate demand plead call pledge lament retort boast""".split()
+)
+
+
+def _verb_forms() -> list[str]:
+    forms = {f for forms in _IRREGULAR.values() for f in forms} | {"according to"}
+    for base in _REGULAR:
+        inflected = _forms(base)
+        forms.update(inflected[1:] if base in _NOUNISH else inflected)
+    return sorted(forms, key=len, reverse=True)
+
+
+_VERB_FORMS = _verb_forms()
+_VERB = "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in _VERB_FORMS) + ")"
+
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽА-ЯЁΑ-Ω"
+_TITLE = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Rev|Gen|Lt|Col|Capt|Prof|Sgt|Atty|Pres|Supt"
+    r"|Cmdr|Adm|Maj|Hon|Gov|St|Jr|Sr)\."
+)
+_UPWORD = rf"(?:[{_UP}][\w’'\-]*|[{_UP}]\.)"
+_PARTICLE = r"(?:de|van|von|der|den|al|bin|da|del|la|le|du|di|dos|ibn|y)"
+_NAME = rf"(?:{_TITLE}\s+)*{_UPWORD}(?:\s+(?:{_TITLE}|{_UPWORD}|{_PARTICLE}(?=\s+[{_UP}])))*"
+_PRON = r"(?:he|she|they|we|I|you|it|He|She|They|We|You|It|who)"
+_DET = (
+    r"(?:the|a|an|another|one|some|many|most|several|other|his|her|their|its|our|two|"
+    r"three|four|both|all|these|those|The|A|An|Another|One|Some|Many|Most|Several|Other|"
+    r"His|Her|Their|Its|Our|Two|Three|Both|All|These|Those)"
+)
+_NOT_NP = (
+    r"(?!(?:that|which|who|and|but|or|to|in|on|with|when|as|if|because|he|she|they|it|"
+    r"was|were|is|are|has|have|had|would|will|also|said|says|the|a|an)\b)"
+)
+_NPWORD = rf"{_NOT_NP}[\w’'\-.]+"
+_DET_NP = rf"{_DET}\s+(?:{_NPWORD}\s+){{0,5}}?{_NPWORD}"
+_PLURAL = (
+    r"(?:sources|officials|critics|experts|analysts|aides|observers|supporters|"
+    r"protesters|protestors|residents|witnesses|authorities|police|prosecutors|"
+    r"lawmakers|investigators|voters|advisers|advisors|organizers|activists|"
+    r"opponents|researchers|scientists|economists|leaders|people|officers|"
+    r"democrats|republicans|reporters|doctors|spokesmen|historians|others|many|some)"
+)
+_NP = rf"(?:{_NAME}|{_DET_NP}|{_PLURAL}|{_PRON})"
+
+#: Words that may stand between a subject and its verb: "he later said".
+_FILLER = (
+    r"(?:has|have|had|was|were|is|are|also|later|then|previously|recently|once|"
+    r"again|further|repeatedly|never|not|did|does|do|would|will|could|might|may|"
+    r"reportedly|apparently|simply|even|publicly|privately|bluntly|flatly|only|"
+    r"first|often|frequently|herself|himself|themselves|been|being|just|already|"
+    r"still|quickly|angrily|subsequently|told\s+\w+\s+he|last\s+\w+)"
+)
+
+_CUE_RE = re.compile(
+    rf"(?<![\w’'])(?:(?P<quoted>quoted|quotes|quoting)\s+(?P<qnp>{_NP})\s+as\s+(?:saying|stating)"
+    rf"|(?P<asq>(?:was|were|is|are|been|being)\s+quoted\s+as\s+(?:saying|stating))"
+    rf"|(?P<verb>{_VERB}))(?![\w’'])"
+)
+_AFTER_NP_CUE = re.compile(
+    rf"[\s,;:—–\-]*(?P<np>{_NP})(?:\s*,[^,.;~]{{1,90}},)?(?:\s+{_FILLER})*\s+(?=\S)"
+)
+_AFTER_CUE_NP = re.compile(
+    rf"[\s,;:—–\-]*(?P<cue>{_VERB})(?:\s+(?:on\s+)?\w+day)?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
+    rf"he|she|they|we)(?![\w’'])"
+)
+_ACCORDING_RE = re.compile(rf"(?P<cue>[Aa]ccording\s+to)\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
+_BY_RE = re.compile(rf"\s+by\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
+_FILLER_TAIL = re.compile(rf"(?:^|\s+){_FILLER}\s*$")
+_END_PRON = re.compile(rf"(?<![\w’']){_PRON}\s*$")
+_END_NAME = re.compile(rf"(?<![\w’'.])(?:(?:the|The)\s+)?{_NAME}\s*$")
+_END_DET = re.compile(rf"(?<![\w’']){_DET_NP}\s*$")
+_END_PLURAL = re.compile(rf"(?<![\w’']){_PLURAL}\s*$", re.IGNORECASE)
+_APPOSITIVE = re.compile(r",[^,~]{1,90},\s*$")
+_WHO = re.compile(r",?\s*who\s*$")
+_NAME_RE = re.compile(rf"(?<![\w’'.]){_NAME}")
+_PRON_ANY = re.compile(rf"(?<![\w’'])(?:{_PRON})(?![\w’'])")
+
+_STOPCAPS = frozenset(
+    """A An The But And Or So Yet If When While As After Before Since Although Though
+    In On At Of For From To By With Without About Asked Still However Meanwhile Then
+    This That These Those It He She They We I You His Her Their Its Our My Your Instead
+    Speaking Later Earlier Last Next Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November
+    December Photo Read Watch Also Now Even Because Despite During Until Under Over
+    Mr. Mrs. Ms. Dr. There Here What Who Why How Where Which Yes No Not One Two""".split()
+)
+_PREPS = frozenset(
+    """in at from to into across of for on with about against by than over under
+    near toward towards between among through during after before like via""".split()
+)
+_ABBREV = frozenset(
+    "mr mrs ms dr sen rep gov rev gen lt col capt prof sgt st jr sr no vs inc co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s a.m p.m e.g i.e etc ft mt".split()
+)
+_SENT_END = re.compile(r"[.!?]+[”\"’')\]]*\s+(?=[\"“‘'(\[]?[\w~])")
+_ING = re.compile(r"\w+ing$")
+_MALE = re.compile(r"\b(?:Mr\.|he|his|him)\b")
+_FEMALE = re.compile(r"\b(?:Mrs\.|Ms\.|she|her)\b")
+
+
+# ---------------------------------------------------------------------------
+# Pass 2: attribution
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Attr:
+    """A speaker mention found for one quotation (before pronoun resolution)."""
+
+    start: int
+    end: int
+    cue: str
+    adjacent: bool = False  # the cue touches the quote: “Yes,” he said
+
+
+class _Article:
+    """Per-article state: the masked text, sentence and name indexes."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int, bool]]):
+        self.text = text
+        chars = list(text)
+        for a, b, _ in spans:
+            for k in range(a, b):
+                if chars[k] not in "\n":
+                    chars[k] = "~"
+        self.masked = "".join(chars)
+        self.paras = _paragraphs(text)
+        self.para_starts = [a for a, _ in self.paras]
+        self._names: list[tuple[int, int]] | None = None
+
+    # -- geometry -----------------------------------------------------------
+
+    def para_of(self, pos: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.para_starts, pos) - 1
+        return self.paras[max(k, 0)]
+
+    def sentence_start(self, pos: int) -> int:
+        """Start of the sentence holding ``pos``; quotations are masked so never split it."""
+        lo = self.para_of(pos)[0]
+        start = lo
+        for m in _SENT_END.finditer(self.masked, max(lo, pos - 600), pos):
+            if not self._abbrev_before(m.start()):
+                start = m.end()
+        return start
+
+    def sentence_end(self, pos: int) -> int:
+        hi = self.para_of(pos)[1]
+        for m in _SENT_END.finditer(self.masked, pos, min(hi, pos + 600)):
+            if not self._abbrev_before(m.start()):
+                return m.start() + 1
+        return hi
+
+    def _abbrev_before(self, dot: int) -> bool:
+        if self.masked[dot] != ".":
+            return False
+        m = re.search(r"([\w.]+)$", self.masked[max(0, dot - 12) : dot])
+        if not m:
+            return False
+        word = m.group(1)
+        return word.lower() in _ABBREV or (len(word) == 1 and word.isupper())
+
+    # -- names --------------------------------------------------------------
+
+    def names(self) -> list[tuple[int, int]]:
+        """Spans of capitalised names that could be people speaking (for pronouns)."""
+        if self._names is None:
+            found = []
+            for m in _NAME_RE.finditer(self.masked):
+                span = _strip_caps(self.masked, m.start(), m.end())
+                if span and self._person_like(*span):
+                    found.append(span)
+            self._names = found
+        return self._names
+
+    def _person_like(self, a: int, b: int) -> bool:
+        before = self.masked[max(0, a - 12) : a].split()
+        if before and before[-1].lower() in _PREPS:
+            return False
+        after = self.masked[b : b + 2]
+        return not after.startswith(("’s", "'s"))
+
+
+def _strip_caps(s: str, a: int, b: int) -> tuple[int, int] | None:
+    """Drop sentence-initial function words (“But Trump” → “Trump”) and a possessive."""
+    while a < b:
+        m = re.match(r"[^\s]+", s[a:b])
+        if not m or m.group(0) not in _STOPCAPS:
+            break
+        a += m.end()
+        while a < b and s[a].isspace():
+            a += 1
+    if s[b - 2 : b] in ("’s", "'s"):
+        b -= 2
+    return (a, b) if b > a else None
+
+
+def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
+    """The noun phrase that ends right before a verb at ``hi`` (its subject)."""
+    s = art.masked
+    window = s[max(lo, hi - 200) : hi]
+    base = hi - len(window)
+    while True:
+        m = _FILLER_TAIL.search(window)
+        if not m or m.start() == len(window):
+            break
+        window = window[: m.start()]
+    window = window.rstrip()
+    m = _WHO.search(window)
+    if m:
+        w = window.rfind("who")
+        return base + w, base + w + 3
+    app = _APPOSITIVE.search(window)
+    if app and not _END_PRON.search(window[: app.end()].rstrip(", ")):
+        head = window[: app.start()]
+        found = _np_in(head, base)
+        if found:
+            return found
+    return _np_in(window, base)
+
+
+def _np_in(window: str, base: int) -> tuple[int, int] | None:
+    for rx in (_END_PRON, _END_NAME, _END_DET, _END_PLURAL):
+        m = rx.search(window)
+        if m:
+            a, b = m.start(), m.end()
+            while b > a and window[b - 1].isspace():
+                b -= 1
+            if rx is _END_NAME:
+                span = _strip_caps(window, a, b)
+                if span is None or window[span[1] : b] in ("’s", "'s"):
+                    continue
+                if window[a:b].startswith(("the ", "The ")) and span[0] == a + 4:
+                    span = (a, span[1])  # keep “the White House” whole
+                a, b = span
+            if rx is _END_PRON and window[a:b] in ("it", "It"):
+                return None
+            return base + a, base + b
+    return None
+
+
+def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
+    """First subject-like mention in ``[lo, hi)``: the doer of a participle (“…, telling X”)."""
+    s = art.masked
+    best: tuple[int, int] | None = None
+    for m in _PRON_ANY.finditer(s, lo, hi):
+        if m.group(0) not in ("it", "It", "you", "who"):
+            best = (m.start(), m.end())
+            break
+    for m in _NAME_RE.finditer(s, lo, hi):
+        span = _strip_caps(s, m.start(), m.end())
+        if span is None or (best and span[0] > best[0]):
+            continue
+        if not art._person_like(*span) or s[span[1] : span[1] + 2] in ("’s", "'s"):
+            continue
+        if re.match(r"\s+[a-z]+\s", s[span[1] : span[1] + 30]) and _nationality(s, *span):
+            continue
+        best = span
+        break
+    if best is None:
+        m = re.match(rf"\s*({_DET_NP})(?=\s+(?:{_FILLER}\s+)*\w)", s[lo:hi])
+        if m:
+            best = (lo + m.start(1), lo + m.end(1))
+    return best
+
+
+def _nationality(s: str, a: int, b: int) -> bool:
+    """“Ukrainian airstrikes”: a capitalised adjective, not a person."""
+    word = s[a:b]
+    return " " not in word and word.endswith(("an", "ese", "ish", "ic", "i"))
+
+
+def _attr_after(art: _Article, qend: int, closed_punct: str) -> _Attr | None:
+    """`“…,” X said` / `“…,” said X` / `“…,” according to X` after a quotation."""
+    s = art.masked
+    pos = qend + 1  # skip the closing mark
+    hi = min(len(s), pos + 160)
+    m = re.compile(r"[\s,;:—–\-]*").match(s, pos, hi)
+    nxt = s[m.end() : m.end() + 1] if m else ""
+    if closed_punct == "." and (s[pos : pos + 1] != "," and not nxt.islower()):
+        return None
+    seg = s[pos:hi]
+    if "\n" in seg:
+        seg = seg[: seg.index("\n")]
+    m = _ACCORDING_RE.match(seg.lstrip(" ,;:—–-"))
+    if m:
+        off = pos + len(seg) - len(seg.lstrip(" ,;:—–-"))
+        return _Attr(off + m.start("np"), off + m.end("np"), m.group("cue"), True)
+    m = _AFTER_CUE_NP.match(seg)
+    if m and not m.group("cue").endswith("ing"):
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    m = _AFTER_NP_CUE.match(seg)
+    if m:
+        c = _CUE_RE.match(seg, m.end())
+        if c:
+            if c.group("quoted"):
+                return _Attr(pos + c.start("qnp"), pos + c.end("qnp"), c.group(0), True)
+            if not c.group(0).endswith("ing") and c.group(0) != "according to":
+                np = _trim_np(seg, m.start("np"), m.end("np"))
+                return _Attr(pos + np[0], pos + np[1], c.group(0), True)
+    return None
+
+
+def _trim_np(s: str, a: int, b: int) -> tuple[int, int]:
+    span = _strip_caps(s, a, b)
+    return span if span else (a, b)
+
+
+def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
+    """`X said (that) “…”`, `…, telling Y that “…”`, `what she described as “…”`."""
+    s = art.masked
+    open_mark = qstart - 1
+    while open_mark > floor and s[open_mark] in _SPACE:
+        open_mark -= 1
+    lo = max(floor, open_mark - 220)
+    last = None
+    for m in _CUE_RE.finditer(s, lo, open_mark):
+        last = m
+    if last is None:
+        return None
+    gap = s[last.end() : open_mark].strip(" ,:;—–-")
+    adjacent = gap in ("", "that")
+    if last.group("quoted"):
+        return _Attr(last.start("qnp"), last.end("qnp"), last.group(0), adjacent)
+    verb = last.group(0)
+    if verb.lower().startswith("according"):
+        m = _ACCORDING_RE.match(s, last.start(), open_mark)
+        if m:
+            return _Attr(m.start("np"), m.end("np"), m.group("cue"), adjacent)
+        return None
+    m = _BY_RE.match(s, last.end(), open_mark)
+    if m and not _ING.match(verb):
+        return _Attr(m.start("np"), m.end("np"), verb, adjacent)
+    if _ING.match(verb.split()[0]) and not last.group("asq"):
+        span = _clause_subject(art, floor, last.start())
+        return _Attr(*span, verb, adjacent) if span else None
+    span = _np_at_end(art, floor, last.start())
+    if span is None:
+        m = re.compile(rf"\s+(?P<np>{_NAME}|{_DET_NP})\s*[,:]").match(s, last.end(), open_mark)
+        if m:
+            return _Attr(m.start("np"), m.end("np"), verb, adjacent)
+        return None
+    return _Attr(*span, verb, adjacent)
+
+
+def _resolve(art: _Article, a: int, b: int) -> tuple[str, bool]:
+    """Name for the mention ``[a, b)``; True when it was a pronoun or description."""
+    mention = art.text[a:b]
+    low = mention.lower()
+    if low in ("he", "she", "who"):
+        name = _nearest_name(art, a, low)
+        return (name, True) if name else (mention, False)
+    if low.startswith("the ") and mention.split()[-1].islower():
+        name = _described(art, a, mention)
+        if name:
+            return name, True
+    return mention, False
+
+
+def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
+    """Nearest person-like name before ``pos`` whose known gender fits the pronoun."""
+    names = art.names()
+    k = bisect.bisect_left(names, (pos, pos))
+    text = art.text
+    for a, b in reversed(names[max(0, k - 25) : k]):
+        if b > pos:
+            continue
+        if pron == "who":
+            return text[a:b] if pos - b < 40 else None
+        title = text[max(0, a - 5) : a]
+        if pron == "he" and ("Ms." in title or "Mrs." in title):
+            continue
+        if pron == "she" and "Mr." in title:
+            continue
+        return _full_name(art, text[a:b], a)
+    return None
+
+
+def _full_name(art: _Article, name: str, pos: int) -> str:
+    """Longest earlier form of a name (“Eismont” → “Natalia Eismont”)."""
+    last = name.split()[-1]
+    best = name
+    for a, b in art.names():
+        if a >= pos:
+            break
+        cand = art.text[a:b]
+        if cand.split()[-1] == last and len(cand) > len(best) and "\n" not in cand:
+            best = cand
+    return best
+
+
+def _described(art: _Article, pos: int, mention: str) -> str | None:
+    """“the Belarusian dictator” → the name earlier written as “Belarusian dictator X”."""
+    words = mention.split()[1:]
+    head = re.escape(words[-1])
+    mods = r"\s+".join(re.escape(w) for w in words)
+    rx = re.compile(
+        rf"(?<![\w’'])(?i:{mods}|{head})\s+(?P<n>{_NAME})"
+        rf"|(?P<m>{_NAME}),\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}(?i:{head})\b"
+    )
+    best = None
+    for m in rx.finditer(art.text, max(0, pos - 4000), pos):
+        best = m
+    if best is None:
+        return None
+    name = best.group("n") or best.group("m")
+    if not name or not name[0].isupper():
+        return None
+    return name
+
+
+def _word_count(s: str) -> int:
+    if re.search("[\u3040-\u30ff\u4e00-\u9fff]", s):
+        return len(s) // 2
+    return len(re.findall(r"\w+(?:[’'\-]\w+)*", s))
+
+
+def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
+    """Attribution for the quotation ``[a, b)``: after-cue first, then before."""
+    inner = art.text[a:b].rstrip()
+    punct = inner[-1] if inner else ""
+    close = b
+    while close < len(art.text) and art.text[close] in _SPACE:
+        close += 1
+    found = _attr_after(art, close, punct)
+    if found is None:
+        found = _attr_before(art, a, floor)
+    if found is None and floor == art.para_of(a)[0] and art.masked[floor:a].strip() == "":
+        found = _attr_lead_in(art, a)
+    return found
+
+
+def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
+    """A paragraph that is a quotation, introduced by “X said:” ending the one before."""
+    k = bisect.bisect_right(art.para_starts, a) - 1
+    if k <= 0:
+        return None
+    pa, pb = art.paras[k - 1]
+    if not art.text[pa:pb].rstrip().endswith(":"):
+        return None
+    return _attr_before(art, art.paras[k][0], art.sentence_start(pb - 1))
+
+
+def extract(text: str) -> list[Quote]:
+    """All quotations in ``text`` sorted by start, each with its speaker if the text says."""
+    spans = _find_spans(text)
+    art = _Article(text, spans)
+    quotes: list[Quote] = []
+    last_by_para: dict[int, Quote] = {}
+    for a, b, _closed in spans:
+        qtext = text[a:b]
+        floor = art.sentence_start(a - 1)
+        found = _attribute(art, a, b, floor)
+        para = art.para_of(a)[0]
+        words = _word_count(qtext)
+        if found is not None:
+            name, resolved = _resolve(art, found.start, found.end)
+            mention = text[found.start : found.end]
+            cue = f"{mention} {found.cue}" if resolved else found.cue
+            kind = "quote" if words >= 4 or found.adjacent else "partial"
+            q = Quote(a, b, qtext, kind, name, cue, "high", found.start, found.end)
+        else:
+            prev = last_by_para.get(para)
+            kind = "quote" if words >= 4 else "partial"
+            if prev is not None and prev.speaker and kind == "quote":
+                q = Quote(
+                    a, b, qtext, kind, prev.speaker, None, "low",
+                    prev.speaker_start, prev.speaker_end,
+                )  # fmt: skip
+            else:
+                q = Quote(a, b, qtext, kind, None, None, "low")
+        if q.speaker:
+            last_by_para[para] = q
+        quotes.append(q)
+    return quotes
