@@ -1,0 +1,378 @@
+"""The user's TOML config: where it lives, what it may say, and writing it back.
+
+Reading is strict (tomllib, every key and type checked) so that a typo is reported with the
+file and line instead of being ignored. Writing goes through tomlkit so that the user's
+comments and layout survive `byline add`, `remove`, `import` and theme changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomlkit
+
+APP_NAME = "byline"
+
+
+class ConfigError(Exception):
+    """A config the user must fix; str() is the whole message shown (file, line, what to do)."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Global settings; every field is optional in the file."""
+
+    refresh_on_start: bool = True
+    refresh_minutes: int = 30
+    concurrency: int = 16
+    per_host: int = 4
+    timeout_s: float = 20.0
+    max_bytes: int = 20_000_000
+    keep_days: int = 90
+    max_items_per_feed: int = 1000
+    mark_read_on_open: bool = True
+    full_text: bool = False
+    browser: str = ""
+    theme: str = "textual-dark"
+
+
+# Settings a single feed may override (the rest only make sense globally).
+FEED_OVERRIDES = ("refresh_minutes", "timeout_s", "max_bytes", "max_items_per_feed", "full_text")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    url: str
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def setting(self, settings: Settings, name: str) -> Any:
+        """This feed's value of a setting: its own override, else the global one."""
+        return self.overrides.get(name, getattr(settings, name))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    settings: Settings = Settings()
+    feeds: tuple[FeedConfig, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def feed(self, url: str) -> FeedConfig | None:
+        return next((f for f in self.feeds if f.url == url), None)
+
+
+# ---------------------------------------------------------------- locations
+
+
+def config_path(cli_value: str | None = None) -> Path:
+    """--config, else $BYLINE_CONFIG, else the platform's config dir."""
+    value = cli_value or os.environ.get("BYLINE_CONFIG")
+    if value:
+        return Path(value).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def data_dir(cli_value: str | None = None) -> Path:
+    """--data-dir, else $BYLINE_DATA_DIR, else the platform's data dir."""
+    value = cli_value or os.environ.get("BYLINE_DATA_DIR")
+    if value:
+        return Path(value).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+# ---------------------------------------------------------------- reading
+
+_SETTING_TYPES = {f.name: f.type for f in fields(Settings)}
+_TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+_TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
+_POSITIVE = {"concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed"}
+_NON_NEGATIVE = {"refresh_minutes", "keep_days"}
+
+
+def load(path: Path) -> Config:
+    """Read and validate a config file; raise ConfigError with the line where it can."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "no such config file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(path, f"cannot read the config: {err}") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Config:
+    """Validate config text; every problem names the key and what would be right."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(err))
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line.*\)$", "", str(err))
+        raise ConfigError(path, f"not valid TOML: {reason}", line) from None
+    locate = _Locator(text)
+    _check_keys(data, {"settings", "keys", "feeds"}, "top level", path, locate.top)
+    settings = _settings(data.get("settings", {}), path, locate)
+    keys = _keys(data.get("keys", {}), path, locate)
+    feeds = _feeds(data.get("feeds", []), path, locate)
+    return Config(path=path, settings=settings, feeds=feeds, keys=keys)
+
+
+def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) -> None:
+    if not isinstance(table, dict):
+        raise ConfigError(path, f"{where} must be a table", line_of(None))
+    for key in table:
+        if key not in allowed:
+            choices = ", ".join(sorted(allowed))
+            raise ConfigError(
+                path, f"unknown key {key!r} in {where}; allowed: {choices}", line_of(key)
+            )
+
+
+def _check_value(name: str, value: Any, where: str, path: Path, line: int | None) -> Any:
+    kind = _SETTING_TYPES[name]
+    ok = isinstance(value, _TYPES[kind]) and not (kind != "bool" and isinstance(value, bool))
+    if not ok:
+        raise ConfigError(
+            path, f"{name} in {where} must be a {_TYPE_NAMES[kind]}, not {value!r}", line
+        )
+    if name in _POSITIVE and value <= 0:
+        raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
+    if name in _NON_NEGATIVE and value < 0:
+        raise ConfigError(path, f"{name} in {where} must be 0 or more", line)
+    return float(value) if kind == "float" else value
+
+
+def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
+    line_of = locate.in_table("settings")
+    _check_keys(table, set(_SETTING_TYPES), "[settings]", path, line_of)
+    values = {k: _check_value(k, v, "[settings]", path, line_of(k)) for k, v in table.items()}
+    return replace(Settings(), **values)
+
+
+def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
+    line_of = locate.in_table("keys")
+    if not isinstance(table, dict):
+        raise ConfigError(path, '[keys] must be a table of binding id = "keys"', line_of(None))
+    for name, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(path, f'keys.{name} must be a string such as "j,down"', line_of(name))
+    return dict(table)
+
+
+def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(path, "feeds must be written as [[feeds]] tables", locate.top("feeds"))
+    allowed = {"url", "title", "tags", *FEED_OVERRIDES}
+    seen: dict[str, int] = {}
+    feeds = []
+    for index, item in enumerate(items):
+        line_of = locate.in_array("feeds", index)
+        where = f"[[feeds]] #{index + 1}"
+        _check_keys(item, allowed, where, path, line_of)
+        url = item.get("url")
+        if not isinstance(url, str) or not url.strip():
+            raise ConfigError(path, f'{where} needs url = "https://..."', line_of("url"))
+        url = url.strip()
+        if url in seen:
+            raise ConfigError(
+                path,
+                f"duplicate feed {url} (also [[feeds]] #{seen[url] + 1}); remove one",
+                line_of("url"),
+            )
+        seen[url] = index
+        title = item.get("title")
+        if title is not None and not isinstance(title, str):
+            raise ConfigError(path, f"title in {where} must be a string", line_of("title"))
+        tags = item.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+            raise ConfigError(path, f"tags in {where} must be a list of strings", line_of("tags"))
+        overrides = {
+            k: _check_value(k, item[k], where, path, line_of(k))
+            for k in FEED_OVERRIDES
+            if k in item
+        }
+        feeds.append(FeedConfig(url, title, tuple(t.strip() for t in tags), overrides))
+    return tuple(feeds)
+
+
+class _Locator:
+    """Finds the line of a key in the raw text, since tomllib keeps no positions."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"-]+)\s*\]\]?")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def _key_line(self, key: str | None, start: int, stop: int) -> int | None:
+        if key is None:
+            return start + 1 if start >= 0 else None
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range(max(start, 0), stop):
+            if pattern.match(self.lines[number]):
+                return number + 1
+        return start + 1 if start >= 0 else None
+
+    def _headers(self) -> list[tuple[int, str, bool]]:
+        found = []
+        for number, line in enumerate(self.lines):
+            match = self._HEADER.match(line)
+            if match:
+                found.append((number, match.group(1), line.lstrip().startswith("[[")))
+        return found
+
+    def _section(self, name: str, index: int | None) -> tuple[int, int]:
+        headers = self._headers()
+        hits = [
+            i for i, (_, n, arr) in enumerate(headers) if n == name and arr == (index is not None)
+        ]
+        pick = hits[index or 0] if len(hits) > (index or 0) else None
+        if pick is None:
+            return -1, 0
+        start = headers[pick][0]
+        stop = headers[pick + 1][0] if pick + 1 < len(headers) else len(self.lines)
+        return start, stop
+
+    def top(self, key: str | None) -> int | None:
+        headers = self._headers()
+        stop = headers[0][0] if headers else len(self.lines)
+        return self._key_line(key, 0, stop) if key else None
+
+    def in_table(self, name: str):
+        start, stop = self._section(name, None)
+        return lambda key: self._key_line(key, start, stop)
+
+    def in_array(self, name: str, index: int):
+        start, stop = self._section(name, index)
+        return lambda key: self._key_line(key, start, stop)
+
+
+# ---------------------------------------------------------------- writing
+
+STARTER = """\
+# Byline configuration. Every setting is optional; the defaults are shown.
+# Reference: the README's "Configuration" section (byline --help for commands).
+
+[settings]
+refresh_on_start = true   # refresh when the app opens
+refresh_minutes = 30      # background refresh interval in the app; 0 = off
+concurrency = 16          # simultaneous downloads
+per_host = 4              # simultaneous downloads per host
+timeout_s = 20
+max_bytes = 20_000_000    # size cap of one download
+keep_days = 90            # read, unsaved entries older than this are pruned; saved ones never
+max_items_per_feed = 1000
+mark_read_on_open = true
+full_text = false         # fetch whole articles for every feed (or per feed below)
+# browser = "firefox --new-tab"   # default: the system's browser
+theme = "textual-dark"
+
+[keys]
+# binding id = "keys", e.g.:
+# next_entry = "j,down"
+
+[[feeds]]
+url = "https://feeds.bbci.co.uk/news/world/rss.xml"
+title = "BBC World"
+tags = ["world"]
+
+[[feeds]]
+url = "https://www.theguardian.com/world/rss"
+title = "The Guardian: World"
+tags = ["world"]
+
+[[feeds]]
+url = "https://feeds.npr.org/1001/rss.xml"
+title = "NPR News"
+tags = ["us"]
+
+[[feeds]]
+url = "https://www.aljazeera.com/xml/rss/all.xml"
+title = "Al Jazeera"
+tags = ["world"]
+
+[[feeds]]
+url = "https://feeds.arstechnica.com/arstechnica/index"
+title = "Ars Technica"
+tags = ["tech"]
+"""
+
+
+def write_starter(path: Path) -> None:
+    """Create a commented starter config (never over an existing file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(STARTER)
+
+
+def _edit(path: Path, change) -> None:
+    """Apply `change` to the tomlkit document and write it atomically, comments kept."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    doc = tomlkit.parse(text)
+    change(doc)
+    new_text = tomlkit.dumps(doc)
+    parse(new_text, path)  # never write a config we could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
+    """Append feeds not yet configured; return the ones actually added."""
+    current = {f.url for f in load(path).feeds} if path.exists() else set()
+    new = [f for f in feeds if f.url not in current and not current.add(f.url)]
+    if not new:
+        return []
+
+    def change(doc) -> None:
+        if "feeds" not in doc:
+            doc.append("feeds", tomlkit.aot())
+        for feed in new:
+            table = tomlkit.table()
+            table["url"] = feed.url
+            if feed.title:
+                table["title"] = feed.title
+            if feed.tags:
+                table["tags"] = list(feed.tags)
+            doc["feeds"].append(table)
+
+    _edit(path, change)
+    return new
+
+
+def remove_feed(path: Path, url: str) -> bool:
+    """Remove the feed with this URL; False when it was not configured."""
+    if load(path).feed(url) is None:
+        return False
+
+    def change(doc) -> None:
+        feeds = doc["feeds"]
+        index = next(i for i, item in enumerate(feeds) if item.get("url", "").strip() == url)
+        del feeds[index]
+
+    _edit(path, change)
+    return True
+
+
+def set_setting(path: Path, name: str, value: Any) -> None:
+    """Change one [settings] value (e.g. the theme chosen in the app)."""
+
+    def change(doc) -> None:
+        if "settings" not in doc:
+            doc["settings"] = tomlkit.table()
+        doc["settings"][name] = value
+
+    _edit(path, change)

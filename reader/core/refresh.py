@@ -1,0 +1,347 @@
+"""Refreshing feeds: download concurrently, parse in a process pool, store in short
+transactions, and record on each feed what happened and when to try it next.
+
+`refresh()` is synchronous and owns its event loop, its HTTP client and its own Store
+connection, so the app can run it in a thread worker and cron can run it as `byline refresh`
+while the app is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from reader.core.config import Config, FeedConfig
+from reader.core.fetch import Fetcher, FetchResult
+from reader.core.parse import ParsedFeed, parse_feed
+from reader.core.store import Feed, Store
+
+MAX_BACKOFF_S = 24 * 3600
+MIN_BACKOFF_S = 5 * 60
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    url: str
+    title: str
+    status: str  # ok | not_modified | error | skipped
+    new: int = 0
+    updated: int = 0
+    nbytes: int = 0
+    http_status: int | None = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    fulltexts: int = 0
+    fulltext_errors: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def new(self) -> int:
+        return sum(o.new for o in self.outcomes)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(o.nbytes for o in self.outcomes)
+
+    def summary(self) -> str:
+        line = (
+            f"{self.count('ok')} ok, {self.count('not_modified')} not modified,"
+            f" {self.count('error')} failed"
+        )
+        if self.count("skipped"):
+            line += f", {self.count('skipped')} skipped"
+        line += f"; {self.new} new entries, {_human_bytes(self.nbytes)} in {self.seconds:.2f} s"
+        if self.fulltexts or self.fulltext_errors:
+            line += f"; {self.fulltexts} full texts ({self.fulltext_errors} failed)"
+        return line
+
+    def to_json(self) -> dict:
+        return {
+            "feeds": len(self.outcomes),
+            "ok": self.count("ok"),
+            "not_modified": self.count("not_modified"),
+            "failed": self.count("error"),
+            "skipped": self.count("skipped"),
+            "new_entries": self.new,
+            "bytes": self.nbytes,
+            "seconds": round(self.seconds, 3),
+            "fulltexts": self.fulltexts,
+            "fulltext_errors": self.fulltext_errors,
+            "outcomes": [asdict(o) for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+    new: int
+    last: FeedOutcome | None = None
+
+
+def _human_bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+# ---------------------------------------------------------------- scheduling (pure)
+
+
+def backoff_delay(failures: int, interval_s: float) -> float:
+    """Wait longer after each failure in a row: interval, 2x, 4x ... capped at a day."""
+    base = max(interval_s, MIN_BACKOFF_S)
+    return min(base * 2 ** max(failures - 1, 0), MAX_BACKOFF_S)
+
+
+def next_due_after_failure(
+    now: float, failures: int, interval_s: float, retry_after: float | None
+) -> float:
+    due = now + backoff_delay(failures, interval_s)
+    if retry_after is not None:
+        due = max(due, now + retry_after)
+    return due
+
+
+def in_backoff(feed: Feed, now: float) -> bool:
+    return feed.failures > 0 and feed.next_due > now
+
+
+# ---------------------------------------------------------------- the pool
+
+
+class _Parser:
+    """A process pool started only when a body actually needs parsing (a refresh that gets
+    only 304s never pays for it). forkserver: safe to start from a threaded app."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            method = (
+                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            )
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["reader.core.parse"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, min(os.cpu_count() or 1, 4)), mp_context=context
+            )
+        return self._pool
+
+    async def run(self, func, *args):
+        """Run func in the pool; if the pool cannot work here (a broken worker, an
+        interpreter with no importable __main__), run it in a thread instead of failing."""
+        loop = asyncio.get_running_loop()
+        if not self._broken:
+            try:
+                return await loop.run_in_executor(self._start(), func, *args)
+            except (BrokenProcessPool, OSError):
+                self._broken = True
+        return await asyncio.to_thread(func, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+# ---------------------------------------------------------------- refresh
+
+
+def refresh(
+    config: Config,
+    data_dir: Path,
+    urls: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    only_due: bool = False,
+    full_text: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> RefreshReport:
+    """Refresh the configured feeds (or only `urls`) into the cache in `data_dir`.
+
+    Feeds backing off after failures are skipped unless `force`; with `only_due` (the app's
+    timer) feeds not yet due are skipped too. With `full_text`, missing full texts of feeds
+    that ask for them and of saved entries are fetched as well.
+    """
+    return asyncio.run(_refresh(config, Path(data_dir), urls, force, only_due, full_text, progress))
+
+
+async def _refresh(config, data_dir, urls, force, only_due, full_text, progress) -> RefreshReport:
+    started = time.monotonic()
+    report = RefreshReport()
+    settings = config.settings
+    store = Store.in_dir(data_dir)
+    parser = _Parser()
+    try:
+        store.sync_feeds(config.feeds)
+        targets = _targets(store, config, urls, force, only_due, report)
+        total = len(targets) + len(report.outcomes)
+        done_new = [len(report.outcomes), 0]
+
+        def tick(outcome: FeedOutcome) -> None:
+            report.outcomes.append(outcome)
+            done_new[0] += 1
+            done_new[1] += outcome.new
+            if progress:
+                progress(Progress(done_new[0], total, done_new[1], outcome))
+
+        async with Fetcher(
+            settings.concurrency, settings.per_host, settings.timeout_s, settings.max_bytes
+        ) as fetcher:
+            tasks = [
+                _refresh_feed(store, fetcher, parser, feed, fc, settings, tick)
+                for feed, fc in targets
+            ]
+            await asyncio.gather(*tasks)
+            caps = {feed.id: fc.setting(settings, "max_items_per_feed") for feed, fc in targets}
+            store.prune(settings.keep_days, caps)
+            if full_text or any(fc.setting(settings, "full_text") for _, fc in targets):
+                from reader.core.fulltext import fill_missing
+
+                done, failed = await fill_missing(
+                    store, config, fetcher, parser.run, new_only=not full_text
+                )
+                report.fulltexts, report.fulltext_errors = done, failed
+    finally:
+        parser.close()
+        store.close()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _targets(
+    store: Store, config: Config, urls, force: bool, only_due: bool, report: RefreshReport
+):
+    """Which feeds to fetch now; the others are reported as skipped with the reason."""
+    now = time.time()
+    wanted = list(config.feeds)
+    if urls:
+        known = {f.url for f in config.feeds}
+        for url in urls:
+            if url not in known:
+                report.outcomes.append(
+                    FeedOutcome(
+                        url, url, "error", error="not in the config (add it with: byline add URL)"
+                    )
+                )
+        wanted = [f for f in config.feeds if f.url in set(urls)]
+    targets = []
+    for fc in wanted:
+        feed = store.feed_by_url(fc.url)
+        if feed is None:
+            continue
+        if not force and in_backoff(feed, now):
+            when = time.strftime("%H:%M", time.localtime(feed.next_due))
+            reason = (
+                f"backing off after {feed.failures} failure(s) until {when} (--force to try now)"
+            )
+            report.outcomes.append(FeedOutcome(fc.url, feed.title, "skipped", error=reason))
+        elif only_due and feed.next_due > now:
+            continue
+        else:
+            targets.append((feed, fc))
+    return targets
+
+
+async def _refresh_feed(
+    store: Store, fetcher: Fetcher, parser: _Parser, feed: Feed, fc: FeedConfig, settings, tick
+) -> None:
+    """Fetch, parse and store one feed; every outcome lands on the feed row."""
+    interval = fc.setting(settings, "refresh_minutes") * 60
+    result = await fetcher.fetch(
+        feed.fetch_url or feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        timeout=fc.setting(settings, "timeout_s"),
+        max_bytes=fc.setting(settings, "max_bytes"),
+    )
+    now = time.time()
+    outcome = FeedOutcome(
+        fc.url, feed.title, result.status, nbytes=result.nbytes, http_status=result.http_status
+    )
+    moved = {"fetch_url": result.moved_to} if result.moved_to else {}
+    if result.status == "error":
+        outcome.error = result.error
+        _record_failure(store, feed, now, interval, result.retry_after, outcome, moved)
+    elif result.status == "not_modified" or _unchanged(feed, result):
+        outcome.status = "not_modified"
+        store.update_feed(
+            feed.id, status="not_modified", error=None, http_status=result.http_status, checked_at=now,
+            ok_at=now, failures=0, next_due=now + interval, **_validators(result, feed), **moved,
+        )  # fmt: skip
+    else:
+        limit = fc.setting(settings, "max_items_per_feed")
+        parsed: ParsedFeed = await parser.run(
+            parse_feed, result.body, result.final_url or fc.url, result.content_type, limit
+        )
+        if parsed.error:
+            outcome.status, outcome.error = "error", parsed.error
+            _record_failure(store, feed, now, interval, None, outcome, moved)
+        else:
+            stored = store.store_entries(feed.id, parsed.entries, now)
+            outcome.new, outcome.updated = stored.new, stored.updated
+            outcome.title = parsed.title or feed.title
+            store.update_feed(
+                feed.id, status="ok", error=parsed.warning, http_status=result.http_status,
+                checked_at=now, ok_at=now, failures=0, next_due=now + interval,
+                title=parsed.title, link=parsed.link, body_hash=_digest(result.body),
+                **_validators(result), **moved,
+            )  # fmt: skip
+    outcome.title = fc.title or outcome.title or fc.url
+    tick(outcome)
+
+
+def _record_failure(
+    store, feed: Feed, now: float, interval: float, retry_after, outcome: FeedOutcome, moved
+) -> None:
+    failures = feed.failures + 1
+    store.update_feed(
+        feed.id, status="error", error=outcome.error, http_status=outcome.http_status,
+        checked_at=now, failures=failures,
+        next_due=next_due_after_failure(now, failures, interval, retry_after), **moved,
+    )  # fmt: skip
+
+
+def _validators(result: FetchResult, feed: Feed | None = None) -> dict:
+    """Keep the validators the server sent. A 304 may omit them: then the old ones stand;
+    a 200 without them clears them (the server stopped sending them)."""
+    if feed is not None and result.status == "not_modified":
+        return {
+            "etag": result.etag or feed.etag,
+            "last_modified": result.last_modified or feed.last_modified,
+        }
+    return {"etag": result.etag, "last_modified": result.last_modified}
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _unchanged(feed: Feed, result: FetchResult) -> bool:
+    """A server without validators: the same bytes as last time need no parsing."""
+    return (
+        bool(feed.body_hash)
+        and feed.status in ("ok", "not_modified")
+        and _digest(result.body) == feed.body_hash
+    )

@@ -1,0 +1,734 @@
+"""The SQLite cache: feeds, entries, read/saved state, full texts, saved quotes, search.
+
+Every query the app makes is paged and runs on an index, so the newest 50 entries of any view
+cost the same on 1,000 or 1,000,000 entries. Unread/total counts per feed are kept by triggers
+so the sidebar never counts rows. WAL mode, a busy timeout and short transactions let the app
+and a cron `byline refresh` write at the same time; a kill loses nothing committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+if TYPE_CHECKING:
+    from reader.core.config import FeedConfig
+    from reader.core.parse import ParsedEntry
+
+DB_NAME = "byline.db"
+BUSY_TIMEOUT_MS = 15_000
+_CHUNK = 500  # parameters per IN (...) list
+
+migrations = Migrations("byline")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            fetch_url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            user_title TEXT,
+            link TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            status TEXT NOT NULL DEFAULT 'new',
+            error TEXT,
+            http_status INTEGER,
+            checked_at REAL,
+            ok_at REAL,
+            next_due REAL NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            entry_count INTEGER NOT NULL DEFAULT 0,
+            unread_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            uid TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT '',
+            published REAL,
+            updated REAL,
+            sort_ts REAL NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL DEFAULT '',
+            enclosures TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT NOT NULL DEFAULT '',
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            saved INTEGER NOT NULL DEFAULT 0,
+            saved_at REAL,
+            UNIQUE (feed_id, uid)
+        );
+        CREATE INDEX entries_sort ON entries (sort_ts, id);
+        CREATE INDEX entries_feed_sort ON entries (feed_id, sort_ts, id);
+        CREATE INDEX entries_read_sort ON entries (read, sort_ts, id);
+        CREATE INDEX entries_feed_read_sort ON entries (feed_id, read, sort_ts, id);
+        CREATE INDEX entries_saved_sort ON entries (saved, sort_ts, id);
+
+        CREATE VIRTUAL TABLE entries_fts USING fts5 (
+            title, body, tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        CREATE TABLE fulltexts (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            url TEXT NOT NULL,
+            html TEXT NOT NULL DEFAULT '',
+            title TEXT,
+            byline TEXT,
+            published TEXT,
+            fetched_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT
+        );
+
+        CREATE TABLE saved_quotes (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            feed_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            cue TEXT,
+            kind TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            context TEXT NOT NULL DEFAULT '',
+            entry_title TEXT NOT NULL DEFAULT '',
+            entry_link TEXT NOT NULL DEFAULT '',
+            feed_title TEXT NOT NULL DEFAULT '',
+            saved_at REAL NOT NULL,
+            UNIQUE (entry_id, text)
+        );
+        CREATE INDEX saved_quotes_entry ON saved_quotes (entry_id);
+
+        CREATE TRIGGER entries_counts_insert AFTER INSERT ON entries BEGIN
+            UPDATE feeds SET entry_count = entry_count + 1,
+                unread_count = unread_count + (NEW.read = 0) WHERE id = NEW.feed_id;
+        END;
+        CREATE TRIGGER entries_counts_delete AFTER DELETE ON entries BEGIN
+            UPDATE feeds SET entry_count = entry_count - 1,
+                unread_count = unread_count - (OLD.read = 0) WHERE id = OLD.feed_id;
+            DELETE FROM entries_fts WHERE rowid = OLD.id;
+            DELETE FROM fulltexts WHERE entry_id = OLD.id;
+        END;
+        CREATE TRIGGER entries_counts_read AFTER UPDATE OF read ON entries
+        WHEN OLD.read != NEW.read BEGIN
+            UPDATE feeds SET unread_count = unread_count + (NEW.read = 0) - (OLD.read = 0)
+            WHERE id = NEW.feed_id;
+        END;
+        """
+    )
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    title: str
+    link: str
+    tags: tuple[str, ...]
+    status: str
+    error: str | None
+    http_status: int | None
+    checked_at: float | None
+    ok_at: float | None
+    next_due: float
+    failures: int
+    entry_count: int
+    unread_count: int
+    active: bool
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    fetch_url: str | None = None  # where a permanent redirect moved it; the config keeps url
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """What a list row needs; the heavy content stays in the database until opened."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    title: str
+    author: str
+    link: str
+    sort_ts: float
+    read: bool
+    saved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    feed_id: int
+    feed_title: str
+    feed_link: str
+    uid: str
+    title: str
+    author: str
+    link: str
+    published: float | None
+    updated: float | None
+    sort_ts: float
+    summary: str
+    content: str
+    enclosures: tuple[dict[str, Any], ...]
+    read: bool
+    saved: bool
+
+    @property
+    def body_html(self) -> str:
+        """The richest body the feed gave: full content, else the summary."""
+        return self.content or self.summary
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    entry_id: int
+    url: str
+    html: str
+    title: str | None
+    byline: str | None
+    published: str | None
+    fetched_at: float
+    status: str  # "ok" or "error"
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuote:
+    id: int
+    entry_id: int
+    feed_id: int
+    text: str
+    speaker: str | None
+    cue: str | None
+    kind: str
+    start: int
+    end: int
+    context: str
+    entry_title: str
+    entry_link: str
+    feed_title: str
+    saved_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A list of entries: kind is all, unread, saved, feed (value=feed id), tag or search."""
+
+    kind: str = "all"
+    value: str | int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.value}" if self.value is not None else self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    new: int = 0
+    updated: int = 0
+
+
+# ---------------------------------------------------------------- text helpers
+
+_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.U)
+
+
+def fold(text: str) -> str:
+    """Search folding the FTS tokenizer lacks: Cyrillic ё is searched as е."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+def html_to_search_text(markup: str) -> str:
+    """Plain words for the index: tags dropped, entities decoded, whitespace folded."""
+    return fold(_WS.sub(" ", html.unescape(_TAGS.sub(" ", markup or ""))).strip())
+
+
+def fts_query(user_text: str) -> str | None:
+    """User words as an FTS5 query: each word quoted (no syntax injection), all required,
+    the last one as a prefix so results come while typing."""
+    words = _WORD.findall(fold(user_text))
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def content_hash(entry: ParsedEntry) -> str:
+    """Identity of an entry's content; ignores `updated` so a touched timestamp is no change."""
+    parts = (entry.title, entry.author, entry.link, entry.summary, entry.content)
+    blob = "\x00".join(parts) + json.dumps(entry.enclosures, sort_keys=True)
+    return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """One connection to the cache. Use one Store per thread or process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        conn = self.db.conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Store:
+        return cls(Path(data_dir) / DB_NAME)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        return self.db.conn.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------ feeds
+
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the feeds table follow the config. A feed dropped from the config loses its
+        unsaved entries; one with saved entries or quotes stays, inactive, so nothing saved
+        is ever lost."""
+        urls = [f.url for f in feeds]
+        with self.db.atomic():
+            for position, feed in enumerate(feeds):
+                self.db.execute(
+                    """INSERT INTO feeds (url, user_title, tags, position, active)
+                       VALUES (?, ?, ?, ?, 1)
+                       ON CONFLICT(url) DO UPDATE SET user_title = excluded.user_title,
+                         tags = excluded.tags, position = excluded.position, active = 1""",
+                    [feed.url, feed.title, json.dumps(list(feed.tags)), position],
+                )
+            gone = self._rows(
+                f"SELECT id FROM feeds WHERE url NOT IN ({','.join('?' * len(urls))})", urls
+            )
+            for (feed_id,) in gone:
+                self._drop_feed(feed_id)
+
+    def _drop_feed(self, feed_id: int) -> None:
+        self.db.execute(
+            """DELETE FROM entries WHERE feed_id = ? AND saved = 0
+               AND id NOT IN (SELECT entry_id FROM saved_quotes)""",
+            [feed_id],
+        )
+        left = self._rows("SELECT entry_count FROM feeds WHERE id = ?", [feed_id])[0][0]
+        if left:
+            self.db.execute("UPDATE feeds SET active = 0 WHERE id = ?", [feed_id])
+        else:
+            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+
+    _FEED_COLS = (
+        "id, url, COALESCE(user_title, NULLIF(title, ''), url), link, tags, status, error,"
+        " http_status, checked_at, ok_at, next_due, failures, entry_count, unread_count, active,"
+        " etag, last_modified, body_hash, fetch_url"
+    )
+
+    def _feed(self, row: tuple) -> Feed:
+        values = list(row)
+        values[4] = tuple(json.loads(values[4]))
+        values[14] = bool(values[14])
+        return Feed(*values)
+
+    def feeds(self, include_inactive: bool = False) -> list[Feed]:
+        where = "" if include_inactive else "WHERE active = 1"
+        sql = f"SELECT {self._FEED_COLS} FROM feeds {where} ORDER BY active DESC, position, id"
+        return [self._feed(r) for r in self._rows(sql)]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        rows = self._rows(f"SELECT {self._FEED_COLS} FROM feeds WHERE id = ?", [feed_id])
+        return self._feed(rows[0]) if rows else None
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        rows = self._rows(f"SELECT {self._FEED_COLS} FROM feeds WHERE url = ?", [url])
+        return self._feed(rows[0]) if rows else None
+
+    def update_feed(self, feed_id: int, **values: Any) -> None:
+        """Record a fetch outcome (status, error, validators, next_due, title, link, url...)."""
+        allowed = {
+            "fetch_url", "title", "link", "etag", "last_modified", "body_hash", "status", "error",
+            "http_status", "checked_at", "ok_at", "next_due", "failures",
+        }  # fmt: skip
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not feed columns: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", [*values.values(), feed_id])
+
+    def tags(self) -> list[tuple[str, int, int]]:
+        """(tag, unread, total) for every tag of an active feed, sorted by name."""
+        sql = """SELECT j.value, SUM(f.unread_count), SUM(f.entry_count)
+                 FROM feeds f, json_each(f.tags) j WHERE f.active = 1
+                 GROUP BY j.value ORDER BY j.value COLLATE NOCASE"""
+        return [(t, u or 0, n or 0) for t, u, n in self._rows(sql)]
+
+    def totals(self) -> dict[str, int]:
+        """Counts for the fixed views, from the trigger-kept counters (no row scans)."""
+        unread, total = self._rows(
+            "SELECT COALESCE(SUM(unread_count), 0), COALESCE(SUM(entry_count), 0) FROM feeds"
+        )[0]
+        saved = self._rows("SELECT count(*) FROM entries WHERE saved = 1")[0][0]
+        quotes = self._rows("SELECT count(*) FROM saved_quotes")[0][0]
+        return {"all": total, "unread": unread, "saved": saved, "quotes": quotes}
+
+    # ------------------------------------------------------------ writing entries
+
+    def store_entries(
+        self, feed_id: int, entries: Sequence[ParsedEntry], now: float | None = None
+    ) -> StoreResult:
+        """Insert new entries, replace the content of changed ones (never their read/saved
+        state) and note which are still in the feed, all in one short transaction."""
+        now = time.time() if now is None else now
+        by_uid: dict[str, ParsedEntry] = {}
+        for entry in entries:
+            by_uid.setdefault(entry.uid, entry)  # a feed listing one id twice: first wins
+        uids = list(by_uid)
+        existing: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(uids):
+            marks = ",".join("?" * len(chunk))
+            for uid, entry_id, digest in self._rows(
+                f"SELECT uid, id, content_hash FROM entries WHERE feed_id = ? AND uid IN ({marks})",
+                [feed_id, *chunk],
+            ):
+                existing[uid] = (entry_id, digest)
+        new = updated = 0
+        with self.db.atomic():
+            for uid, entry in by_uid.items():
+                digest = content_hash(entry)
+                if uid not in existing:
+                    self._insert_entry(feed_id, entry, digest, now)
+                    new += 1
+                elif existing[uid][1] != digest:
+                    self._update_entry(existing[uid][0], entry, digest, now)
+                    updated += 1
+            seen = [existing[u][0] for u in uids if u in existing]
+            for chunk in _chunks(seen):
+                self.db.execute(
+                    f"UPDATE entries SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                    [now, *chunk],
+                )
+        return StoreResult(new, updated)
+
+    @staticmethod
+    def _sort_ts(entry: ParsedEntry, now: float) -> float:
+        """Newest first by publication; a date in the future (bad clocks, time zones) is
+        clamped to now so such an entry cannot pin itself to the top."""
+        when = entry.published or entry.updated or now
+        return min(when, now)
+
+    def _insert_entry(self, feed_id: int, entry: ParsedEntry, digest: str, now: float) -> int:
+        cursor = self.db.execute(
+            """INSERT INTO entries (feed_id, uid, title, author, link, published, updated,
+                 sort_ts, summary, content, enclosures, content_hash, first_seen, last_seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                feed_id, entry.uid, entry.title, entry.author, entry.link, entry.published,
+                entry.updated, self._sort_ts(entry, now), entry.summary, entry.content,
+                json.dumps(entry.enclosures), digest, now, now,
+            ],
+        )  # fmt: skip
+        entry_id = cursor.lastrowid
+        self._index(entry_id, entry.title, entry.content or entry.summary)
+        return entry_id
+
+    def _update_entry(self, entry_id: int, entry: ParsedEntry, digest: str, now: float) -> None:
+        self.db.execute(
+            """UPDATE entries SET title = ?, author = ?, link = ?, published = ?, updated = ?,
+                 summary = ?, content = ?, enclosures = ?, content_hash = ?, last_seen = ?
+               WHERE id = ?""",
+            [
+                entry.title, entry.author, entry.link, entry.published, entry.updated,
+                entry.summary, entry.content, json.dumps(entry.enclosures), digest, now, entry_id,
+            ],
+        )  # fmt: skip
+        self._index(entry_id, entry.title, entry.content or entry.summary)
+
+    def _index(self, entry_id: int, title: str, body_html: str, extra: str = "") -> None:
+        self.db.execute("DELETE FROM entries_fts WHERE rowid = ?", [entry_id])
+        body = html_to_search_text(body_html)
+        if extra:
+            body = f"{body} {html_to_search_text(extra)}"
+        self.db.execute(
+            "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [entry_id, fold(title), body],
+        )
+
+    def prune(self, keep_days: int, max_items: dict[int, int], now: float | None = None) -> int:
+        """Drop read, unsaved entries older than keep_days and entries beyond a feed's cap.
+        Only entries the feed no longer lists are dropped, so none comes back as unread;
+        saved entries and entries with saved quotes are never dropped."""
+        now = time.time() if now is None else now
+        keep = "saved = 0 AND id NOT IN (SELECT entry_id FROM saved_quotes)"
+        removed = 0
+        with self.db.atomic():
+            if keep_days > 0:
+                cutoff = now - keep_days * 86400
+                removed += self.db.execute(
+                    f"DELETE FROM entries WHERE read = 1 AND {keep} AND last_seen < ? AND sort_ts < ?",
+                    [cutoff, cutoff],
+                ).rowcount
+            for feed_id, cap in max_items.items():
+                removed += self.db.execute(
+                    f"""DELETE FROM entries WHERE id IN (
+                          SELECT id FROM entries WHERE feed_id = ?
+                          ORDER BY sort_ts DESC, id DESC LIMIT -1 OFFSET ?)
+                        AND {keep} AND last_seen < (SELECT COALESCE(checked_at, 0) FROM feeds WHERE id = ?)""",
+                    [feed_id, cap, feed_id],
+                ).rowcount
+        return removed
+
+    # ------------------------------------------------------------ reading views
+
+    def _where(self, view: View) -> tuple[str, list]:
+        kind, value = view.kind, view.value
+        if kind == "all":
+            return "1", []
+        if kind == "unread":
+            return "read = 0", []
+        if kind == "saved":
+            return "saved = 1", []
+        if kind == "feed":
+            return "feed_id = ?", [int(value)]
+        if kind == "tag":
+            return (
+                "feed_id IN (SELECT f.id FROM feeds f, json_each(f.tags) j WHERE j.value = ?)",
+                [value],
+            )
+        if kind == "search":
+            query = fts_query(str(value or ""))
+            if query is None:
+                return "0", []
+            return "id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)", [query]
+        raise ValueError(f"unknown view kind {kind!r}")
+
+    def count(self, view: View) -> int:
+        """Rows in a view; fixed views and feeds come from the kept counters."""
+        if view.kind in ("all", "unread"):
+            return self.totals()[view.kind]
+        if view.kind == "feed":
+            rows = self._rows("SELECT entry_count FROM feeds WHERE id = ?", [int(view.value)])
+            return rows[0][0] if rows else 0
+        where, params = self._where(view)
+        return self._rows(f"SELECT count(*) FROM entries WHERE {where}", params)[0][0]
+
+    _ROW_COLS = (
+        "e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), e.title, e.author,"
+        " e.link, e.sort_ts, e.read, e.saved"
+    )
+
+    def page(self, view: View, offset: int = 0, limit: int = 50) -> list[EntryRow]:
+        """Rows offset..offset+limit of a view, newest first. The inner query walks only the
+        covering index, so skipping far into a huge view does not read the skipped rows."""
+        where, params = self._where(view)
+        sql = f"""SELECT {self._ROW_COLS} FROM entries e JOIN feeds f ON f.id = e.feed_id
+                  WHERE e.id IN (SELECT id FROM entries WHERE {where}
+                                 ORDER BY sort_ts DESC, id DESC LIMIT ? OFFSET ?)
+                  ORDER BY e.sort_ts DESC, e.id DESC"""
+        rows = self._rows(sql, [*params, limit, offset])
+        return [EntryRow(*r[:7], bool(r[7]), bool(r[8])) for r in rows]
+
+    def index_of(self, view: View, entry_id: int) -> int | None:
+        """Where an entry sits in a view now (to keep the cursor on it across refreshes)."""
+        key = self._rows("SELECT sort_ts FROM entries WHERE id = ?", [entry_id])
+        if not key:
+            return None
+        where, params = self._where(view)
+        inside = self._rows(f"SELECT 1 FROM entries WHERE id = ? AND {where}", [entry_id, *params])
+        if not inside:
+            return None
+        sort_ts = key[0][0]
+        sql = f"""SELECT count(*) FROM entries WHERE {where}
+                  AND (sort_ts > ? OR (sort_ts = ? AND id > ?))"""
+        return self._rows(sql, [*params, sort_ts, sort_ts, entry_id])[0][0]
+
+    def next_unread(self, view: View, entry_id: int | None, forward: bool = True) -> int | None:
+        """The id of the next (older) or previous (newer) unread entry of a view."""
+        where, params = self._where(view)
+        if entry_id is None:
+            sql = f"SELECT id FROM entries WHERE {where} AND read = 0 ORDER BY sort_ts DESC, id DESC LIMIT 1"
+            rows = self._rows(sql, params)
+            return rows[0][0] if rows else None
+        key = self._rows("SELECT sort_ts FROM entries WHERE id = ?", [entry_id])
+        if not key:
+            return None
+        op, order = ("<", "DESC") if forward else (">", "ASC")
+        sql = f"""SELECT id FROM entries WHERE {where} AND read = 0
+                  AND (sort_ts, id) {op} (?, ?) ORDER BY sort_ts {order}, id {order} LIMIT 1"""
+        rows = self._rows(sql, [*params, key[0][0], entry_id])
+        return rows[0][0] if rows else None
+
+    def entry(self, entry_id: int) -> Entry | None:
+        sql = """SELECT e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), f.link,
+                   e.uid, e.title, e.author, e.link, e.published, e.updated, e.sort_ts,
+                   e.summary, e.content, e.enclosures, e.read, e.saved
+                 FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?"""
+        rows = self._rows(sql, [entry_id])
+        if not rows:
+            return None
+        r = list(rows[0])
+        r[13] = tuple(json.loads(r[13]))
+        return Entry(*r[:14], bool(r[14]), bool(r[15]))
+
+    # ------------------------------------------------------------ read / saved state
+
+    def set_read(self, entry_ids: Sequence[int], read: bool = True) -> None:
+        with self.db.atomic():
+            for chunk in _chunks(list(entry_ids)):
+                self.db.execute(
+                    f"UPDATE entries SET read = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                    [int(read), *chunk],
+                )
+
+    def mark_view_read(self, view: View) -> list[int]:
+        """Mark every unread entry of a view read; returns their ids so it can be undone."""
+        where, params = self._where(view)
+        with self.db.atomic():
+            ids = [
+                r[0]
+                for r in self._rows(f"SELECT id FROM entries WHERE {where} AND read = 0", params)
+            ]
+            self.db.execute(f"UPDATE entries SET read = 1 WHERE {where} AND read = 0", params)
+        return ids
+
+    def set_saved(self, entry_id: int, saved: bool = True) -> None:
+        self.db.execute(
+            "UPDATE entries SET saved = ?, saved_at = ? WHERE id = ?",
+            [int(saved), time.time() if saved else None, entry_id],
+        )
+
+    # ------------------------------------------------------------ full texts
+
+    def save_fulltext(self, text: FullText) -> None:
+        """Keep an article's extracted page (or why it failed) and make it searchable."""
+        with self.db.atomic():
+            self.db.execute(
+                """INSERT OR REPLACE INTO fulltexts
+                   (entry_id, url, html, title, byline, published, fetched_at, status, error)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    text.entry_id, text.url, text.html, text.title, text.byline,
+                    text.published, text.fetched_at, text.status, text.error,
+                ],
+            )  # fmt: skip
+            if text.status == "ok":
+                entry = self.entry(text.entry_id)
+                if entry is not None:
+                    self._index(entry.id, entry.title, entry.body_html, extra=text.html)
+
+    def fulltext(self, entry_id: int) -> FullText | None:
+        rows = self._rows(
+            """SELECT entry_id, url, html, title, byline, published, fetched_at, status, error
+               FROM fulltexts WHERE entry_id = ?""",
+            [entry_id],
+        )
+        return FullText(*rows[0]) if rows else None
+
+    def missing_fulltexts(self, feed_ids: Sequence[int], limit: int = 1000) -> list[int]:
+        """Entries that want a full text and have never been tried: new entries of full-text
+        feeds and every saved entry. A recorded failure is not retried in a loop."""
+        marks = ",".join("?" * len(feed_ids)) or "NULL"
+        sql = f"""SELECT id FROM entries e WHERE (e.feed_id IN ({marks}) OR e.saved = 1)
+                  AND e.link != '' AND NOT EXISTS (SELECT 1 FROM fulltexts t WHERE t.entry_id = e.id)
+                  ORDER BY sort_ts DESC LIMIT ?"""
+        return [r[0] for r in self._rows(sql, [*feed_ids, limit])]
+
+    # ------------------------------------------------------------ saved quotes
+
+    def save_quote(
+        self, entry_id: int, text: str, kind: str, start: int, end: int,
+        speaker: str | None = None, cue: str | None = None, context: str = "",
+    ) -> int:  # fmt: skip
+        """Keep a quote with enough copied context to stand alone, even if the entry changes."""
+        entry = self.entry(entry_id)
+        if entry is None:
+            raise KeyError(entry_id)
+        cursor = self.db.execute(
+            """INSERT INTO saved_quotes (entry_id, feed_id, text, speaker, cue, kind, start, "end",
+                 context, entry_title, entry_link, feed_title, saved_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(entry_id, text) DO UPDATE SET speaker = excluded.speaker""",
+            [
+                entry_id, entry.feed_id, text, speaker, cue, kind, start, end, context,
+                entry.title, entry.link, entry.feed_title, time.time(),
+            ],
+        )  # fmt: skip
+        rows = self._rows(
+            "SELECT id FROM saved_quotes WHERE entry_id = ? AND text = ?", [entry_id, text]
+        )
+        return rows[0][0] if rows else cursor.lastrowid
+
+    def delete_quote(self, quote_id: int) -> None:
+        self.db.execute("DELETE FROM saved_quotes WHERE id = ?", [quote_id])
+
+    def saved_quotes(
+        self, search: str | None = None, speaker: str | None = None,
+        entry_id: int | None = None, limit: int = 1000,
+    ) -> list[SavedQuote]:  # fmt: skip
+        """Saved quotes, newest first, filtered by words, speaker or entry."""
+        clauses, params = [], []
+        if search:
+            for word in _WORD.findall(search):
+                clauses.append("(text LIKE ? OR speaker LIKE ? OR entry_title LIKE ?)")
+                params += [f"%{word}%"] * 3
+        if speaker:
+            clauses.append("speaker LIKE ?")
+            params.append(f"%{speaker}%")
+        if entry_id is not None:
+            clauses.append("entry_id = ?")
+            params.append(entry_id)
+        where = " AND ".join(clauses) or "1"
+        sql = f"""SELECT id, entry_id, feed_id, text, speaker, cue, kind, start, "end", context,
+                    entry_title, entry_link, feed_title, saved_at
+                  FROM saved_quotes WHERE {where} ORDER BY saved_at DESC, id DESC LIMIT ?"""
+        return [SavedQuote(*r) for r in self._rows(sql, [*params, limit])]
+
+    def quote_is_saved(self, entry_id: int, text: str) -> bool:
+        rows = self._rows(
+            "SELECT 1 FROM saved_quotes WHERE entry_id = ? AND text = ?", [entry_id, text]
+        )
+        return bool(rows)
