@@ -168,7 +168,7 @@ def readability_lxml(source: bytes) -> Output:
 
 
 CONTENDERS: dict[str, Extractor] = {
-    "trafilatura (byline settings)": byline_trafilatura,
+    "trafilatura (tuned, production)": byline_trafilatura,
     "trafilatura (defaults)": trafilatura_with(),
     "readability-lxml": readability_lxml,
 }
