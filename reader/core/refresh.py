@@ -220,7 +220,7 @@ async def _refresh(config, data_dir, urls, force, only_due, full_text, progress)
                 from reader.core.fulltext import fill_missing
 
                 done, failed = await fill_missing(
-                    store, config, fetcher, parser.run, new_only=not full_text
+                    store, config, fetcher, parser.run, include_saved=full_text
                 )
                 report.fulltexts, report.fulltext_errors = done, failed
     finally:

@@ -524,7 +524,11 @@ class Store:
 
     # ------------------------------------------------------------ reading views
 
-    def _where(self, view: View) -> tuple[str, list]:
+    def _where(self, view: View | Sequence[View]) -> tuple[str, list]:
+        """SQL condition for a view; several views combine with AND (the CLI's filters)."""
+        if not isinstance(view, View):
+            parts = [self._where(v) for v in view] or [("1", [])]
+            return " AND ".join(f"({w})" for w, _ in parts), [p for _, ps in parts for p in ps]
         kind, value = view.kind, view.value
         if kind == "all":
             return "1", []
@@ -561,7 +565,7 @@ class Store:
         " e.link, e.sort_ts, e.read, e.saved"
     )
 
-    def page(self, view: View, offset: int = 0, limit: int = 50) -> list[EntryRow]:
+    def page(self, view: View | Sequence[View], offset: int = 0, limit: int = 50) -> list[EntryRow]:
         """Rows offset..offset+limit of a view, newest first. The inner query walks only the
         covering index, so skipping far into a huge view does not read the skipped rows."""
         where, params = self._where(view)
@@ -668,12 +672,16 @@ class Store:
         )
         return FullText(*rows[0]) if rows else None
 
-    def missing_fulltexts(self, feed_ids: Sequence[int], limit: int = 1000) -> list[int]:
-        """Entries that want a full text and have never been tried: new entries of full-text
-        feeds and every saved entry. A recorded failure is not retried in a loop."""
+    def missing_fulltexts(
+        self, feed_ids: Sequence[int], include_saved: bool = True, limit: int = 500
+    ) -> list[int]:
+        """Entries that want a full text and have never been tried: entries of full-text
+        feeds and (if asked) saved entries. A recorded failure is not retried in a loop."""
         marks = ",".join("?" * len(feed_ids)) or "NULL"
-        sql = f"""SELECT id FROM entries e WHERE (e.feed_id IN ({marks}) OR e.saved = 1)
-                  AND e.link != '' AND NOT EXISTS (SELECT 1 FROM fulltexts t WHERE t.entry_id = e.id)
+        saved = "OR e.saved = 1" if include_saved else ""
+        sql = f"""SELECT id FROM entries e WHERE (e.feed_id IN ({marks}) {saved})
+                  AND e.link != ''
+                  AND NOT EXISTS (SELECT 1 FROM fulltexts t WHERE t.entry_id = e.id)
                   ORDER BY sort_ts DESC LIMIT ?"""
         return [r[0] for r in self._rows(sql, [*feed_ids, limit])]
 

@@ -1,0 +1,471 @@
+"""The `byline` command: the bare command opens the app; subcommands call the engine.
+
+User errors (a broken config, an unknown feed, a bad OPML file) end with one clear message and
+exit status 2, never a traceback. The app is imported only when it is opened, so engine
+commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from reader import __version__
+from reader.core import config as cfg
+from reader.core.config import Config, ConfigError, FeedConfig
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback, exit status 2."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    return cfg.config_path(getattr(args, "config", None))
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return cfg.data_dir(getattr(args, "data_dir", None))
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The user's config; on first run a commented starter config is written and announced."""
+    path = _config_path(args)
+    if not path.exists():
+        cfg.write_starter(path)
+        _note(f"Wrote a starter config to {path} — edit it to choose your feeds.")
+    config = cfg.load(path)
+    _check_keys(config)
+    return config
+
+
+def _check_keys(config: Config) -> None:
+    from reader.tui.keymap import DEFAULT_KEYS  # plain data, no textual import
+
+    unknown = sorted(set(config.keys) - set(DEFAULT_KEYS))
+    if unknown:
+        raise ConfigError(
+            config.path,
+            f"unknown binding id(s) in [keys]: {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(DEFAULT_KEYS))}",
+        )
+
+
+def _store(args: argparse.Namespace, config: Config):
+    from reader.core.store import Store
+
+    store = Store.in_dir(_data_dir(args))
+    store.sync_feeds(config.feeds)
+    return store
+
+
+def _when(ts: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    from reader.tui.app import run_app
+
+    run_app(config, _data_dir(args))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The app on the bundled sample, in a throwaway cache: no network, nothing of the user's."""
+    from reader.core.refresh import refresh
+
+    workdir = Path(tempfile.mkdtemp(prefix="byline-demo-"))
+    try:
+        sample = resources.files("reader") / "data" / "demo.xml"
+        feed_file = workdir / "demo.xml"
+        feed_file.write_bytes(sample.read_bytes())
+        config_file = workdir / "config.toml"
+        config_file.write_text(
+            "[settings]\nrefresh_on_start = false\nrefresh_minutes = 0\n\n"
+            f'[[feeds]]\nurl = "{feed_file.as_uri()}"\ntags = ["demo"]\n',
+            encoding="utf-8",
+        )
+        config = cfg.load(config_file)
+        refresh(config, workdir)
+        if args.no_app:
+            print(workdir)
+            return 0
+        from reader.tui.app import run_app
+
+        run_app(config, workdir, demo=True)
+    finally:
+        if not args.no_app:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from reader.core.refresh import refresh
+
+    config = load_config(args)
+    show_bar = not args.json and sys.stderr.isatty()
+    report = refresh(
+        config,
+        _data_dir(args),
+        args.urls or None,
+        force=args.force,
+        full_text=args.full_text,
+        progress=_progress_bar if show_bar else None,
+    )
+    if show_bar:
+        sys.stderr.write("\r\x1b[K")
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        for outcome in report.outcomes:
+            if outcome.status in ("error", "skipped"):
+                print(f"{outcome.status}: {outcome.title} <{outcome.url}>: {outcome.error}")
+        print(report.summary())
+    attempted = [o for o in report.outcomes if o.status != "skipped"]
+    nothing_done = bool(attempted) and all(o.status == "error" for o in attempted)
+    return 1 if nothing_done or not report.outcomes and config.feeds else 0
+
+
+def _progress_bar(p) -> None:
+    width = 30
+    filled = int(width * p.done / max(p.total, 1))
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {p.done}/{p.total} feeds, {p.new} new")
+    sys.stderr.flush()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from reader.core.discover import DiscoverError, find_feed
+
+    config = load_config(args)
+    try:
+        found = find_feed(args.url, config.settings)
+    except DiscoverError as err:
+        raise UserError(f"cannot add {args.url}: {err}") from None
+    if config.feed(found.url):
+        print(f"Already subscribed: {found.url}")
+        return 0
+    feed = FeedConfig(found.url, args.title, tuple(args.tag or ()))
+    cfg.add_feeds(config.path, [feed])
+    print(f"Added {args.title or found.title or found.url} <{found.url}> ({found.entries} entries)")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    if not cfg.remove_feed(config.path, args.url):
+        raise UserError(f"not subscribed: {args.url} (see: byline feeds)")
+    with _store(args, cfg.load(config.path)):
+        pass  # syncing drops the feed's unsaved entries
+    print(f"Removed {args.url}")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    with _store(args, config) as store:
+        feeds = store.feeds()
+    rows = [
+        {
+            "title": f.title,
+            "url": f.url,
+            "tags": list(f.tags),
+            "unread": f.unread_count,
+            "total": f.entry_count,
+            "status": f.status,
+            "error": f.error,
+            "checked": f.checked_at,
+            "moved_to": f.fetch_url,
+        }
+        for f in feeds
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print(f"No feeds yet. Add one: byline add URL (config: {config.path})")
+    for r in rows:
+        tags = f" [{', '.join(r['tags'])}]" if r["tags"] else ""
+        status = f"{r['status']}: {r['error']}" if r["error"] else r["status"]
+        print(
+            f"{r['unread']:>5}/{r['total']:<5} {r['title']}{tags}\n            {r['url']}  ({status}, {_when(r['checked'])})"
+        )
+    return 0
+
+
+def _entries_view(args: argparse.Namespace, store):
+    from reader.core.store import View
+
+    filters = []
+    if args.search:
+        filters.append(View("search", args.search))
+    if args.feed:
+        feed = store.feed_by_url(args.feed)
+        if feed is None:
+            raise UserError(f"not subscribed: {args.feed} (see: byline feeds)")
+        filters.append(View("feed", feed.id))
+    if args.tag:
+        filters.append(View("tag", args.tag))
+    if args.saved:
+        filters.append(View("saved"))
+    if args.unread:
+        filters.append(View("unread"))
+    return filters
+
+
+def cmd_entries(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    from reader.core.store import View
+
+    with _store(args, config) as store:
+        views = _entries_view(args, store) or [View("all")]
+        rows = store.page(views, 0, args.limit)
+    data = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "feed": r.feed_title,
+            "author": r.author,
+            "link": r.link,
+            "published": r.sort_ts,
+            "read": r.read,
+            "saved": r.saved,
+        }
+        for r in rows
+    ]
+    if args.json:
+        _print_json(data)
+        return 0
+    for r in data:
+        mark = ("*" if not r["read"] else " ") + ("S" if r["saved"] else " ")
+        print(f"{r['id']:>7} {mark} {_when(r['published'])}  {r['title']}  — {r['feed']}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from reader.core.opml import OpmlError, parse_opml
+
+    config = load_config(args)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        raise UserError(f"cannot read {args.file}: {err.strerror or err}") from None
+    try:
+        result = parse_opml(data)
+    except OpmlError as err:
+        raise UserError(f"{args.file}: {err}") from None
+    added = cfg.add_feeds(config.path, result.feeds)
+    for url, reason in result.rejected:
+        print(f"skipped {url!r}: {reason}")
+    known = len(result.feeds) - len(added)
+    print(
+        f"Imported {len(added)} new feeds ({known} already subscribed, {len(result.rejected)} skipped) into {config.path}"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.core.opml import to_opml
+
+    config = load_config(args)
+    with _store(args, config) as store:
+        titles = {f.url: f.title for f in store.feeds()}
+    text = to_opml(list(config.feeds), titles)
+    if args.file:
+        Path(args.file).write_text(text, encoding="utf-8")
+        print(f"Exported {len(config.feeds)} feeds to {args.file}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from reader.core.articles import article_quotes
+
+    config = load_config(args)
+    with _store(args, config) as store:
+        if args.saved or args.entry is None:
+            quotes = [
+                {
+                    "text": q.text,
+                    "speaker": q.speaker,
+                    "kind": q.kind,
+                    "entry": q.entry_id,
+                    "title": q.entry_title,
+                    "feed": q.feed_title,
+                    "link": q.entry_link,
+                    "saved_at": q.saved_at,
+                }
+                for q in store.saved_quotes(speaker=args.speaker, entry_id=args.entry)
+            ]
+        else:
+            if store.entry(args.entry) is None:
+                raise UserError(f"no entry {args.entry} (see: byline entries)")
+            quotes = [
+                {"text": q.text, "speaker": q.speaker, "cue": q.cue, "kind": q.kind, "confidence": q.confidence,
+                 "start": q.start, "end": q.end}
+                for q in article_quotes(store, args.entry)
+                if not args.speaker or (q.speaker and args.speaker.lower() in q.speaker.lower())
+            ]  # fmt: skip
+    if args.json:
+        _print_json(quotes)
+        return 0
+    if not quotes:
+        print(
+            "No quotes."
+            if args.entry is not None
+            else "No saved quotes yet (press s on a quote in the app)."
+        )
+    for q in quotes:
+        print(f"“{q['text']}” — {q['speaker'] or 'unattributed'}")
+    return 0
+
+
+def cmd_fetch_text(args: argparse.Namespace) -> int:
+    from reader.core.fulltext import fetch_text
+
+    config = load_config(args)
+    with _store(args, config) as store:
+        if store.entry(args.entry) is None:
+            raise UserError(f"no entry {args.entry} (see: byline entries)")
+    result = fetch_text(config, _data_dir(args), args.entry)
+    if result.status == "ok":
+        print(f"Fetched the full text of entry {args.entry} from {result.url}")
+        return 0
+    print(f"Could not fetch the full text of entry {args.entry}: {result.error}")
+    return 1
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default: $BYLINE_CONFIG or the platform's config dir)",
+    )
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="cache directory (default: $BYLINE_DATA_DIR or the platform's data dir)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="byline", parents=[common],
+        description="A fast terminal news reader that finds who said what. Without a command, opens the app.",
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"byline {__version__}")
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", cmd_demo, "open the app on a bundled sample, offline")
+    p.add_argument(
+        "--no-app", action="store_true", help="only build the sample cache and print its folder"
+    )
+    p = add("refresh", cmd_refresh, "refresh all feeds, or only the given ones")
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also refresh feeds that are backing off after failures",
+    )
+    p.add_argument(
+        "--full-text",
+        action="store_true",
+        help="also fetch missing full articles (full_text feeds, saved entries)",
+    )
+    p.add_argument("--json", action="store_true", help="print a machine-readable report")
+    p = add("add", cmd_add, "subscribe to a feed (a feed URL or a web page that links to one)")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--title", help="your title for the feed")
+    p.add_argument("--tag", action="append", help="a tag (repeatable)")
+    p = add("remove", cmd_remove, "unsubscribe from a feed (saved entries are kept)")
+    p.add_argument("url", metavar="URL")
+    p = add("feeds", cmd_feeds, "list feeds with unread/total counts and last status")
+    p.add_argument("--json", action="store_true")
+    p = add("entries", cmd_entries, "list cached entries, newest first")
+    p.add_argument("--feed", metavar="URL")
+    p.add_argument("--tag")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--saved", action="store_true")
+    p.add_argument("--search", metavar="WORDS", help="full-text search over titles and bodies")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p = add("import", cmd_import, "import feeds from an OPML file")
+    p.add_argument("file", metavar="FILE.opml")
+    p = add("export", cmd_export, "export feeds as OPML 2.0 (to stdout without FILE)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p = add("quotes", cmd_quotes, "print saved quotes, or the quotes of one entry")
+    p.add_argument("--entry", type=int, metavar="ID", help="the quotes found in this entry")
+    p.add_argument(
+        "--saved", action="store_true", help="saved quotes (the default without --entry)"
+    )
+    p.add_argument("--speaker", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p = add("fetch-text", cmd_fetch_text, "fetch and keep the full article of one entry")
+    p.add_argument("entry", type=int, metavar="ENTRY")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "limit", 1) is not None and getattr(args, "limit", 1) < 1:
+        parser.error("--limit must be 1 or more")
+    try:
+        return args.func(args)
+    except (ConfigError, UserError) as err:
+        _note(f"byline: {err}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except sqlite3.OperationalError as err:
+        _note(f"byline: the cache in {_data_dir(args)} cannot be used: {err}")
+        return EXIT_USAGE
+    except PermissionError as err:
+        _note(f"byline: permission denied: {err.filename or err}")
+        return EXIT_USAGE
+    except OSError as err:
+        if err.errno == 28:  # ENOSPC
+            _note(f"byline: the disk is full ({err.filename or 'cache'}); nothing was half-written")
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""What an article shows: the feed's content or the kept full text, rendered, and its quotes.
+
+One place decides this so the app, the CLI and the benchmarks agree on the text that quotes'
+offsets point into.
+"""
+
+from __future__ import annotations
+
+from reader.core.quotes import Quote, extract
+from reader.core.render import Rendered, render_html
+from reader.core.store import Entry, FullText, Store
+
+
+def render_entry(entry: Entry, fulltext: FullText | None = None) -> Rendered:
+    """The full article when one was kept successfully, else the feed's own content."""
+    if fulltext is not None and fulltext.status == "ok" and fulltext.html:
+        return render_html(fulltext.html, fulltext.url or entry.link)
+    return render_html(entry.body_html, entry.link or entry.feed_link)
+
+
+def article_quotes(store: Store, entry_id: int, full: bool = True) -> list[Quote]:
+    """Quotes of the text a reader sees for this entry (full text when kept and `full`)."""
+    entry = store.entry(entry_id)
+    if entry is None:
+        return []
+    fulltext = store.fulltext(entry_id) if full else None
+    return extract(render_entry(entry, fulltext).text)

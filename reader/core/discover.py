@@ -1,0 +1,90 @@
+"""`byline add URL`: accept a feed URL or a web page that links to its feed, and prove it
+works by fetching and parsing it before anything is written to the config."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from reader.core.config import Settings
+from reader.core.fetch import Fetcher
+from reader.core.parse import parse_feed
+from reader.core.sanitize import clean_url
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "text/xml",
+    "application/xml",
+)
+
+
+class DiscoverError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    url: str
+    title: str
+    entries: int
+
+
+class _AlternateLinks(HTMLParser):
+    """Collects <link rel="alternate" type="...feed type..." href="..."> in page order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag != "link":
+            return
+        a = {k.lower(): (v or "") for k, v in attrs}
+        rels = a.get("rel", "").lower().split()
+        if (
+            "alternate" in rels
+            and a.get("type", "").lower().split(";")[0] in FEED_TYPES
+            and a.get("href")
+        ):
+            self.hrefs.append(a["href"])
+
+
+def feed_links(page: bytes, base_url: str) -> list[str]:
+    parser = _AlternateLinks()
+    parser.feed(page.decode("utf-8", "replace"))
+    return [clean_url(urljoin(base_url, href)) for href in parser.hrefs]
+
+
+async def _find(url: str, settings: Settings) -> Found:
+    async with Fetcher(4, 2, settings.timeout_s, settings.max_bytes) as fetcher:
+        result = await fetcher.fetch(url)
+        if result.status != "ok":
+            raise DiscoverError(result.error or "download failed")
+        base = result.final_url or url
+        parsed = parse_feed(result.body, base, result.content_type)
+        if not parsed.error:
+            return Found(url, parsed.title, len(parsed.entries))
+        candidates = feed_links(result.body, base)
+        if not candidates:
+            raise DiscoverError(f"{parsed.error}, and the page links to no feed")
+        for candidate in candidates:
+            linked = await fetcher.fetch(candidate)
+            if linked.status == "ok":
+                feed = parse_feed(linked.body, linked.final_url or candidate, linked.content_type)
+                if not feed.error:
+                    return Found(candidate, feed.title, len(feed.entries))
+        raise DiscoverError(f"the page links to {candidates[0]}, but it is not a working feed")
+
+
+def find_feed(url: str, settings: Settings) -> Found:
+    """The working feed at `url` (or linked from the page there); DiscoverError says why not."""
+    url = clean_url(url)
+    if not url.lower().startswith(("http://", "https://", "file://")):
+        raise DiscoverError("give an http(s) address (or file:// for a local feed)")
+    return asyncio.run(_find(url, settings))

@@ -1,0 +1,99 @@
+"""Whole articles for offline reading: fetch an entry's page with the engine's own HTTP
+client (same limits as feeds), extract the article, keep it (or why it failed) in the cache.
+
+A page is fetched once: a recorded failure is not retried by refreshes (no loops on a
+paywall); `fetch_text` (the app's `F`, `byline fetch-text`) always tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from reader.core.config import Config
+from reader.core.extract import Extracted, ExtractError, extract_article
+from reader.core.fetch import Fetcher
+from reader.core.sanitize import is_openable
+from reader.core.store import FullText, Store
+
+Runner = Callable[..., Awaitable]
+HTML_TYPES = ("text/html", "application/xhtml")
+
+
+def extract_or_reason(body: bytes, url: str) -> tuple[Extracted | None, str | None]:
+    """Extraction that returns its failure instead of raising (it may run in another process)."""
+    try:
+        return extract_article(body, url), None
+    except ExtractError as err:
+        return None, str(err)
+    except Exception as err:  # noqa: BLE001 - a library bug on one page must not stop a refresh
+        return None, f"extraction failed: {type(err).__name__}: {err}"
+
+
+async def fetch_one(store: Store, fetcher: Fetcher, run: Runner, entry_id: int) -> FullText:
+    """Fetch, extract and store the full text of one entry; the outcome is always stored."""
+    entry = store.entry(entry_id)
+    if entry is None:
+        raise KeyError(entry_id)
+    url = entry.link
+    now = time.time()
+    if not is_openable(url):
+        text = FullText(
+            entry_id, url, "", None, None, None, now, "error", "the entry has no http(s) link"
+        )
+        store.save_fulltext(text)
+        return text
+    result = await fetcher.fetch(url)
+    if result.status != "ok":
+        reason = result.error or f"HTTP {result.http_status}"
+        text = FullText(entry_id, url, "", None, None, None, now, "error", reason)
+    else:
+        mime = result.content_type.split(";")[0].strip().lower()
+        if mime and not mime.startswith(HTML_TYPES):
+            extracted, reason = None, f"not an HTML page ({mime})"
+        else:
+            extracted, reason = await run(extract_or_reason, result.body, result.final_url or url)
+        if extracted is None:
+            text = FullText(entry_id, url, "", None, None, None, now, "error", reason)
+        else:
+            text = FullText(
+                entry_id, result.final_url or url, extracted.html, extracted.title,
+                extracted.byline, extracted.date, now, "ok", None,
+            )  # fmt: skip
+    store.save_fulltext(text)
+    return text
+
+
+async def fill_missing(
+    store: Store, config: Config, fetcher: Fetcher, run: Runner, include_saved: bool
+) -> tuple[int, int]:
+    """Fetch full texts never tried yet for feeds with full_text on (and saved entries when
+    asked). Returns (fetched, failed)."""
+    settings = config.settings
+    feed_ids = []
+    for fc in config.feeds:
+        feed = store.feed_by_url(fc.url)
+        if feed is not None and fc.setting(settings, "full_text"):
+            feed_ids.append(feed.id)
+    wanted = store.missing_fulltexts(feed_ids, include_saved=include_saved)
+    results = await asyncio.gather(*(fetch_one(store, fetcher, run, i) for i in wanted))
+    failed = sum(1 for r in results if r.status != "ok")
+    return len(results) - failed, failed
+
+
+def fetch_text(config: Config, data_dir: Path, entry_id: int) -> FullText:
+    """Fetch one entry's full text now (the app's `F` in a worker, `byline fetch-text`)."""
+
+    async def main() -> FullText:
+        s = config.settings
+        with Store.in_dir(data_dir) as store:
+            async with Fetcher(s.concurrency, s.per_host, s.timeout_s, s.max_bytes) as fetcher:
+                return await fetch_one(store, fetcher, _in_thread, entry_id)
+
+    return asyncio.run(main())
+
+
+async def _in_thread(func, *args):
+    return await asyncio.to_thread(func, *args)
