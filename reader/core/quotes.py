@@ -51,7 +51,7 @@ class Quote:
 #: Which closing marks end a quotation opened by each mark. “ closes „ (German)
 #: but opens in English; » opens in Danish but closes in French.
 _CLOSERS: dict[str, str] = {
-    "“": "”",
+    "“": '”"',  # mixed “…" is a common typo
     "„": "“”",
     "«": "»",
     "»": "«",
@@ -60,14 +60,18 @@ _CLOSERS: dict[str, str] = {
     "‚": "‘’",
     "「": "」",
     "『": "』",
-    '"': '"',
+    '"': '"”',
     "'": "'",
 }
 _MARK_RE = re.compile("[“”„«»‘’‚「」『』\"']")
 #: Marks whose unclosed use is too ambiguous (apostrophes, inches) to keep.
 _WEAK = "'\"‘‚"
 _SPACE = " \t\u00a0\u202f\u2009"
-_OPEN_BEFORE = "([{—–-/:;,“”„«»‘‚「『\"' \t\n\u00a0\u202f\u2009"
+_OPEN_BEFORE = "([{—–-/:;,“”„«»‘‚「『\"' \t\n\u00a0\u202f\u2009\u2060"
+#: Doubled apostrophes or backticks (''…'', ``…'') stand for a double mark; they are
+#: rewritten as WORD JOINER + '"' so offsets stay the same.
+_JOINER = "\u2060"
+_DOUBLED = re.compile("''|``")
 _MAX_PARAGRAPHS = 12  # a multi-paragraph quotation may continue this far
 
 
@@ -157,9 +161,9 @@ def _continuation(text: str, paras: list[tuple[int, int]], p: int, i: int) -> in
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
+    while a < b and (text[a].isspace() or text[a] == _JOINER):
         a += 1
-    while b > a and text[b - 1].isspace():
+    while b > a and (text[b - 1].isspace() or text[b - 1] == _JOINER):
         b -= 1
     return a, b
 
@@ -205,6 +209,11 @@ def _find_spans(text: str) -> list[tuple[int, int, bool]]:
 # ---------------------------------------------------------------------------
 
 
+def _words(spaced: str) -> frozenset[str]:
+    """Word lists are kept as prose so they stay readable and easy to extend."""
+    return frozenset(spaced.split())
+
+
 def _forms(base: str) -> list[str]:
     """Inflections of a regular English verb (say → says, said, saying is special-cased)."""
     if base.endswith("e"):
@@ -225,146 +234,74 @@ _IRREGULAR = {
     "put it": ["put it", "puts it", "putting it"],
     "think": ["think", "thinks", "thought"],
     "testify": ["testify", "testifies", "testified", "testifying"],
-    "tweet": ["tweet", "tweets", "tweeted", "tweeting"],
     "point out": ["point out", "points out", "pointed out", "pointing out"],
     "go on": ["went on", "goes on", "going on"],
 }
-_REGULAR = [
-    "add",
-    "stress",
-    "warn",
-    "claim",
-    "deny",
-    "insist",
-    "reply",
-    "explain",
-    "ask",
-    "note",
-    "argue",
-    "recall",
-    "acknowledge",
-    "declare",
-    "announce",
-    "state",
-    "remark",
-    "comment",
-    "suggest",
-    "assert",
-    "contend",
-    "concede",
-    "complain",
-    "respond",
-    "observe",
-    "predict",
-    "promise",
-    "vow",
-    "urge",
-    "boast",
-    "conclude",
-    "describe",
-    "dismiss",
-    "report",
-    "shout",
-    "yell",
-    "chant",
-    "whisper",
-    "exclaim",
-    "mention",
-    "confirm",
-    "emphasize",
-    "emphasise",
-    "reiterate",
-    "maintain",
-    "allege",
-    "recount",
-    "muse",
-    "proclaim",
-    "pledge",
-    "scoff",
-    "sneer",
-    "lament",
-    "counter",
-    "retort",
-    "believe",
-    "agree",
-    "disagree",
-    "caution",
-    "charge",
-    "accuse",
-    "criticize",
-    "criticise",
-    "praise",
-    "label",
-    "brand",
-    "continue",
-    "joke",
-    "hint",
-    "question",
-    "wonder",
-    "estimate",
-    "speculate",
-    "demand",
-    "plead",
-    "call",
-]
-#: Verbs whose bare form is more often a noun ("the state", "a note"): inflected only.
-_NOUNISH = frozenset(
-    [
-        "claim",
-        "note",
-        "state",
-        "remark",
-        "comment",
-        "promise",
-        "vow",
-        "report",
-        "counter",
-        "charge",
-        "label",
-        "brand",
-        "joke",
-        "hint",
-        "question",
-        "estimate",
-        "demand",
-        "plead",
-        "call",
-        "pledge",
-        "lament",
-        "retort",
-        "boast",
-    ]
+_REGULAR = _words(
+    """add stress warn claim deny insist reply explain ask note argue recall acknowledge
+    declare announce state remark comment suggest assert contend concede complain
+    respond observe predict promise vow urge boast conclude describe dismiss report
+    shout yell chant whisper exclaim mention confirm emphasize emphasise reiterate
+    maintain allege recount muse proclaim pledge scoff sneer lament counter retort
+    believe agree disagree caution charge accuse criticize criticise praise tweet cite
+    continue joke hint wonder estimate speculate demand plead call blast slam mock
+    condemn decry denounce deride ridicule lambaste chide scold tout quip"""
+)
+#: Verbs whose bare form is more often a noun ("the state", "a note"): only inflected
+#: forms count, and the bare form only right after a pronoun ("what they call").
+_NOUNISH = _words(
+    """claim note state remark comment promise vow report counter charge joke hint
+    estimate demand plead call pledge lament retort boast tweet blast slam mock praise
+    ridicule quip"""
+)
+#: Nouns that carry someone's words: “Trump’s claim that …” makes Trump the speaker.
+_SPEECH_NOUNS = (
+    r"(?:claims?|statements?|comments?|remarks?|words|assertions?|descriptions?|"
+    r"warnings?|promises?|pledges?|tweets?|accusations?|arguments?|suggestions?|"
+    r"insistence|contention|boasts?|vows?|assessments?|predictions?|characterization|"
+    r"references?|response|reply|answer|testimony|explanation|admission|denial|call)"
 )
 
 
-def _verb_forms() -> list[str]:
+def _verb_forms() -> tuple[list[str], list[str]]:
+    """(forms that are always cues, bare nounish forms that need a pronoun before)."""
     forms = {f for forms in _IRREGULAR.values() for f in forms} | {"according to"}
+    bare = []
     for base in _REGULAR:
         inflected = _forms(base)
         forms.update(inflected[1:] if base in _NOUNISH else inflected)
-    return sorted(forms, key=len, reverse=True)
+        if base in _NOUNISH:
+            bare.append(base)
+    return sorted(forms, key=len, reverse=True), bare
 
 
-_VERB_FORMS = _verb_forms()
-_VERB = "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in _VERB_FORMS) + ")"
+def _alt(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+
+
+_VERB_FORMS, _BARE_NOUNISH = _verb_forms()
+_VERB = _alt(_VERB_FORMS)
+_PRON_VERB = rf"(?:(?<=\bthey )|(?<=\bwe )|(?<=\bI )|(?<=\byou )){_alt(_BARE_NOUNISH)}"
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽА-ЯЁΑ-Ω"
 _TITLE = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Rev|Gen|Lt|Col|Capt|Prof|Sgt|Atty|Pres|Supt"
-    r"|Cmdr|Adm|Maj|Hon|Gov|St|Jr|Sr)\."
+    r"|Cmdr|Adm|Maj|Hon|St|Jr|Sr)\."
 )
 _UPWORD = rf"(?:[{_UP}][\w’'\-]*|[{_UP}]\.)"
 _PARTICLE = r"(?:de|van|von|der|den|al|bin|da|del|la|le|du|di|dos|ibn|y)"
-_NAME = rf"(?:{_TITLE}\s+)*{_UPWORD}(?:\s+(?:{_TITLE}|{_UPWORD}|{_PARTICLE}(?=\s+[{_UP}])))*"
-_PRON = r"(?:he|she|they|we|I|you|it|He|She|They|We|You|It|who)"
+_NAME = (
+    rf"(?:{_TITLE}\s+)*{_UPWORD}(?:[ \t\u00a0]+(?:{_TITLE}|{_UPWORD}|{_PARTICLE}(?=\s+[{_UP}])))*"
+)
+_PRON = r"(?:he|she|they|we|I|you|it|He|She|They|We|You|It|who|which)"
 _DET = (
     r"(?:the|a|an|another|one|some|many|most|several|other|his|her|their|its|our|two|"
     r"three|four|both|all|these|those|The|A|An|Another|One|Some|Many|Most|Several|Other|"
     r"His|Her|Their|Its|Our|Two|Three|Both|All|These|Those)"
 )
 _NOT_NP = (
-    r"(?!(?:that|which|who|and|but|or|to|in|on|with|when|as|if|because|he|she|they|it|"
-    r"was|were|is|are|has|have|had|would|will|also|said|says|the|a|an)\b)"
+    r"(?!(?:that|which|who|and|but|or|to|when|as|if|because|he|she|they|it|was|were|is|"
+    r"are|has|have|had|would|will|also|said|says)\b)"
 )
 _NPWORD = rf"{_NOT_NP}[\w’'\-.]+"
 _DET_NP = rf"{_DET}\s+(?:{_NPWORD}\s+){{0,5}}?{_NPWORD}"
@@ -379,227 +316,76 @@ _NP = rf"(?:{_NAME}|{_DET_NP}|{_PLURAL}|{_PRON})"
 
 #: Words that may stand between a subject and its verb: "he later said".
 _FILLER = (
-    r"(?:has|have|had|was|were|is|are|also|later|then|previously|recently|once|"
-    r"again|further|repeatedly|never|not|did|does|do|would|will|could|might|may|"
-    r"reportedly|apparently|simply|even|publicly|privately|bluntly|flatly|only|"
-    r"first|often|frequently|herself|himself|themselves|been|being|just|already|"
-    r"still|quickly|angrily|subsequently|told\s+\w+\s+he|last\s+\w+)"
+    r"(?:has|have|had|was|were|is|are|also|then|once|again|further|never|not|did|does|"
+    r"do|would|will|could|might|may|even|only|first|herself|himself|themselves|been|"
+    r"being|just|already|still|later|[a-z]+ly|last\s+\w+|on\s+\w+day|\w+day)"
 )
-
-_CUE_RE = re.compile(
-    rf"(?<![\w’'])(?:(?P<quoted>quoted|quotes|quoting)\s+(?P<qnp>{_NP})\s+as\s+(?:saying|stating)"
+_CUE = (
+    rf"(?<![\w’'\-])(?:(?P<quoted>quoted|quotes|quoting)\s+(?P<qnp>{_NP})\s+as\s+"
+    rf"(?:saying|stating)"
     rf"|(?P<asq>(?:was|were|is|are|been|being)\s+quoted\s+as\s+(?:saying|stating))"
-    rf"|(?P<verb>{_VERB}))(?![\w’'])"
+    rf"|(?P<poss>{_NAME}(?=[’']s\s)|(?<![\w’'])(?:his|her|their|His|Her|Their)(?=\s))"
+    rf"(?:[’']s)?\s+(?:[a-z\-]+\s+){{0,2}}?{_SPEECH_NOUNS}"
+    rf"|(?P<verb>{_VERB}|{_PRON_VERB}))(?![\w’'])"
 )
+_CUE_RE = re.compile(_CUE)
+_CUE_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _CUE)
+_AFTER_LEAD = r"[\s,;:—–\-]*"
 _AFTER_NP_CUE = re.compile(
-    rf"[\s,;:—–\-]*(?P<np>{_NP})(?:\s*,[^,.;~]{{1,90}},)?(?:\s+{_FILLER})*\s+(?=\S)"
+    rf"{_AFTER_LEAD}(?P<np>{_NP})(?:\s*,[^,.;~]{{1,90}},)?(?:\s+{_FILLER})*\s+"
+    rf"(?P<cue>{_CUE_PLAIN})"
 )
 _AFTER_CUE_NP = re.compile(
-    rf"[\s,;:—–\-]*(?P<cue>{_VERB})(?:\s+(?:on\s+)?\w+day)?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
+    rf"{_AFTER_LEAD}(?P<cue>{_VERB})(?:\s+{_FILLER})?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
     rf"he|she|they|we)(?![\w’'])"
+)
+_AFTER_DASH = re.compile(rf"\s*(?P<cue>[―—–]+)\s*(?P<np>{_NAME})\s*(?=$|[.,;/\n(])")
+_AFTER_OK = re.compile(
+    rf"\s*(?:$|[.,;:(\n]|(?:in|on|at|during|after|before|to|via|from|of|in|last|this|"
+    rf"yesterday|today|tonight|earlier|later|{_FILLER})\b)"
 )
 _ACCORDING_RE = re.compile(rf"(?P<cue>[Aa]ccording\s+to)\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
 _BY_RE = re.compile(rf"\s+by\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
+_INVERTED = re.compile(rf"\s+(?P<np>{_NAME})\s*[,:]")
+_COLON_LEAD = re.compile(rf"\s*(?P<np>{_NAME})\s*:\s*$")
 _FILLER_TAIL = re.compile(rf"(?:^|\s+){_FILLER}\s*$")
+_CONJ_TAIL = re.compile(r"(?:^|\s|,)(?:and|but|then|before|after|while|to)\s*$")
+_PROGRESSIVE_TAIL = re.compile(r"(?:\s(?:is|are|was|were|been|be)|[’']s|[’']re)\s*$")
 _END_PRON = re.compile(rf"(?<![\w’']){_PRON}\s*$")
 _END_NAME = re.compile(rf"(?<![\w’'.])(?:(?:the|The)\s+)?{_NAME}\s*$")
+_END_POSS = re.compile(rf"(?<![\w’'.]){_NAME}[’']s(?:\s+[a-z][\w\-]*){{1,3}}\s*$")
 _END_DET = re.compile(rf"(?<![\w’']){_DET_NP}\s*$")
 _END_PLURAL = re.compile(rf"(?<![\w’']){_PLURAL}\s*$", re.IGNORECASE)
 _APPOSITIVE = re.compile(r",[^,~]{1,90},\s*$")
-_WHO = re.compile(r",?\s*who\s*$")
+_RELATIVE = re.compile(r"(?:^|[\s,])(?P<rel>who|which|that)\s*$")
 _NAME_RE = re.compile(rf"(?<![\w’'.]){_NAME}")
-_PRON_ANY = re.compile(rf"(?<![\w’'])(?:{_PRON})(?![\w’'])")
+_PRON_ANY = re.compile(r"(?<![\w’'])(?:he|she|they|we|I|He|She|They|We)(?![\w])")
+_LEAD_TRIM = re.compile(r"[\s“”„«»‘’‚「」『』\"'~\u2060]*")
 
-_STOPCAPS = frozenset(
-    [
-        "A",
-        "An",
-        "The",
-        "But",
-        "And",
-        "Or",
-        "So",
-        "Yet",
-        "If",
-        "When",
-        "While",
-        "As",
-        "After",
-        "Before",
-        "Since",
-        "Although",
-        "Though",
-        "In",
-        "On",
-        "At",
-        "Of",
-        "For",
-        "From",
-        "To",
-        "By",
-        "With",
-        "Without",
-        "About",
-        "Asked",
-        "Still",
-        "However",
-        "Meanwhile",
-        "Then",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "You",
-        "His",
-        "Her",
-        "Their",
-        "Its",
-        "Our",
-        "My",
-        "Your",
-        "Instead",
-        "Speaking",
-        "Later",
-        "Earlier",
-        "Last",
-        "Next",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Photo",
-        "Read",
-        "Watch",
-        "Also",
-        "Now",
-        "Even",
-        "Because",
-        "Despite",
-        "During",
-        "Until",
-        "Under",
-        "Over",
-        "Mr.",
-        "Mrs.",
-        "Ms.",
-        "Dr.",
-        "There",
-        "Here",
-        "What",
-        "Who",
-        "Why",
-        "How",
-        "Where",
-        "Which",
-        "Yes",
-        "No",
-        "Not",
-        "One",
-        "Two",
-    ]
+_STOPCAPS = _words(
+    """A An The But And Or So Yet If When While As After Before Since Although Though In On
+    At Of For From To By With Without About Asked Still However Meanwhile Then This That
+    These Those It He She They We I You His Her Their Its Our My Your Instead Speaking
+    Later Earlier Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    January February March April May June July August September October November
+    December Photo Read Watch Also Now Even Because Despite During Until Under Over Mr.
+    Mrs. Ms. Dr. There Here What Who Why How Where Which Yes No Not One Two Following
+    According Like Unlike Among Between Through Across Amid Against Following"""
 )
-_PREPS = frozenset(
-    [
-        "in",
-        "at",
-        "from",
-        "to",
-        "into",
-        "across",
-        "of",
-        "for",
-        "on",
-        "with",
-        "about",
-        "against",
-        "by",
-        "than",
-        "over",
-        "under",
-        "near",
-        "toward",
-        "towards",
-        "between",
-        "among",
-        "through",
-        "during",
-        "after",
-        "before",
-        "like",
-        "via",
-    ]
+_PREPS = _words(
+    """in at from to into across of for on with about against by than over under near
+    toward towards between among through during after before like via"""
 )
-_ABBREV = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sen",
-        "rep",
-        "gov",
-        "rev",
-        "gen",
-        "lt",
-        "col",
-        "capt",
-        "prof",
-        "sgt",
-        "st",
-        "jr",
-        "sr",
-        "no",
-        "vs",
-        "inc",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "a.m",
-        "p.m",
-        "e.g",
-        "i.e",
-        "etc",
-        "ft",
-        "mt",
-    ]
+_ABBREV = _words(
+    """mr mrs ms dr sen rep gov rev gen lt col capt prof sgt st jr sr no vs inc co corp jan
+    feb mar apr jun jul aug sep sept oct nov dec u.s a.m p.m e.g i.e etc ft mt"""
+)
+_FUNCTION = _words(
+    """a an the of and or in on at to for with by from as is are be it its my our your
+    his her their not no vs de la le el y und der die das et du des"""
 )
 _SENT_END = re.compile(r"[.!?]+[”\"’')\]]*\s+(?=[\"“‘'(\[]?[\w~])")
 _ING = re.compile(r"\w+ing$")
-_MALE = re.compile(r"\b(?:Mr\.|he|his|him)\b")
-_FEMALE = re.compile(r"\b(?:Mrs\.|Ms\.|she|her)\b")
 
 
 # ---------------------------------------------------------------------------
@@ -625,14 +411,12 @@ class _Article:
         chars = list(text)
         for a, b, _ in spans:
             for k in range(a, b):
-                if chars[k] not in "\n":
+                if chars[k] != "\n":
                     chars[k] = "~"
         self.masked = "".join(chars)
         self.paras = _paragraphs(text)
         self.para_starts = [a for a, _ in self.paras]
         self._names: list[tuple[int, int]] | None = None
-
-    # -- geometry -----------------------------------------------------------
 
     def para_of(self, pos: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.para_starts, pos) - 1
@@ -647,13 +431,6 @@ class _Article:
                 start = m.end()
         return start
 
-    def sentence_end(self, pos: int) -> int:
-        hi = self.para_of(pos)[1]
-        for m in _SENT_END.finditer(self.masked, pos, min(hi, pos + 600)):
-            if not self._abbrev_before(m.start()):
-                return m.start() + 1
-        return hi
-
     def _abbrev_before(self, dot: int) -> bool:
         if self.masked[dot] != ".":
             return False
@@ -663,25 +440,27 @@ class _Article:
         word = m.group(1)
         return word.lower() in _ABBREV or (len(word) == 1 and word.isupper())
 
-    # -- names --------------------------------------------------------------
-
     def names(self) -> list[tuple[int, int]]:
-        """Spans of capitalised names that could be people speaking (for pronouns)."""
+        """Spans of capitalised names that could be people (for pronoun resolution)."""
         if self._names is None:
             found = []
             for m in _NAME_RE.finditer(self.masked):
                 span = _strip_caps(self.masked, m.start(), m.end())
-                if span and self._person_like(*span):
+                if span and self.person_like(*span):
                     found.append(span)
             self._names = found
         return self._names
 
-    def _person_like(self, a: int, b: int) -> bool:
-        before = self.masked[max(0, a - 12) : a].split()
+    def person_like(self, a: int, b: int) -> bool:
+        """Not the object of a preposition, a possessive, a (D-Mo.) tag or a SHOUTED line."""
+        s = self.masked
+        before = s[max(0, a - 12) : a].split()
         if before and before[-1].lower() in _PREPS:
             return False
-        after = self.masked[b : b + 2]
-        return not after.startswith(("’s", "'s"))
+        if s[a - 1 : a] in "(-/" and a > 0 or s[b : b + 2] in ("’s", "'s"):
+            return False
+        name = s[a:b]
+        return not (name.isupper() and " " in name)
 
 
 def _strip_caps(s: str, a: int, b: int) -> tuple[int, int] | None:
@@ -698,68 +477,65 @@ def _strip_caps(s: str, a: int, b: int) -> tuple[int, int] | None:
     return (a, b) if b > a else None
 
 
-def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
-    """The noun phrase that ends right before a verb at ``hi`` (its subject)."""
-    s = art.masked
-    window = s[max(lo, hi - 200) : hi]
-    base = hi - len(window)
+def _strip_fillers(window: str) -> str:
+    """Drop auxiliaries and adverbs before a verb: “Smith has repeatedly” → “Smith”."""
     while True:
         m = _FILLER_TAIL.search(window)
         if not m or m.start() == len(window):
-            break
+            return window.rstrip()
         window = window[: m.start()]
-    window = window.rstrip()
-    m = _WHO.search(window)
+
+
+def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
+    """The noun phrase that ends right before a verb at ``hi`` (its subject)."""
+    raw = art.masked[max(lo, hi - 200) : hi]
+    base = hi - len(raw)
+    window = _strip_fillers(raw)
+    if re.search(r"(?:he|she|they|it|He|She|They|It)[’']s$", window):
+        window = window[:-2]  # “He’s claiming”
+    m = _RELATIVE.search(window)
     if m:
-        w = window.rfind("who")
-        return base + w, base + w + 3
+        return base + m.start("rel"), base + m.end("rel")
     app = _APPOSITIVE.search(window)
     if app and not _END_PRON.search(window[: app.end()].rstrip(", ")):
-        head = window[: app.start()]
-        found = _np_in(head, base)
+        found = _np_in(window[: app.start()], base)
         if found:
             return found
     return _np_in(window, base)
 
 
 def _np_in(window: str, base: int) -> tuple[int, int] | None:
-    for rx in (_END_PRON, _END_NAME, _END_DET, _END_PLURAL):
+    """Subject candidates tried from the most to the least specific."""
+    for rx in (_END_PRON, _END_POSS, _END_NAME, _END_DET, _END_PLURAL):
         m = rx.search(window)
-        if m:
-            a, b = m.start(), m.end()
-            while b > a and window[b - 1].isspace():
-                b -= 1
-            if rx is _END_NAME:
-                span = _strip_caps(window, a, b)
-                if span is None or window[span[1] : b] in ("’s", "'s"):
-                    continue
-                if window[a:b].startswith(("the ", "The ")) and span[0] == a + 4:
-                    span = (a, span[1])  # keep “the White House” whole
-                a, b = span
-            if rx is _END_PRON and window[a:b] in ("it", "It"):
-                return None
-            return base + a, base + b
+        if not m:
+            continue
+        a, b = m.start(), len(window.rstrip())
+        if rx is _END_NAME:
+            span = _strip_caps(window, a, b)
+            if span is None or window[span[1] : b] in ("’s", "'s"):
+                continue
+            if window[a:b].startswith(("the ", "The ")) and span[0] == a + 4:
+                span = (a, span[1])  # keep “the White House” whole
+            a, b = span
+        return base + a, base + b
     return None
 
 
 def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
-    """First subject-like mention in ``[lo, hi)``: the doer of a participle (“…, telling X”)."""
+    """First subject-like mention in ``[lo, hi)``: the doer of “…, telling X that”."""
     s = art.masked
     best: tuple[int, int] | None = None
-    for m in _PRON_ANY.finditer(s, lo, hi):
-        if m.group(0) not in ("it", "It", "you", "who"):
-            best = (m.start(), m.end())
-            break
-    for m in _NAME_RE.finditer(s, lo, hi):
+    m = _PRON_ANY.search(s, lo, hi)
+    if m:
+        best = (m.start(), m.end())
+    for m in _NAME_RE.finditer(s, lo, best[0] if best else hi):
         span = _strip_caps(s, m.start(), m.end())
-        if span is None or (best and span[0] > best[0]):
-            continue
-        if not art._person_like(*span) or s[span[1] : span[1] + 2] in ("’s", "'s"):
+        if span is None or not art.person_like(*span):
             continue
         if re.match(r"\s+[a-z]+\s", s[span[1] : span[1] + 30]) and _nationality(s, *span):
             continue
-        best = span
-        break
+        return span
     if best is None:
         m = re.match(rf"\s*({_DET_NP})(?=\s+(?:{_FILLER}\s+)*\w)", s[lo:hi])
         if m:
@@ -773,84 +549,99 @@ def _nationality(s: str, a: int, b: int) -> bool:
     return " " not in word and word.endswith(("an", "ese", "ish", "ic", "i"))
 
 
-def _attr_after(art: _Article, qend: int, closed_punct: str) -> _Attr | None:
-    """`“…,” X said` / `“…,” said X` / `“…,” according to X` after a quotation."""
+def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
+    """`“…,” X said` / `“…,” said X` / `“…,” according to X` / `“…” ― X`."""
     s = art.masked
     pos = qend + 1  # skip the closing mark
-    hi = min(len(s), pos + 160)
-    m = re.compile(r"[\s,;:—–\-]*").match(s, pos, hi)
-    nxt = s[m.end() : m.end() + 1] if m else ""
-    if closed_punct == "." and (s[pos : pos + 1] != "," and not nxt.islower()):
-        return None
-    seg = s[pos:hi]
-    if "\n" in seg:
-        seg = seg[: seg.index("\n")]
-    m = _ACCORDING_RE.match(seg.lstrip(" ,;:—–-"))
+    seg = s[pos : pos + 200].split("\n", 1)[0]
+    strict = punct in ".:"  # “We won.” Smith said the polls… is not attribution
+    lead = re.match(_AFTER_LEAD, seg).end()
+    m = _ACCORDING_RE.match(seg, lead)
     if m:
-        off = pos + len(seg) - len(seg.lstrip(" ,;:—–-"))
-        return _Attr(off + m.start("np"), off + m.end("np"), m.group("cue"), True)
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_CUE_NP.match(seg)
-    if m and not m.group("cue").endswith("ing"):
+    if m and not m.group("cue").endswith("ing") and seg[m.end("np") :][:1] in ("", ",", "."):
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_NP_CUE.match(seg)
+    if m and not (strict and not _AFTER_OK.match(seg, m.end())):
+        c = _CUE_RE.match(seg, m.start("cue"))
+        if c.group("quoted"):
+            return _Attr(pos + c.start("qnp"), pos + c.end("qnp"), c.group(0), True)
+        if c.group("verb") and not c.group(0).endswith("ing"):
+            a, b = _trim_np(seg, m.start("np"), m.end("np"))
+            return _Attr(pos + a, pos + b, c.group(0), True)
+    m = _AFTER_DASH.match(seg)
     if m:
-        c = _CUE_RE.match(seg, m.end())
-        if c:
-            if c.group("quoted"):
-                return _Attr(pos + c.start("qnp"), pos + c.end("qnp"), c.group(0), True)
-            if not c.group(0).endswith("ing") and c.group(0) != "according to":
-                np = _trim_np(seg, m.start("np"), m.end("np"))
-                return _Attr(pos + np[0], pos + np[1], c.group(0), True)
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     return None
 
 
 def _trim_np(s: str, a: int, b: int) -> tuple[int, int]:
+    while b > a and s[b - 1] in " ,":
+        b -= 1
     span = _strip_caps(s, a, b)
     return span if span else (a, b)
+
+
+def _last_cue(s: str, lo: int, hi: int) -> re.Match[str] | None:
+    last = None
+    for m in _CUE_RE.finditer(s, lo, hi):
+        last = m
+    return last
 
 
 def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
     """`X said (that) “…”`, `…, telling Y that “…”`, `what she described as “…”`."""
     s = art.masked
     open_mark = qstart - 1
-    while open_mark > floor and s[open_mark] in _SPACE:
+    while open_mark > floor and s[open_mark - 1] in _SPACE + '“„«»‘‚「『"\u2060':
         open_mark -= 1
-    lo = max(floor, open_mark - 220)
-    last = None
-    for m in _CUE_RE.finditer(s, lo, open_mark):
-        last = m
+    last = _last_cue(s, max(floor, open_mark - 220), open_mark)
     if last is None:
+        m = _COLON_LEAD.fullmatch(s, floor, open_mark)
+        if m and art.person_like(m.start("np"), m.end("np")):
+            return _Attr(m.start("np"), m.end("np"), ":", True)
         return None
-    gap = s[last.end() : open_mark].strip(" ,:;—–-")
-    adjacent = gap in ("", "that")
-    if last.group("quoted"):
-        return _Attr(last.start("qnp"), last.end("qnp"), last.group(0), adjacent)
-    verb = last.group(0)
-    if verb.lower().startswith("according"):
-        m = _ACCORDING_RE.match(s, last.start(), open_mark)
-        if m:
-            return _Attr(m.start("np"), m.end("np"), m.group("cue"), adjacent)
-        return None
-    m = _BY_RE.match(s, last.end(), open_mark)
-    if m and not _ING.match(verb):
-        return _Attr(m.start("np"), m.end("np"), verb, adjacent)
-    if _ING.match(verb.split()[0]) and not last.group("asq"):
-        span = _clause_subject(art, floor, last.start())
-        return _Attr(*span, verb, adjacent) if span else None
-    span = _np_at_end(art, floor, last.start())
+    adjacent = s[last.end() : open_mark].strip(" ,:;—–-") in ("", "that")
+    span = _cue_subject(art, last, floor, open_mark)
     if span is None:
-        m = re.compile(rf"\s+(?P<np>{_NAME}|{_DET_NP})\s*[,:]").match(s, last.end(), open_mark)
-        if m:
-            return _Attr(m.start("np"), m.end("np"), verb, adjacent)
         return None
-    return _Attr(*span, verb, adjacent)
+    return _Attr(span[0], span[1], last.group(0), adjacent)
+
+
+def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
+    """Who performs the cue, by its grammar: quoted Y as saying, Y’s claim, by Y, …"""
+    s = art.masked
+    if cue.group("quoted"):
+        return cue.start("qnp"), cue.end("qnp")
+    if cue.group("poss"):
+        return _trim_np(s, cue.start("poss"), cue.end("poss"))
+    verb = cue.group(0)
+    if verb.lower().startswith("according"):
+        m = _ACCORDING_RE.match(s, cue.start(), hi)
+        return (m.start("np"), m.end("np")) if m else None
+    m = _BY_RE.match(s, cue.end(), hi)
+    if m and verb.endswith("ed"):
+        return m.start("np"), m.end("np")  # accused by critics of …
+    before = _strip_fillers(s[floor : cue.start()])
+    progressive = _PROGRESSIVE_TAIL.search(s[floor : cue.start()])
+    if (_ING.match(verb.split()[0]) and not cue.group("asq") and not progressive) or (
+        _CONJ_TAIL.search(before)
+    ):
+        return _clause_subject(art, floor, cue.start())
+    span = _np_at_end(art, floor, cue.start())
+    if span is None:
+        m = _INVERTED.match(s, cue.end(), hi)  # “…,” said Smith, “…”
+        if m:
+            return m.start("np"), m.end("np")
+    return span
 
 
 def _resolve(art: _Article, a: int, b: int) -> tuple[str, bool]:
     """Name for the mention ``[a, b)``; True when it was a pronoun or description."""
     mention = art.text[a:b]
     low = mention.lower()
-    if low in ("he", "she", "who"):
+    if low in ("he", "she", "his", "her", "who"):
         name = _nearest_name(art, a, low)
         return (name, True) if name else (mention, False)
     if low.startswith("the ") and mention.split()[-1].islower():
@@ -861,21 +652,27 @@ def _resolve(art: _Article, a: int, b: int) -> tuple[str, bool]:
 
 
 def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
-    """Nearest person-like name before ``pos`` whose known gender fits the pronoun."""
+    """Nearest person-like name before ``pos`` whose known gender fits the pronoun.
+
+    “Person-like” means titled, written in full (two words or more) or a surname
+    that was earlier written in full, so “the 13th Amendment” never speaks.
+    """
     names = art.names()
     k = bisect.bisect_left(names, (pos, pos))
     text = art.text
-    for a, b in reversed(names[max(0, k - 25) : k]):
+    for a, b in reversed(names[max(0, k - 40) : k]):
         if b > pos:
             continue
         if pron == "who":
             return text[a:b] if pos - b < 40 else None
-        title = text[max(0, a - 5) : a]
-        if pron == "he" and ("Ms." in title or "Mrs." in title):
+        title = text[max(0, a - 5) : a] + text[a : a + 4]
+        if pron in ("he", "his") and ("Ms." in title or "Mrs." in title):
             continue
-        if pron == "she" and "Mr." in title:
+        if pron in ("she", "her") and "Mr." in title:
             continue
-        return _full_name(art, text[a:b], a)
+        full = _full_name(art, text[a:b], a)
+        if " " in full or re.match(_TITLE, text[a:b]):
+            return full
     return None
 
 
@@ -907,9 +704,7 @@ def _described(art: _Article, pos: int, mention: str) -> str | None:
     if best is None:
         return None
     name = best.group("n") or best.group("m")
-    if not name or not name[0].isupper():
-        return None
-    return name
+    return name if name and name[0].isupper() else None
 
 
 def _word_count(s: str) -> int:
@@ -918,17 +713,29 @@ def _word_count(s: str) -> int:
     return len(re.findall(r"\w+(?:[’'\-]\w+)*", s))
 
 
+def _looks_like_title(art: _Article, a: int, b: int) -> bool:
+    """“Face the Nation”, “The Apprentice,”: capitalised names of works, not speech."""
+    words = re.findall(r"[\w’'\-]+", art.text[a:b])
+    caps = [w for w in words if w.lower() not in _FUNCTION]
+    if not caps or not all(w[0].isupper() or w[0].isdigit() for w in caps) or len(words) > 8:
+        return False
+    if len(words) > 1:
+        return True
+    before = art.masked[max(0, a - 30) : a - 1].rstrip(_SPACE + '“„«»‘‚「『"\u2060')
+    return bool(before) and before[-1].isalpha() and before[-1].islower()
+
+
 def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     """Attribution for the quotation ``[a, b)``: after-cue first, then before."""
     inner = art.text[a:b].rstrip()
-    punct = inner[-1] if inner else ""
     close = b
-    while close < len(art.text) and art.text[close] in _SPACE:
+    while close < len(art.text) and art.text[close] in _SPACE + _JOINER:
         close += 1
-    found = _attr_after(art, close, punct)
+    found = _attr_after(art, close, inner[-1:])
     if found is None:
         found = _attr_before(art, a, floor)
-    if found is None and floor == art.para_of(a)[0] and art.masked[floor:a].strip() == "":
+    lead = _LEAD_TRIM.match(art.masked, floor, a).end()
+    if found is None and floor == art.para_of(a)[0] and lead >= a:
         found = _attr_lead_in(art, a)
     return found
 
@@ -941,17 +748,30 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
     pa, pb = art.paras[k - 1]
     if not art.text[pa:pb].rstrip().endswith(":"):
         return None
-    return _attr_before(art, art.paras[k][0], art.sentence_start(pb - 1))
+    return _attr_before(art, art.paras[k][0] + 1, art.sentence_start(pb - 1))
+
+
+def _names_between(art: _Article, a: int, b: int, keep: str) -> bool:
+    """Is a person other than ``keep`` named between two quotations? Then don't inherit."""
+    k = bisect.bisect_left(art.names(), (a, a))
+    for x, y in art.names()[k:]:
+        if x >= b:
+            break
+        name = art.text[x:y]
+        if name.split()[-1] not in keep:
+            return True
+    return False
 
 
 def extract(text: str) -> list[Quote]:
     """All quotations in ``text`` sorted by start, each with its speaker if the text says."""
-    spans = _find_spans(text)
-    art = _Article(text, spans)
+    work = _DOUBLED.sub(_JOINER + '"', text) if ("''" in text or "``" in text) else text
+    spans = _find_spans(work)
+    art = _Article(work, spans)
     quotes: list[Quote] = []
     last_by_para: dict[int, Quote] = {}
     for a, b, _closed in spans:
-        qtext = text[a:b]
+        qtext = text[a:b]  # the caller's text, not the rewritten one
         floor = art.sentence_start(a - 1)
         found = _attribute(art, a, b, floor)
         para = art.para_of(a)[0]
@@ -962,17 +782,22 @@ def extract(text: str) -> list[Quote]:
             cue = f"{mention} {found.cue}" if resolved else found.cue
             kind = "quote" if words >= 4 or found.adjacent else "partial"
             q = Quote(a, b, qtext, kind, name, cue, "high", found.start, found.end)
+            last_by_para[para] = q
         else:
-            prev = last_by_para.get(para)
+            if _looks_like_title(art, a, b):
+                continue
             kind = "quote" if words >= 4 else "partial"
-            if prev is not None and prev.speaker and kind == "quote":
+            q = Quote(a, b, qtext, kind, None, None, "low")
+            prev = last_by_para.get(para)
+            if (
+                prev is not None
+                and kind == "quote"
+                and prev.speaker
+                and not _names_between(art, prev.end, a, prev.speaker)
+            ):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
                     prev.speaker_start, prev.speaker_end,
                 )  # fmt: skip
-            else:
-                q = Quote(a, b, qtext, kind, None, None, "low")
-        if q.speaker:
-            last_by_para[para] = q
         quotes.append(q)
     return quotes
