@@ -344,7 +344,9 @@ _AFTER_OK = re.compile(
     rf"\s*(?:$|[.,;:(\n]|(?:in|on|at|during|after|before|to|via|from|of|in|last|this|"
     rf"yesterday|today|tonight|earlier|later|{_FILLER})\b)"
 )
-_ACCORDING_RE = re.compile(rf"(?P<cue>[Aa]ccording\s+to)\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
+_ACCORDING_RE = re.compile(
+    rf"(?P<cue>[Aa]ccording\s+to)\s+(?P<np>{_NAME}|{_DET_NP}|(?:[a-z\-]+\s+)?{_PLURAL})"
+)
 _BY_RE = re.compile(rf"\s+by\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
 _INVERTED = re.compile(rf"\s+(?P<np>{_NAME})\s*[,:]")
 _COLON_LEAD = re.compile(rf"\s*(?P<np>{_NAME})\s*:\s*$")
@@ -368,8 +370,8 @@ _STOPCAPS = _words(
     These Those It He She They We I You His Her Their Its Our My Your Instead Speaking
     Later Earlier Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     January February March April May June July August September October November
-    December Photo Read Watch Also Now Even Because Despite During Until Under Over Mr.
-    Mrs. Ms. Dr. There Here What Who Why How Where Which Yes No Not One Two Following
+    December Photo Read Watch Also Now Even Because Despite During Until Under Over
+    There Here What Who Why How Where Which Yes No Not One Two Following
     According Like Unlike Among Between Through Across Amid Against Following"""
 )
 _PREPS = _words(
@@ -498,6 +500,9 @@ def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
         return base + m.start("rel"), base + m.end("rel")
     app = _APPOSITIVE.search(window)
     if app and not _END_PRON.search(window[: app.end()].rstrip(", ")):
+        inner = re.fullmatch(rf",\s*({_NAME}),\s*", window[app.start() :])
+        if inner:  # “The mayor, Jane Smith, said”: the name is more useful
+            return base + app.start() + inner.start(1), base + app.start() + inner.end(1)
         found = _np_in(window[: app.start()], base)
         if found:
             return found
@@ -751,16 +756,25 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
     return _attr_before(art, art.paras[k][0] + 1, art.sentence_start(pb - 1))
 
 
-def _names_between(art: _Article, a: int, b: int, keep: str) -> bool:
-    """Is a person other than ``keep`` named between two quotations? Then don't inherit."""
-    k = bisect.bisect_left(art.names(), (a, a))
+def _may_inherit(art: _Article, prev: Quote, a: int) -> bool:
+    """May the quotation at ``a`` inherit ``prev``'s speaker?
+
+    Not when another cue or another person's name stands between them, outside
+    the sentence that attributes ``prev`` (“…,” said X, a lawyer for Y. “…”).
+    """
+    s = art.masked
+    lo = max(prev.end, prev.speaker_end or 0)
+    m = _SENT_END.search(s, lo, a + 1)
+    lo = m.end() if m else a
+    if lo < a and _CUE_RE.search(s, lo, a):
+        return False
+    k = bisect.bisect_left(art.names(), (lo, lo))
     for x, y in art.names()[k:]:
-        if x >= b:
+        if x >= a:
             break
-        name = art.text[x:y]
-        if name.split()[-1] not in keep:
-            return True
-    return False
+        if art.text[x:y].split()[-1] not in (prev.speaker or ""):
+            return False
+    return True
 
 
 def extract(text: str) -> list[Quote]:
@@ -772,7 +786,7 @@ def extract(text: str) -> list[Quote]:
     last_by_para: dict[int, Quote] = {}
     for a, b, _closed in spans:
         qtext = text[a:b]  # the caller's text, not the rewritten one
-        floor = art.sentence_start(a - 1)
+        floor = art.sentence_start(a + 1)
         found = _attribute(art, a, b, floor)
         para = art.para_of(a)[0]
         words = _word_count(qtext)
@@ -793,7 +807,7 @@ def extract(text: str) -> list[Quote]:
                 prev is not None
                 and kind == "quote"
                 and prev.speaker
-                and not _names_between(art, prev.end, a, prev.speaker)
+                and _may_inherit(art, prev, a)
             ):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
