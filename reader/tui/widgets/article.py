@@ -1,0 +1,284 @@
+"""The article pane: header and body as wrapped Rich text, drawn line by line.
+
+The body is the engine's rendered text (never the Markdown widget, GUIDE §3). Quotes found
+by `reader.core.quotes` are styled as spans; the widget maps text offsets to wrapped lines
+so it can scroll to any quote. Styles come from component classes, so themes own colours.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from rich._wrap import divide_line
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.quotes import Quote
+from reader.core.render import Rendered
+from reader.core.store import Entry
+from reader.tui.format import date
+
+_LINK_MARK = re.compile(r"\[(\d+)\]|\[image(?:: [^\]]*)?\]")
+_MARKS = "\"'“”„«»‘’‚「」『』"
+MARGIN = 1
+
+
+@dataclass
+class ArticleContent:
+    entry: Entry
+    rendered: Rendered
+    quotes: list[Quote] = field(default_factory=list)
+    source: str = "feed"  # "feed" or "full"
+    notes: list[str] = field(default_factory=list)
+
+
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--meta",
+        "article--link",
+        "article--status",
+        "article--note",
+        "article--heading",
+        "article--blockquote",
+        "article--bullet",
+        "article--link-marker",
+        "article--quote",
+        "article--partial",
+        "article--current-quote",
+        "article--speaker",
+        "article--empty",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.content: ArticleContent | None = None
+        self.current_quote: int | None = None
+        self.empty_message = "No entry selected."
+        self._lines: list[Strip] = []
+        self._built_for: tuple[int, int] | None = None
+        self._version = 0
+        self._body_y = 0
+        self._line_starts: list[int] = []  # display offset of each body visual line
+        self._line_ys: list[int] = []
+        self._to_display: list[tuple[int, int]] = []  # (orig pos, inserted length)
+
+    # ---------------------------------------------------------- content
+
+    def show(self, content: ArticleContent | None, keep_scroll: bool = False) -> None:
+        self.content = content
+        self.current_quote = None
+        self._changed()
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_notes(self, notes: list[str]) -> None:
+        if self.content is not None:
+            self.content.notes = notes
+            self._changed()
+
+    def _changed(self) -> None:
+        self._version += 1
+        self._built_for = None
+        self._ensure()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._built_for = None
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._ensure()
+
+    @property
+    def text_lines(self) -> list[str]:
+        """The wrapped lines as plain text (for tests and copy)."""
+        self._ensure()
+        return [strip.text for strip in self._lines]
+
+    # ---------------------------------------------------------- quotes
+
+    def select_quote(self, index: int | None) -> None:
+        self.current_quote = index
+        self._built_for = None
+        self._ensure()
+        if index is not None:
+            self.scroll_to_offset(self.content.quotes[index].start)
+        self.refresh()
+
+    def display_offset(self, pos: int) -> int:
+        return pos + sum(length for at, length in self._to_display if at <= pos)
+
+    def y_of(self, pos: int) -> int:
+        """The (absolute) line where body offset `pos` is drawn."""
+        self._ensure()
+        if not self._line_starts:
+            return 0
+        i = bisect.bisect_right(self._line_starts, self.display_offset(pos)) - 1
+        return self._line_ys[max(0, i)]
+
+    def scroll_to_offset(self, pos: int) -> None:
+        y = self.y_of(pos)
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if not (top <= y < top + height - 1):
+            self.scroll_to(y=max(0, y - 2), animate=False, immediate=True)
+
+    # ---------------------------------------------------------- building
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _ensure(self) -> None:
+        width = max(10, self.scrollable_content_region.width - 2 * MARGIN)
+        key = (width, self._version)
+        if self._built_for == key:
+            return
+        self._built_for = key
+        self._lines = self._build(width)
+        self.virtual_size = Size(width + 2 * MARGIN, len(self._lines))
+
+    def _wrap(self, text: Text, width: int, out: list[Text]) -> list[int]:
+        """Append `text` wrapped to `width`; return the start offset of each piece."""
+        offsets = divide_line(text.plain, width, fold=True)
+        pieces = text.divide(offsets)
+        out.extend(pieces)
+        return [0, *offsets]
+
+    def _build(self, width: int) -> list[Strip]:
+        console = self.app.console
+        texts: list[Text] = []
+        self._line_starts, self._line_ys, self._to_display = [], [], []
+        content = self.content
+        if content is None:
+            texts.append(Text(self.empty_message, self._style("article--empty")))
+        else:
+            for line in self._header(content):
+                self._wrap(line, width, texts)
+            texts.append(Text(""))
+            self._body_y = len(texts)
+            body = self._body(content)
+            offset = 0
+            for line in body.split("\n", allow_blank=True):
+                first_y = len(texts)
+                starts = self._wrap(line, width, texts) if line.plain else [0]
+                if not line.plain:
+                    texts.append(Text(""))
+                for k, start in enumerate(starts):
+                    self._line_starts.append(offset + start)
+                    self._line_ys.append(first_y + k)
+                offset += len(line.plain) + 1
+            if content.rendered.links:
+                texts += [Text(""), Text("Links", self._style("article--heading"))]
+                for link in content.rendered.links:
+                    line = Text.assemble(
+                        (f"[{link.number}] ", self._style("article--link-marker")),
+                        (link.text + " ", ""),
+                        (link.url, self._style("article--link")),
+                    )
+                    self._wrap(line, width, texts)
+        pad = " " * MARGIN
+        strips = []
+        for text in texts:
+            segments = list(Text(pad).render(console)) + list(text.render(console))
+            strips.append(Strip(segments).adjust_cell_length(width + 2 * MARGIN))
+        return strips
+
+    def _header(self, content: ArticleContent) -> list[Text]:
+        entry = content.entry
+        lines = [Text(entry.title or "(untitled)", self._style("article--title"))]
+        meta = [entry.feed_title, entry.author, date(entry.published or entry.sort_ts)]
+        lines.append(Text(" · ".join(m for m in meta if m), self._style("article--meta")))
+        if entry.link:
+            lines.append(Text(entry.link, self._style("article--link")))
+        lines.append(Text(self._source_line(content), self._style("article--status")))
+        for note in content.notes:
+            lines.append(Text(note, self._style("article--note")))
+        return lines
+
+    @staticmethod
+    def _source_line(content: ArticleContent) -> str:
+        quotes = len([q for q in content.quotes if q.kind == "quote"])
+        tail = f" · {quotes} quote{'s' if quotes != 1 else ''} ( ] [ Q )" if quotes else ""
+        if content.source == "full":
+            return f"Full article{tail}"
+        return f"Feed content (F: full article){tail}"
+
+    def _body(self, content: ArticleContent) -> Text:
+        source = content.rendered.text
+        quotes = content.quotes
+        # Speakers are shown after a quote only where the text does not name them right
+        # there ("he said" -> "— Jane Doe"), so a plain "…," said Jane Doe stays quiet.
+        inserts: list[tuple[int, str, int]] = []  # (orig pos, text, quote index)
+        for i, quote in enumerate(quotes):
+            if quote.kind != "quote" or not quote.speaker or _named_nearby(source, quote):
+                continue
+            end = quote.end
+            while end < len(source) and source[end] in _MARKS:
+                end += 1
+            inserts.append((end, f" — {quote.speaker}", i))
+        inserts.sort()
+        self._to_display = [(at, len(s)) for at, s, _ in inserts]
+        pieces, last = [], 0
+        for at, string, _ in inserts:
+            pieces += [source[last:at], string]
+            last = at
+        pieces.append(source[last:])
+        display = "".join(pieces).replace("\n  * ", "\n  • ")
+        if display.startswith("  * "):
+            display = "  • " + display[4:]
+        text = Text(display)
+        # Line kinds.
+        pos = 0
+        for line in display.split("\n"):
+            stripped = line.lstrip()
+            if stripped.startswith("#"):
+                text.stylize(self._style("article--heading"), pos, pos + len(line))
+            elif stripped.startswith(">"):
+                text.stylize(self._style("article--blockquote"), pos, pos + len(line))
+            elif stripped.startswith("• "):
+                bullet = pos + line.index("•")
+                text.stylize(self._style("article--bullet"), bullet, bullet + 1)
+            pos += len(line) + 1
+        for match in _LINK_MARK.finditer(display):
+            text.stylize(self._style("article--link-marker"), match.start(), match.end())
+        # Quotes, then the current one on top.
+        for i, quote in enumerate(quotes):
+            a, b = quote.start, quote.end
+            if a > 0 and source[a - 1] in _MARKS:
+                a -= 1
+            if b < len(source) and source[b] in _MARKS:
+                b += 1
+            da, db = self.display_offset(a), self.display_offset(b - 1) + 1
+            name = "article--quote" if quote.kind == "quote" else "article--partial"
+            text.stylize(self._style(name), da, db)
+            if i == self.current_quote:
+                text.stylize(self._style("article--current-quote"), da, db)
+        for at, string, _ in inserts:
+            da = self.display_offset(at - 1) + 1
+            text.stylize(self._style("article--speaker"), da, da + len(string))
+        return text
+
+    # ---------------------------------------------------------- drawing
+
+    def render_line(self, y: int) -> Strip:
+        self._ensure()
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[index].adjust_cell_length(width).apply_style(self.rich_style)
+
+
+def _named_nearby(source: str, quote: Quote) -> bool:
+    if quote.speaker_start is None or quote.speaker_end is None or not quote.speaker:
+        return False
+    mention = source[quote.speaker_start : quote.speaker_end]
+    near = quote.start - 80 <= quote.speaker_start <= quote.end + 80
+    return near and quote.speaker.split()[-1] in mention

@@ -1,0 +1,207 @@
+"""The entry list: a line-API view over a paged SQL query.
+
+Like toolong's log view it mounts no widget per row: `virtual_size` is the row count and
+`render_line` asks a small LRU of 200-row pages for the row on screen, so a view of
+1,000,000 entries opens as fast as one of 100 (GUIDE §3).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+
+from rich.segment import Segment
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.store import EntryRow, Store, View
+from reader.tui.format import age
+
+PAGE = 200
+CACHED_PAGES = 16
+
+
+class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
+    COMPONENT_CLASSES = {
+        "entry-list--unread",
+        "entry-list--read",
+        "entry-list--cursor",
+        "entry-list--cursor-blurred",
+        "entry-list--feed",
+        "entry-list--age",
+        "entry-list--mark",
+        "entry-list--saved",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, row: EntryRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    class Selected(Message):
+        def __init__(self, row: EntryRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, store: Store, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.view = View("all")
+        self.count = 0
+        self._pages: OrderedDict[int, list[EntryRow]] = OrderedDict()
+
+    # ---------------------------------------------------------- data
+
+    def row(self, index: int) -> EntryRow | None:
+        if not 0 <= index < self.count:
+            return None
+        number, within = divmod(index, PAGE)
+        page = self._pages.get(number)
+        if page is None:
+            page = self.store.page(self.view, number * PAGE, PAGE)
+            self._pages[number] = page
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[within] if within < len(page) else None
+
+    @property
+    def current(self) -> EntryRow | None:
+        return self.row(self.cursor)
+
+    def load(self, view: View, keep_id: int | None = None) -> None:
+        """Show `view`; keep the cursor on `keep_id` if it is still in it."""
+        self.view = view
+        self._pages.clear()
+        self.count = self.store.count(view)
+        index = self.store.index_of(view, keep_id) if keep_id is not None else None
+        if index is None:
+            index = min(self.cursor, self.count - 1) if keep_id is not None else 0
+        self.virtual_size = Size(self.size.width, self.count)
+        self._set_cursor(max(0, index), announce=True, center=True)
+        self.refresh()
+
+    def reload(self) -> None:
+        """Re-read the view (after a refresh or a state change), cursor kept on its entry."""
+        current = self.current
+        top = self.scroll_offset.y
+        self.load(self.view, current.id if current else None)
+        if current is None:
+            self.scroll_to(y=min(top, max(0, self.count - 1)), animate=False)
+
+    def update_row(self, entry_id: int, **changes) -> None:
+        """Change a cached row in place (read/saved toggled) without re-querying, so rows of
+        an unread view do not vanish under the cursor while the user reads."""
+        for page in self._pages.values():
+            for i, row in enumerate(page):
+                if row.id == entry_id:
+                    page[i] = dataclasses.replace(row, **changes)
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """Forget cached rows (read/saved marks changed) and repaint."""
+        self._pages.clear()
+        self.refresh()
+
+    # ---------------------------------------------------------- cursor
+
+    def _set_cursor(self, index: int, announce: bool = True, center: bool = False) -> None:
+        index = max(0, min(index, self.count - 1)) if self.count else 0
+        self.cursor = index
+        self.scroll_to_cursor(center=center)
+        if announce:
+            self.post_message(self.Highlighted(self.current))
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        height = self.scrollable_content_region.height or self.size.height or 1
+        top = self.scroll_offset.y
+        if center and not (top <= self.cursor < top + height):
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def move(self, delta: int) -> None:
+        if self.count:
+            self._set_cursor(self.cursor + delta)
+
+    def go_to_id(self, entry_id: int) -> bool:
+        index = self.store.index_of(self.view, entry_id)
+        if index is None:
+            return False
+        self._set_cursor(index, center=True)
+        return True
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.count)
+        self.scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < self.count:
+            self._set_cursor(index)
+            row = self.current
+            if row is not None:
+                self.post_message(self.Selected(row))
+
+    # ---------------------------------------------------------- drawing
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        row = self.row(index)
+        if row is None:
+            return Strip.blank(width, base)
+        style = lambda name: self.get_component_rich_style(name, partial=True)  # noqa: E731
+        text_style = style("entry-list--read" if row.read else "entry-list--unread")
+        line_style = base
+        if index == self.cursor:
+            cursor_name = "entry-list--cursor" if self.has_focus else "entry-list--cursor-blurred"
+            line_style = base + style(cursor_name)
+        mark = "●" if not row.read else " "
+        saved = "★" if row.saved else " "
+        when = age(row.sort_ts).rjust(4)
+        feed = row.feed_title or ""
+        feed_width = min(22, max(8, width // 5)) if width >= 60 else 0
+        title_width = max(1, width - 4 - feed_width - (2 if feed_width else 0) - 5)
+        title = row.title or "(untitled)"
+        segments = [
+            Segment(" ", line_style),
+            Segment(mark, line_style + style("entry-list--mark")),
+            Segment(saved, line_style + style("entry-list--saved")),
+            Segment(" ", line_style),
+            Segment(_fit(title, title_width), line_style + text_style),
+        ]
+        if feed_width:
+            segments += [
+                Segment("  ", line_style),
+                Segment(_fit(feed, feed_width), line_style + style("entry-list--feed")),
+            ]
+        segments.append(Segment(" " + when, line_style + style("entry-list--age")))
+        strip = Strip(segments).adjust_cell_length(width, line_style)
+        return strip
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut or pad to exactly `width` cells (wide characters counted as two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text[: width * 2], width - 1) + "…"
+    return set_cell_size(text, width)
