@@ -30,3 +30,77 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
     return CORPUS
+
+
+# ============================================================================
+# Foundation suite fixtures: loopback HTTP server, the real CLI, config files.
+# (Used by test_refresh/test_cli/test_config/...; see tests/httpserver.py.)
+# ============================================================================
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+
+from httpserver import FeedServer  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def _module_http_server() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def http_server(_module_http_server: FeedServer) -> FeedServer:
+    """One real HTTP server on 127.0.0.1 per test module, with no routes and no recorded
+    requests at the start of each test."""
+    _module_http_server.reset()
+    return _module_http_server
+
+
+@pytest.fixture
+def run_cli(isolated_env: Path) -> Callable[..., subprocess.CompletedProcess]:
+    """Run the real `byline` CLI in a subprocess (isolated config/data dirs from the env)."""
+
+    def run(*args: str, timeout: float = 30, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "reader.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=REPO,
+            **kwargs,
+        )
+
+    return run
+
+
+@pytest.fixture
+def write_config(isolated_env: Path) -> Callable[..., Path]:
+    """Write the test's config file (the one $BYLINE_CONFIG points at) from feed URLs.
+
+    write_config(["http://..."], timeout_s=1) -> path; settings keywords go to [settings].
+    """
+
+    def write(feeds: list[str] | None = None, text: str | None = None, **settings) -> Path:
+        path = isolated_env / "config.toml"
+        if text is None:
+            lines = ["[settings]", "refresh_minutes = 30"]
+            lines += [f"{k} = {_toml_value(v)}" for k, v in settings.items()]
+            for url in feeds or []:
+                lines += ["", "[[feeds]]", f"url = {_toml_value(url)}"]
+            text = "\n".join(lines) + "\n"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def _toml_value(value: object) -> str:
+    import json as _json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return _json.dumps(value)
