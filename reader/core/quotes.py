@@ -236,6 +236,7 @@ _IRREGULAR = {
     "testify": ["testify", "testifies", "testified", "testifying"],
     "point out": ["point out", "points out", "pointed out", "pointing out"],
     "go on": ["went on", "goes on", "going on"],
+    "read": ["reads"],  # “the letter reads”; bare “read” is mostly an imperative
 }
 _REGULAR = _words(
     """add stress warn claim deny insist reply explain ask note argue recall acknowledge
@@ -245,7 +246,7 @@ _REGULAR = _words(
     maintain allege recount muse proclaim pledge scoff sneer lament counter retort
     believe agree disagree caution charge accuse criticize criticise praise tweet cite
     continue joke hint wonder estimate speculate demand plead call blast slam mock
-    condemn decry denounce deride ridicule lambaste chide scold tout quip"""
+    condemn decry denounce deride ridicule lambaste chide scold tout quip liken laud hail"""
 )
 #: Verbs whose bare form is more often a noun ("the state", "a note"): only inflected
 #: forms count, and the bare form only right after a pronoun ("what they call").
@@ -280,6 +281,7 @@ def _alt(words: list[str]) -> str:
 
 
 _VERB_FORMS, _BARE_NOUNISH = _verb_forms()
+_NOUNISH_S = frozenset(_forms(b)[1] for b in _NOUNISH)
 _VERB = _alt(_VERB_FORMS)
 _PRON_VERB = rf"(?:(?<=\bthey )|(?<=\bwe )|(?<=\bI )|(?<=\byou )){_alt(_BARE_NOUNISH)}"
 
@@ -313,12 +315,15 @@ _PLURAL = (
     r"democrats|republicans|reporters|doctors|spokesmen|historians|others|many|some)"
 )
 _NP = rf"(?:{_NAME}|{_DET_NP}|{_PLURAL}|{_PRON})"
+#: “IMF chief economist Maury Obstfeld”, “Tulsa police Chief Chuck Jordan”.
+_ROLE_NAME = rf"(?:{_NAME}\s+)?(?:[a-z][\w\-]*\s+){{1,3}}{_NAME}"
 
 #: Words that may stand between a subject and its verb: "he later said".
 _FILLER = (
     r"(?:has|have|had|was|were|is|are|also|then|once|again|further|never|not|did|does|"
     r"do|would|will|could|might|may|even|only|first|herself|himself|themselves|been|"
-    r"being|just|already|still|later|[a-z]+ly|last\s+\w+|on\s+\w+day|\w+day)"
+    r"being|just|already|still|later|often|sometimes|always|usually|[a-z]+ly|last\s+\w+|"
+    r"on\s+\w+day|\w+day)"
 )
 _CUE = (
     rf"(?<![\w’'\-])(?:(?P<quoted>quoted|quotes|quoting)\s+(?P<qnp>{_NP})\s+as\s+"
@@ -331,13 +336,22 @@ _CUE = (
 _CUE_RE = re.compile(_CUE)
 _CUE_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _CUE)
 _AFTER_LEAD = r"[\s,;:—–\-]*"
+#: What may follow a name before its verb: “Rep. Moore (D-Wis.)”, “Mr. Morgan of the
+#: Sierra Club”, “Flynn, a top adviser,”.
+_NP_TAIL = (
+    rf"(?:\s*\([^)~\n]{{1,40}}\))?(?:\s+(?:of|from|at)\s+(?:the\s+)?{_NAME})?"
+    r"(?:\s*,[^,.;~\n]{1,160},)?"
+)
 _AFTER_NP_CUE = re.compile(
-    rf"{_AFTER_LEAD}(?P<np>{_NP})(?:\s*,[^,.;~]{{1,90}},)?(?:\s+{_FILLER})*\s+"
+    rf"{_AFTER_LEAD}(?P<np>{_ROLE_NAME}|{_NP}){_NP_TAIL}(?:\s+{_FILLER})*\s+"
     rf"(?P<cue>{_CUE_PLAIN})"
 )
 _AFTER_CUE_NP = re.compile(
     rf"{_AFTER_LEAD}(?P<cue>{_VERB})(?:\s+{_FILLER})?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
-    rf"he|she|they|we)(?![\w’'])"
+    rf"he|she|they|we)(?![\w’']){_NP_TAIL}"
+)
+_AFTER_AS_PUT = re.compile(
+    rf"{_AFTER_LEAD}as\s+(?P<np>{_NAME}|{_DET_NP}|{_PRON})\s+(?P<cue>put\s+it|puts\s+it)"
 )
 _AFTER_DASH = re.compile(rf"\s*(?P<cue>[―—–]+)\s*(?P<np>{_NAME})\s*(?=$|[.,;/\n(])")
 _AFTER_OK = re.compile(
@@ -345,7 +359,7 @@ _AFTER_OK = re.compile(
     rf"yesterday|today|tonight|earlier|later|{_FILLER})\b)"
 )
 _ACCORDING_RE = re.compile(
-    rf"(?P<cue>[Aa]ccording\s+to)\s+(?P<np>{_NAME}|{_DET_NP}|(?:[a-z\-]+\s+)?{_PLURAL})"
+    r"(?P<cue>[Aa]ccording\s+to)\s+(?P<np>(?:[^,;:~\n.]|\.(?!\s))+?)(?=\s*(?:[,;:~\n]|\.\s|\.?$))"
 )
 _BY_RE = re.compile(rf"\s+by\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
 _INVERTED = re.compile(rf"\s+(?P<np>{_NAME})\s*[,:]")
@@ -358,9 +372,17 @@ _END_NAME = re.compile(rf"(?<![\w’'.])(?:(?:the|The)\s+)?{_NAME}\s*$")
 _END_POSS = re.compile(rf"(?<![\w’'.]){_NAME}[’']s(?:\s+[a-z][\w\-]*){{1,3}}\s*$")
 _END_DET = re.compile(rf"(?<![\w’']){_DET_NP}\s*$")
 _END_PLURAL = re.compile(rf"(?<![\w’']){_PLURAL}\s*$", re.IGNORECASE)
-_APPOSITIVE = re.compile(r",[^,~]{1,90},\s*$")
+_APPOSITIVE = re.compile(r",[^,~]{1,160},\s*$")
 _RELATIVE = re.compile(r"(?:^|[\s,])(?P<rel>who|which|that)\s*$")
 _NAME_RE = re.compile(rf"(?<![\w’'.]){_NAME}")
+_ORG = re.compile(
+    r"\b(?:University|School|College|Department|Committee|Party|House|Post|Times|News|"
+    r"Network|Council|Association|Institute|Center|Centre|Foundation|Agency|Company|Inc|"
+    r"Corp|Group|Senate|Congress|Church|Bank|Court|Ministry|Office|Commission|Union|"
+    r"Journal|Press|Service|Board|Fund|Campaign|Club|Amendment|Act|States|Republic)\b"
+)
+_NAME_AFTER = re.compile(rf"\s+(?P<n>{_NAME})")
+_NAME_APPOSED = re.compile(rf"(?P<n>{_NAME}),\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}$")
 _PRON_ANY = re.compile(r"(?<![\w’'])(?:he|she|they|we|I|He|She|They|We)(?![\w])")
 _LEAD_TRIM = re.compile(r"[\s“”„«»‘’‚「」『』\"'~\u2060]*")
 
@@ -368,7 +390,7 @@ _STOPCAPS = _words(
     """A An The But And Or So Yet If When While As After Before Since Although Though In On
     At Of For From To By With Without About Asked Still However Meanwhile Then This That
     These Those It He She They We I You His Her Their Its Our My Your Instead Speaking
-    Later Earlier Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    Later Earlier Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday Once
     January February March April May June July August September October November
     December Photo Read Watch Also Now Even Because Despite During Until Under Over
     There Here What Who Why How Where Which Yes No Not One Two Following
@@ -419,6 +441,7 @@ class _Article:
         self.paras = _paragraphs(text)
         self.para_starts = [a for a, _ in self.paras]
         self._names: list[tuple[int, int]] | None = None
+        self._surnames: dict[str, list[tuple[int, str]]] | None = None
 
     def para_of(self, pos: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.para_starts, pos) - 1
@@ -452,6 +475,15 @@ class _Article:
                     found.append(span)
             self._names = found
         return self._names
+
+    def by_surname(self) -> dict[str, list[tuple[int, str]]]:
+        """Name mentions grouped by their last word, in text order."""
+        if self._surnames is None:
+            self._surnames = {}
+            for a, b in self.names():
+                name = self.text[a:b]
+                self._surnames.setdefault(name.split()[-1], []).append((a, name))
+        return self._surnames
 
     def person_like(self, a: int, b: int) -> bool:
         """Not the object of a preposition, a possessive, a (D-Mo.) tag or a SHOUTED line."""
@@ -565,7 +597,7 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
     if m:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_CUE_NP.match(seg)
-    if m and not m.group("cue").endswith("ing") and seg[m.end("np") :][:1] in ("", ",", "."):
+    if m and not m.group("cue").endswith("ing") and seg[m.end() :][:1] in ("", ",", ".", ";"):
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_NP_CUE.match(seg)
     if m and not (strict and not _AFTER_OK.match(seg, m.end())):
@@ -575,7 +607,7 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
         if c.group("verb") and not c.group(0).endswith("ing"):
             a, b = _trim_np(seg, m.start("np"), m.end("np"))
             return _Attr(pos + a, pos + b, c.group(0), True)
-    m = _AFTER_DASH.match(seg)
+    m = _AFTER_AS_PUT.match(seg) or _AFTER_DASH.match(seg)
     if m:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     return None
@@ -603,11 +635,18 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
         open_mark -= 1
     last = _last_cue(s, max(floor, open_mark - 220), open_mark)
     if last is None:
+        lead = _LEAD_TRIM.match(s, floor, open_mark).end()
+        m = _ACCORDING_RE.match(s, lead, open_mark)
+        if m:  # “According to X, … “…””: the frame covers the whole sentence
+            return _Attr(m.start("np"), m.end("np"), m.group("cue"))
         m = _COLON_LEAD.fullmatch(s, floor, open_mark)
         if m and art.person_like(m.start("np"), m.end("np")):
             return _Attr(m.start("np"), m.end("np"), ":", True)
         return None
-    adjacent = s[last.end() : open_mark].strip(" ,:;—–-") in ("", "that")
+    gap = s[last.end() : open_mark].strip(" ,:;—–-")
+    adjacent = gap in ("", "that")
+    if last.group("poss") and not (adjacent or gap.startswith(("that ", "of "))):
+        return None  # “Trump’s statement about “…”” names a topic, not words
     span = _cue_subject(art, last, floor, open_mark)
     if span is None:
         return None
@@ -635,6 +674,8 @@ def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
     ):
         return _clause_subject(art, floor, cue.start())
     span = _np_at_end(art, floor, cue.start())
+    if span and verb in _NOUNISH_S and _adjective_use(s, *span):
+        return None  # “the Republican claims” is a noun phrase, not a speaker
     if span is None:
         m = _INVERTED.match(s, cue.end(), hi)  # “…,” said Smith, “…”
         if m:
@@ -642,13 +683,24 @@ def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
     return span
 
 
-def _resolve(art: _Article, a: int, b: int) -> tuple[str, bool]:
+def _adjective_use(s: str, a: int, b: int) -> bool:
+    word = s[a:b]
+    before = s[max(0, a - 8) : a].split()
+    return " " not in word and bool(before) and before[-1] in ("the", "a", "an", "its", "their")
+
+
+def _resolve(art: _Article, a: int, b: int) -> tuple[str | None, bool]:
     """Name for the mention ``[a, b)``; True when it was a pronoun or description."""
     mention = art.text[a:b]
     low = mention.lower()
-    if low in ("he", "she", "his", "her", "who"):
+    if low in ("he", "she", "his", "her"):
         name = _nearest_name(art, a, low)
         return (name, True) if name else (mention, False)
+    if low in ("who", "which", "that"):  # “Smith, who said …”
+        span = _np_in(art.masked[max(0, a - 120) : a].rstrip(" ,"), max(0, a - 120))
+        if span and art.text[span[0] : span[1]].lower() not in ("it", "that", "which"):
+            return _resolve(art, *span)[0], True
+        return None, False
     if low.startswith("the ") and mention.split()[-1].islower():
         name = _described(art, a, mention)
         if name:
@@ -668,14 +720,14 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
     for a, b in reversed(names[max(0, k - 40) : k]):
         if b > pos:
             continue
-        if pron == "who":
-            return text[a:b] if pos - b < 40 else None
         title = text[max(0, a - 5) : a] + text[a : a + 4]
         if pron in ("he", "his") and ("Ms." in title or "Mrs." in title):
             continue
         if pron in ("she", "her") and "Mr." in title:
             continue
         full = _full_name(art, text[a:b], a)
+        if _ORG.search(full):
+            continue
         if " " in full or re.match(_TITLE, text[a:b]):
             return full
     return None
@@ -683,33 +735,31 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
 
 def _full_name(art: _Article, name: str, pos: int) -> str:
     """Longest earlier form of a name (“Eismont” → “Natalia Eismont”)."""
-    last = name.split()[-1]
     best = name
-    for a, b in art.names():
+    for a, cand in art.by_surname().get(name.split()[-1], ()):
         if a >= pos:
             break
-        cand = art.text[a:b]
-        if cand.split()[-1] == last and len(cand) > len(best) and "\n" not in cand:
+        if len(cand) > len(best) and "\n" not in cand:
             best = cand
     return best
 
 
 def _described(art: _Article, pos: int, mention: str) -> str | None:
     """“the Belarusian dictator” → the name earlier written as “Belarusian dictator X”."""
-    words = mention.split()[1:]
-    head = re.escape(words[-1])
-    mods = r"\s+".join(re.escape(w) for w in words)
-    rx = re.compile(
-        rf"(?<![\w’'])(?i:{mods}|{head})\s+(?P<n>{_NAME})"
-        rf"|(?P<m>{_NAME}),\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}(?i:{head})\b"
-    )
+    head = mention.split()[-1]
+    text = art.text
+    lo = max(0, pos - 4000)
     best = None
-    for m in rx.finditer(art.text, max(0, pos - 4000), pos):
-        best = m
-    if best is None:
-        return None
-    name = best.group("n") or best.group("m")
-    return name if name and name[0].isupper() else None
+    for m in re.finditer(rf"(?i)(?<![\w’']){re.escape(head)}\b", text[lo:pos]):
+        at = lo + m.end()
+        after = _NAME_AFTER.match(text, at, pos)  # “dictator Alexander Lukashenko”
+        if after:
+            best = after.group("n")
+            continue
+        before = _NAME_APPOSED.search(text, max(0, lo + m.start() - 120), lo + m.start())
+        if before:  # “Lukashenko, the Belarusian dictator”
+            best = before.group("n")
+    return best
 
 
 def _word_count(s: str) -> int:
@@ -724,10 +774,18 @@ def _looks_like_title(art: _Article, a: int, b: int) -> bool:
     caps = [w for w in words if w.lower() not in _FUNCTION]
     if not caps or not all(w[0].isupper() or w[0].isdigit() for w in caps) or len(words) > 8:
         return False
+    pa, pb = art.para_of(a)
+    if _title_case(art.masked[pa:pb]):
+        return False  # in a headline every quotation is capitalised
     if len(words) > 1:
         return True
     before = art.masked[max(0, a - 30) : a - 1].rstrip(_SPACE + '“„«»‘‚「『"\u2060')
     return bool(before) and before[-1].isalpha() and before[-1].islower()
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w’'\-]*", line) if w.lower() not in _FUNCTION]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
@@ -795,7 +853,10 @@ def extract(text: str) -> list[Quote]:
             mention = text[found.start : found.end]
             cue = f"{mention} {found.cue}" if resolved else found.cue
             kind = "quote" if words >= 4 or found.adjacent else "partial"
-            q = Quote(a, b, qtext, kind, name, cue, "high", found.start, found.end)
+            if name is None:  # an unresolvable “which said”
+                q = Quote(a, b, qtext, kind, None, cue, "low")
+            else:
+                q = Quote(a, b, qtext, kind, name, cue, "high", found.start, found.end)
             last_by_para[para] = q
         else:
             if _looks_like_title(art, a, b):
@@ -803,12 +864,7 @@ def extract(text: str) -> list[Quote]:
             kind = "quote" if words >= 4 else "partial"
             q = Quote(a, b, qtext, kind, None, None, "low")
             prev = last_by_para.get(para)
-            if (
-                prev is not None
-                and kind == "quote"
-                and prev.speaker
-                and _may_inherit(art, prev, a)
-            ):
+            if prev is not None and kind == "quote" and prev.speaker and _may_inherit(art, prev, a):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
                     prev.speaker_start, prev.speaker_end,
