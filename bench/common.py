@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -301,9 +302,9 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - t0, r
 
 
-def save_json(name: str, data: dict) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / name
+def save_json(name: str, data: dict, path: str | Path | None = None) -> Path:
+    path = Path(path) if path else RESULTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, default=str))
     return path
 
@@ -427,3 +428,55 @@ def first_screen(
     rss = tree_peak_rss_mib(pid)
     tmux.kill(name)
     return took, rss, screen
+
+
+# ---------------------------------------------------------------- key-to-screen latency
+
+_SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def skeleton(screen: str) -> list[tuple[str, ...]]:
+    """The screen's attributes without its text: which rows carry which SGR codes.
+
+    A cursor move changes the attributes of two rows (the highlight moves); feed counters,
+    status text and titles arriving during a refresh change only text. Comparing skeletons
+    lets a key's effect be told apart from the refresh repainting around it.
+    """
+    return [tuple(_SGR.findall(line)) for line in screen.splitlines()]
+
+
+def key_latencies(
+    tmux: Tmux,
+    name: str,
+    keys: Sequence[str],
+    duration: float,
+    gap: float = 0.06,
+    timeout: float = 1.5,
+) -> tuple[list[float], dict]:
+    """Send keys (tmux key names, cycled) for `duration` seconds; for each, the seconds until
+    the screen's attribute skeleton changes. Returns (latencies, notes)."""
+    out: list[float] = []
+    notes = {"timeouts": 0, "wide_changes": 0, "sent": 0}
+    t_end = time.perf_counter() + duration
+    i = 0
+    while time.perf_counter() < t_end:
+        key = keys[i % len(keys)]
+        i += 1
+        before = skeleton(tmux.capture(name, escapes=True))
+        t0 = time.perf_counter()
+        tmux.send(name, key)
+        notes["sent"] += 1
+        while True:
+            after = skeleton(tmux.capture(name, escapes=True))
+            now = time.perf_counter()
+            if after != before:
+                out.append(now - t0)
+                changed = sum(1 for a, b in zip(before, after, strict=False) if a != b)
+                notes["wide_changes"] += changed > 4
+                break
+            if now - t0 > timeout:
+                notes["timeouts"] += 1
+                break
+            time.sleep(0.003)
+        time.sleep(gap)
+    return out, notes

@@ -1,0 +1,227 @@
+"""Byline driven the way a user drives it (CLI and app in tmux), plus in-process engine calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import (
+    MARKER_TITLE,
+    REPO,
+    SEARCH_WORD,
+    Tmux,
+    cache_rows,
+    feed_title,
+    first_screen,
+)
+
+
+def command() -> list[str]:
+    """How to start Byline: the installed script, else the package from this checkout."""
+    beside = Path(sys.executable).with_name("byline")  # not a pyenv shim: no bash in timings
+    if beside.exists():
+        return [str(beside)]
+    exe = shutil.which("byline")
+    if exe:
+        return [exe]
+    return [sys.executable, "-c", "import sys; from reader.cli import main; sys.exit(main())"]
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
+    e.setdefault("LANG", "C.UTF-8")
+    e["TERM"] = "xterm-256color"
+    e["COLORTERM"] = "truecolor"
+    return e
+
+
+def write_config(path: Path, urls: list[str], refresh_on_start: bool = False, **settings) -> Path:
+    """A TOML config with default settings except those given (and no refresh on start)."""
+    lines = ["[settings]", f"refresh_on_start = {'true' if refresh_on_start else 'false'}"]
+    for k, v in settings.items():
+        lines.append(f"{k} = {json.dumps(v)}")
+    for u in urls:
+        lines += ["", "[[feeds]]", f'url = "{u}"']
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Byline:
+    def __init__(self, config: Path, data_dir: Path) -> None:
+        self.config, self.data_dir = config, data_dir
+
+    def argv(self, *extra: str) -> list[str]:
+        return [*command(), "--config", str(self.config), "--data-dir", str(self.data_dir), *extra]
+
+    def clear(self) -> None:
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        self.data_dir.mkdir(parents=True)
+
+    def refresh(self) -> tuple[float, dict]:
+        """Wall time of `byline refresh --json` and its JSON report."""
+        t0 = time.perf_counter()
+        r = subprocess.run(self.argv("refresh", "--json"), env=env(), capture_output=True)
+        took = time.perf_counter() - t0
+        if r.returncode not in (0, 1):  # 1 = some feed failed (e.g. a malformed corpus feed)
+            raise RuntimeError(f"byline refresh failed ({r.returncode}): {r.stderr[-800:]!r}")
+        try:
+            report = json.loads(r.stdout)
+        except ValueError:
+            report = {"raw": r.stdout[-500:].decode(errors="replace")}
+        return took, report
+
+    def search_cli(self, word: str = SEARCH_WORD, limit: int = 50) -> tuple[float, int]:
+        t0 = time.perf_counter()
+        r = subprocess.run(
+            self.argv("entries", "--search", word, "--limit", str(limit), "--json"),
+            env=env(),
+            capture_output=True,
+        )
+        took = time.perf_counter() - t0
+        if r.returncode != 0:
+            raise RuntimeError(f"byline entries failed: {r.stderr[-800:]!r}")
+        data = json.loads(r.stdout)
+        n = len(data["entries"] if isinstance(data, dict) else data)
+        return took, n
+
+    def app_cmd(self) -> str:
+        import shlex
+
+        return "exec " + shlex.join(self.argv())
+
+    def first_screen(self, tmux: Tmux, name: str, timeout: float) -> tuple[float | None, float]:
+        took, rss, screen = first_screen(
+            tmux, name, self.app_cmd(), MARKER_TITLE[:22], timeout, env=_tmux_env()
+        )
+        if took is None:
+            sys.stderr.write(f"byline first screen timed out; last screen:\n{screen}\n")
+        return took, rss
+
+    def entry_count(self) -> int:
+        import sqlite3
+
+        with sqlite3.connect(self.data_dir / "byline.db") as db:
+            return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+
+def _tmux_env() -> dict[str, str]:
+    return {
+        "PYTHONPATH": str(REPO),
+        "LANG": "C.UTF-8",
+        "COLORTERM": "truecolor",
+    }
+
+
+# ---------------------------------------------------------------- engine, in process
+
+
+def build_cache(data_dir: Path, urls: list[str], total: int, batch: int = 1000) -> float:
+    """Fill a Byline cache through the engine's public store API; returns seconds taken.
+
+    Feeds come from `sync_feeds` (as the config does), entries from `store_entries` in
+    batches of `batch` per transaction, so the FTS index and the counters are the real ones.
+    """
+    from reader.core.config import FeedConfig
+    from reader.core.parse import ParsedEntry
+    from reader.core.store import Store
+
+    t0 = time.perf_counter()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    now = time.time()
+    with Store.in_dir(data_dir) as store:
+        store.sync_feeds([FeedConfig(url=u) for u in urls])
+        ids = {f.url: f.id for f in store.feeds()}
+        for i, u in enumerate(urls):
+            store.update_feed(ids[u], title=feed_title(i), status="ok")
+        pending: list = []
+        current = -1
+
+        def flush() -> None:
+            if pending:
+                store.store_entries(ids[urls[current]], pending, now=now)
+                pending.clear()
+
+        for f, e in cache_rows(total, len(urls)):
+            if f != current or len(pending) >= batch:
+                flush()
+                current = f
+            pending.append(
+                ParsedEntry(
+                    uid=e.guid,
+                    title=e.title,
+                    author=e.author,
+                    link=e.link,
+                    published=e.published.timestamp(),
+                    content=e.content,
+                )
+            )
+        flush()
+        store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - t0
+
+
+def search_engine(data_dir: Path, word: str = SEARCH_WORD, limit: int = 50) -> tuple[float, int]:
+    """The engine's search as the app calls it: open the store, first page of a search view."""
+    from reader.core.store import Store, View
+
+    t0 = time.perf_counter()
+    with Store.in_dir(data_dir) as store:
+        rows = store.page(View("search", word), 0, limit)
+    return time.perf_counter() - t0, len(rows)
+
+
+def article_open_times(corpus: Path, limit: int | None = None) -> tuple[list, list, dict]:
+    """Seconds of render + quotes per corpus article and per corpus feed entry, in process.
+
+    Articles are web pages, so opening one in full-text mode first extracts the article;
+    that step is timed apart (info["extract"]) so render + quotes compare like for like
+    with feed entries.
+    """
+    from reader.core import quotes
+    from reader.core.extract import ExtractError, extract_article
+    from reader.core.parse import parse_feed
+    from reader.core.render import render_html
+
+    def open_one(markup: str, base: str) -> tuple[float, int]:
+        t0 = time.perf_counter()
+        text = render_html(markup, base).text
+        found = quotes.extract(text)
+        return time.perf_counter() - t0, len(found)
+
+    arts, extract_s, failed, n_quotes = [], [], 0, 0
+    dirs = sorted(p for p in (corpus / "articles").iterdir() if (p / "source.html").exists())
+    for d in dirs[:limit]:
+        body = (d / "source.html").read_bytes()
+        t0 = time.perf_counter()
+        try:
+            ex = extract_article(body, f"https://example.org/{d.name}")
+        except ExtractError:
+            failed += 1
+            continue
+        extract_s.append(time.perf_counter() - t0)
+        t, q = open_one(ex.html, f"https://example.org/{d.name}")
+        arts.append(t)
+        n_quotes += q
+    ents, e_quotes = [], 0
+    feeds = sorted((corpus / "feeds").glob("*.xml"))
+    for f in feeds[: (limit or len(feeds))]:
+        parsed = parse_feed(f.read_bytes(), f"https://example.org/{f.name}")
+        for e in parsed.entries:
+            t, q = open_one(e.content or e.summary, e.link)
+            ents.append(t)
+            e_quotes += q
+    info = {
+        "extract": extract_s,
+        "extract_failed": failed,
+        "article_quotes": n_quotes,
+        "entry_quotes": e_quotes,
+    }
+    return arts, ents, info
