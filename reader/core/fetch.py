@@ -78,6 +78,18 @@ def http_reason(code: int) -> str:
     return f"HTTP {code}: {_REASONS.get(code, httpx.codes.get_reason_phrase(code) or 'error')}"
 
 
+def _caused_by(err: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of `kind` in err's cause chain (httpx wraps the OS error twice and
+    its own message is often empty or says only "All connection attempts failed")."""
+    seen: set[int] = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, kind):
+            return err
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return None
+
+
 def describe_error(err: BaseException, timeout: float) -> str:
     """A reason a reader understands, from whatever went wrong underneath."""
     text = str(err) or type(err).__name__
@@ -99,9 +111,13 @@ def describe_error(err: BaseException, timeout: float) -> str:
             return "host not found (DNS lookup failed)"
         if "certificate" in lowered or "ssl" in lowered or isinstance(err.__cause__, ssl.SSLError):
             return f"TLS error: {text}"
-        if "refused" in lowered:
+        if "refused" in lowered or _caused_by(err, ConnectionRefusedError):
             return "connection refused"
         return f"could not connect: {text}"
+    if isinstance(err, httpx.ReadError | httpx.WriteError):
+        if _caused_by(err, ConnectionResetError):
+            return "the connection was reset by the server before the response was complete"
+        return f"the connection broke off before the response was complete: {text}"
     if isinstance(err, httpx.RemoteProtocolError):
         return f"the server broke off the response: {text}"
     if isinstance(err, httpx.DecodingError):

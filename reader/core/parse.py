@@ -74,12 +74,16 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     entries = [_xml_entry(e, url) for e in parsed.entries]
     title, link = clean_line(meta.get("title")), clean_url(meta.get("link"))
     problem = _bozo_reason(parsed)
+    if not entries and not parsed.get("version"):
+        # An HTML page is rarely well-formed XML: say what it is before how it is broken.
+        if body[:2048].lower().find(b"<html") >= 0:
+            return ParsedFeed(title, link, [], error="an HTML page, not a feed")
+        if not body.strip():
+            return ParsedFeed(title, link, [], error="the server sent an empty response")
     if not entries and problem:
         return ParsedFeed(title, link, [], error=problem)
     if not entries and not parsed.get("version"):
-        looks_html = body[:2048].lower().find(b"<html") >= 0
-        reason = "an HTML page, not a feed" if looks_html else "no feed found in the response"
-        return ParsedFeed(title, link, [], error=reason)
+        return ParsedFeed(title, link, [], error="no feed found in the response")
     return ParsedFeed(title, link, entries, warning=problem)
 
 
