@@ -1,0 +1,376 @@
+"""The SQLite cache on a real file: pragmas, migrations, search, pruning, counters, paging,
+and the query plans that keep the newest-50 of every view at the same cost at any size."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.core.config import FeedConfig
+from reader.core.parse import ParsedEntry
+from reader.core.store import BUSY_TIMEOUT_MS, DB_NAME, Store, View, fts_query
+
+NOW = 1_800_000_000.0
+
+
+def entry(
+    uid: str, title: str = "", body: str = "", when: float | None = None, **kw
+) -> ParsedEntry:
+    return ParsedEntry(
+        uid, title or uid, kw.get("author", ""), kw.get("link", f"https://example.org/{uid}"),
+        when, None, "", body or f"<p>{uid}</p>",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.in_dir(tmp_path / "data") as s:
+        yield s
+
+
+def feeds(store: Store, *specs: tuple[str, tuple[str, ...]]) -> list[int]:
+    store.sync_feeds([FeedConfig(url, None, tags) for url, tags in specs])
+    return [store.feed_by_url(url).id for url, _ in specs]
+
+
+def real_counts(store: Store) -> dict[int, tuple[int, int]]:
+    rows = store._rows(
+        "SELECT feed_id, count(*), sum(read = 0) FROM entries GROUP BY feed_id ORDER BY feed_id"
+    )
+    return {fid: (total, unread) for fid, total, unread in rows}
+
+
+def kept_counts(store: Store) -> dict[int, tuple[int, int]]:
+    return {f.id: (f.entry_count, f.unread_count) for f in store.feeds(True) if f.entry_count}
+
+
+# ---------------------------------------------------------------- the file
+
+
+def test_wal_busy_timeout_and_migrations_once(tmp_path: Path):
+    data = tmp_path / "data"
+    with Store.in_dir(data) as store:
+        conn = store.db.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS > 0
+        fid = feeds(store, ("https://a.example/feed", ()))[0]
+        store.store_entries(fid, [entry("one")], NOW)
+    # A second connection (another process would be the same) sees WAL on the file itself.
+    raw = sqlite3.connect(data / DB_NAME)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    applied = raw.execute("SELECT name FROM _sqlite_migrations").fetchall()
+    raw.close()
+    for _ in range(2):  # reopening applies nothing again and loses nothing
+        with Store.in_dir(data) as store:
+            assert store.totals()["all"] == 1
+    raw = sqlite3.connect(data / DB_NAME)
+    assert raw.execute("SELECT name FROM _sqlite_migrations").fetchall() == applied
+    assert len(applied) == len({name for (name,) in applied}) >= 1
+    raw.close()
+
+
+def test_two_connections_write_without_locking(tmp_path: Path):
+    with Store.in_dir(tmp_path) as a, Store.in_dir(tmp_path) as b:
+        fid = feeds(a, ("https://a.example/feed", ()))[0]
+        a.store_entries(fid, [entry(f"e{i}", when=NOW - i) for i in range(50)], NOW)
+        ids = [r.id for r in b.page(View("all"))]
+        with a.db.atomic():  # a long-ish transaction on one connection...
+            a.set_saved(ids[0])
+            b_reads = b.page(View("all"))  # ...does not block readers on the other (WAL)
+        assert len(b_reads) == 50
+        b.set_read(ids[:10])
+        assert a.totals()["unread"] == 40
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_title_and_body_without_markup(store: Store):
+    fid = feeds(store, ("https://a.example/feed", ()))[0]
+    store.store_entries(
+        fid,
+        [
+            entry("t", "Harbour ferry saved", "<p>Nothing here</p>", NOW),
+            entry("b", "Other", '<div class="ferry"><p>The <b>night</b> crossing</p></div>', NOW),
+            entry("s", "Scripted", "<script>var crossing = 1</script><p>plain</p>", NOW),
+        ],
+        NOW,
+    )
+
+    def found(words: str) -> set[str]:
+        return {r.title for r in store.page(View("search", words))}
+
+    assert found("ferry") == {"Harbour ferry saved"}  # the class attribute is not text
+    assert found("night crossing") == {"Other"}  # bold markup does not split words
+    assert found("div") == found("class") == found("var") == set()
+    assert found("cross") == {"Other"}  # the last word is a prefix (search while typing)
+    assert store.count(View("search", "ferry")) == 1
+
+
+def test_search_folds_yo_and_ye(store: Store):
+    fid = feeds(store, ("https://ru.example/feed", ()))[0]
+    store.store_entries(
+        fid,
+        [
+            entry("a", "Новогодняя ёлка на площади", when=NOW),
+            entry("b", "Заголовок", "<p>Зелёная елка и Ёж</p>", NOW),
+        ],
+        NOW,
+    )
+    both = {"a", "b"}
+
+    def found(words: str) -> set[str]:
+        return {store.entry(r.id).uid for r in store.page(View("search", words))}
+
+    assert found("ёлка") == found("елка") == found("ЁЛКА") == both
+    assert found("еж") == found("ёж") == {"b"}
+    assert found("зеленая") == {"b"}
+
+
+FTS_TRAPS = [
+    '"', '""', '"unclosed', "*", "a*", "*a", "NEAR(", "NEAR(a b", "a NEAR b", "-", "-a", "a -b",
+    "AND", "OR", "NOT", "a AND", "OR b", "(", ")", "a)", "^a", "title:a", "body:", ":", "'",
+    "a' OR '1'='1", "\\", "{a b}", "+", "a + b", "", "   ", "ёлка*", "\x00", "%", "_",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", FTS_TRAPS)
+def test_search_syntax_characters_never_error(store: Store, text: str):
+    fid = feeds(store, ("https://a.example/feed", ()))[0]
+    store.store_entries(fid, [entry("a", "a b title", when=NOW)], NOW)
+    rows = store.page(View("search", text))
+    assert store.count(View("search", text)) == len(rows)
+    assert store.page([View("search", text), View("unread")]) == rows
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=30))
+def test_search_any_text_never_errors(store: Store, text: str):
+    store.page(View("search", text))
+    query = fts_query(text)
+    assert query is None or query.count('"') % 2 == 0
+
+
+# ---------------------------------------------------------------- prune
+
+
+def test_prune_never_drops_saved_or_listed_entries(store: Store):
+    fid = feeds(store, ("https://a.example/feed", ()))[0]
+    old = NOW - 400 * 86400
+    store.store_entries(fid, [entry(f"e{i}", when=old - i) for i in range(6)], old)
+    ids = {store.entry(r.id).uid: r.id for r in store.page(View("all"))}
+    store.set_read(list(ids.values()))
+    store.set_saved(ids["e0"])
+    eid = ids["e1"]
+    store.save_quote(eid, "a quote", "direct", 0, 7)
+    # The feed still lists e2 and e3 today: they are seen now, so they stay.
+    store.store_entries(fid, [entry("e2", when=old - 2), entry("e3", when=old - 3)], NOW)
+    removed = store.prune(keep_days=90, max_items={}, now=NOW)
+    assert removed == 2  # e4, e5: old, read, unsaved, no longer listed
+    left = {store.entry(r.id).uid for r in store.page(View("all"))}
+    assert left == {"e0", "e1", "e2", "e3"}
+    assert kept_counts(store) == real_counts(store)
+
+
+def test_prune_cap_keeps_what_the_feed_still_lists(store: Store):
+    fid = feeds(store, ("https://a.example/feed", ()))[0]
+    dated = [entry(f"e{i}", when=NOW - 7200 - i * 60) for i in range(10)]
+    store.store_entries(fid, dated, NOW - 3600)
+    store.update_feed(fid, checked_at=NOW)
+    store.set_saved(store.page(View("all"))[-1].id)  # the oldest, saved
+    # Today's fetch lists only e0..e4 and the cap is 3.
+    store.store_entries(fid, dated[:5], NOW)
+    store.prune(keep_days=0, max_items={fid: 3}, now=NOW)
+    left = sorted(store.entry(r.id).uid for r in store.page(View("all")))
+    assert left == ["e0", "e1", "e2", "e3", "e4", "e9"]
+    assert kept_counts(store) == real_counts(store)
+
+
+# ---------------------------------------------------------------- counters
+
+
+def test_counters_follow_inserts_reads_updates_and_deletes(store: Store):
+    a, b = feeds(store, ("https://a.example/feed", ("x",)), ("https://b.example/feed", ("x", "y")))
+    store.store_entries(a, [entry(f"a{i}", when=NOW - i) for i in range(20)], NOW)
+    store.store_entries(b, [entry(f"b{i}", when=NOW - i) for i in range(7)], NOW)
+    assert kept_counts(store) == real_counts(store) == {a: (20, 20), b: (7, 7)}
+    ids = [r.id for r in store.page(View("feed", a))]
+    store.set_read(ids[:5])
+    store.set_read(ids[:8])  # re-marking read ones changes nothing
+    store.set_read(ids[:2], read=False)
+    assert kept_counts(store) == real_counts(store) == {a: (20, 14), b: (7, 7)}
+    marked = store.mark_view_read(View("feed", b))
+    assert len(marked) == 7 and kept_counts(store)[b] == (7, 0)
+    store.set_read(marked, read=False)  # undo
+    # An updated entry (same uid, new content) keeps its read state and the counts.
+    store.store_entries(a, [entry("a0", "changed", when=NOW)], NOW)
+    assert kept_counts(store) == real_counts(store)
+    store.set_saved(ids[3])
+    store.sync_feeds([FeedConfig("https://b.example/feed", None, ("x", "y"))])  # a dropped
+    assert kept_counts(store) == real_counts(store) == {a: (1, 0), b: (7, 7)}
+    assert store.totals() == {"all": 8, "unread": 7, "saved": 1, "quotes": 0}
+    assert store.tags() == [("x", 7, 7), ("y", 7, 7)]
+    for view in (View("all"), View("unread"), View("saved"), View("feed", b), View("tag", "y")):
+        assert store.count(view) == len(store.page(view, 0, 1000))
+
+
+# ---------------------------------------------------------------- paging
+
+
+def test_page_index_of_and_next_unread(store: Store):
+    a, b = feeds(store, ("https://a.example/feed", ("t",)), ("https://b.example/feed", ()))
+    # Ties in sort_ts on purpose: order falls back to id, and nothing is skipped.
+    store.store_entries(a, [entry(f"a{i}", when=NOW - (i // 3) * 60) for i in range(30)], NOW)
+    store.store_entries(b, [entry(f"b{i}", when=NOW - i * 90) for i in range(30)], NOW)
+    view = View("all")
+    whole = store.page(view, 0, 1000)
+    assert len(whole) == 60
+    keys = [(r.sort_ts, r.id) for r in whole]
+    assert keys == sorted(keys, reverse=True)
+    pages = [r.id for off in range(0, 60, 7) for r in store.page(view, off, 7)]
+    assert pages == [r.id for r in whole]
+    for position, row in enumerate(whole):
+        assert store.index_of(view, row.id) == position
+    assert store.index_of(View("feed", b), whole[0].id) in (None, 0)
+    feed_a = store.page(View("feed", a), 0, 1000)
+    assert store.index_of(View("feed", b), feed_a[0].id) is None
+    assert store.index_of(view, 999_999) is None
+
+    store.set_read([r.id for r in whole[::2]])
+    unread = [r.id for r in whole if not r.read and r.id not in {w.id for w in whole[::2]}]
+    walk, current = [], None
+    while (current := store.next_unread(view, current)) is not None:
+        walk.append(current)
+    assert walk == unread
+    back, current = [], walk[-1]
+    while (current := store.next_unread(view, current, forward=False)) is not None:
+        back.append(current)
+    assert back == unread[-2::-1]
+    tagged = store.next_unread(View("tag", "t"), None)
+    assert store.entry(tagged).feed_id == a
+
+
+def test_combined_filters_and(store: Store):
+    a, b = feeds(store, ("https://a.example/feed", ("t",)), ("https://b.example/feed", ("t",)))
+    store.store_entries(a, [entry("a1", "ferry one", when=NOW), entry("a2", "bus", when=NOW)], NOW)
+    store.store_entries(b, [entry("b1", "ferry two", when=NOW)], NOW)
+    ferry_a = [View("search", "ferry"), View("feed", a), View("tag", "t"), View("unread")]
+    rows = store.page(ferry_a)
+    assert [r.title for r in rows] == ["ferry one"]
+    store.set_read([rows[0].id])
+    assert store.page(ferry_a) == []
+
+
+# ---------------------------------------------------------------- query plans
+
+
+def _plan(store: Store, sql: str, params: list) -> list[str]:
+    return [row[3] for row in store._rows("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+_FULL_SCAN = re.compile(r"^SCAN (e|entries)\b(?!.*\bINDEX\b)")
+
+
+def _full_scans(plan: list[str]) -> list[str]:
+    """Steps that read the entries table row by row instead of through an index."""
+    return [step for step in plan if _FULL_SCAN.match(step)]
+
+
+def _newest_50_sql(store: Store, view: View) -> tuple[str, list]:
+    """The exact inner query `Store.page` runs (the outer one only joins 50 rows by id)."""
+    where, params = store._where(view)
+    sql = f"SELECT id FROM entries WHERE {where} ORDER BY sort_ts DESC, id DESC LIMIT ? OFFSET ?"
+    return sql, [*params, 50, 0]
+
+
+@pytest.fixture
+def big_store(store: Store) -> Store:
+    """Enough rows over several feeds for the planner to choose as it would in real use."""
+    specs = [(f"https://f{i}.example/feed", (f"t{i % 3}",)) for i in range(8)]
+    ids = feeds(store, *specs)
+    for n, fid in enumerate(ids):
+        batch = [entry(f"{fid}-{j}", f"title {j}", when=NOW - j * 60 - n) for j in range(250)]
+        store.store_entries(fid, batch, NOW)
+    store.set_read(list(range(1, 1000)))
+    store.set_saved(3)
+    store.db.execute("ANALYZE")
+    return store
+
+
+VIEWS = ["all", "unread", "saved", "feed", "tag", "search"]
+
+
+@pytest.mark.parametrize("kind", VIEWS)
+def test_newest_50_of_every_view_uses_an_index(big_store: Store, kind: str):
+    store = big_store
+    value = {"feed": store.feeds()[1].id, "tag": "t1", "search": "title"}.get(kind)
+    view = View(kind, value)
+    plan = _plan(store, *_newest_50_sql(store, view))
+    assert plan and not _full_scans(plan), plan
+    # And the whole page query, joins included, never scans a table.
+    where, params = store._where(view)
+    outer = _plan(
+        store,
+        f"""SELECT {store._ROW_COLS} FROM entries e JOIN feeds f ON f.id = e.feed_id
+            WHERE e.id IN (SELECT id FROM entries WHERE {where}
+                           ORDER BY sort_ts DESC, id DESC LIMIT ? OFFSET ?)
+            ORDER BY e.sort_ts DESC, e.id DESC""",
+        [*params, 50, 0],
+    )
+    assert not _full_scans(outer), outer
+    assert len(store.page(view)) == min(50, store.count(view))
+
+
+@pytest.mark.parametrize("kind", ["all", "unread", "saved", "feed"])
+def test_newest_50_needs_no_sort_of_the_view(big_store: Store, kind: str):
+    """For the fixed views and a feed the index order is the answer: no temp B-tree sorting
+    the whole view, so the cost does not grow with the number of entries."""
+    store = big_store
+    view = View(kind, store.feeds()[1].id if kind == "feed" else None)
+    plan = _plan(store, *_newest_50_sql(store, view))
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("kind", ["all", "unread", "feed"])
+def test_next_unread_and_index_of_use_an_index(big_store: Store, kind: str):
+    store = big_store
+    view = View(kind, store.feeds()[1].id if kind == "feed" else None)
+    where, params = store._where(view)
+    plans = [
+        _plan(
+            store,
+            f"SELECT id FROM entries WHERE {where} AND read = 0 AND (sort_ts, id) < (?, ?)"
+            " ORDER BY sort_ts DESC, id DESC LIMIT 1",
+            [*params, NOW, 10],
+        ),
+        _plan(
+            store,
+            f"SELECT count(*) FROM entries WHERE {where}"
+            " AND (sort_ts > ? OR (sort_ts = ? AND id > ?))",
+            [*params, NOW, NOW, 10],
+        ),
+    ]
+    for plan in plans:
+        assert all("INDEX" in s for s in plan if "entries" in s), plan
+        assert not any("TEMP B-TREE" in s for s in plan), plan
+
+
+def test_saved_quote_survives_entry_and_feed(store: Store):
+    fid = feeds(store, ("https://a.example/feed", ()))[0]
+    store.store_entries(fid, [entry("q", "Quoted story", when=NOW)], NOW)
+    eid = store.page(View("all"))[0].id
+    qid = store.save_quote(eid, "We will be back", "direct", 0, 15, speaker="Paul")
+    assert store.save_quote(eid, "We will be back", "direct", 0, 15, speaker="Paul W") == qid
+    store.sync_feeds([])
+    (quote,) = store.saved_quotes()
+    assert (quote.speaker, quote.entry_title) == ("Paul W", "Quoted story")
+    assert store.entry(eid) is not None  # kept for its quote
+    assert time.time() - quote.saved_at < 60
