@@ -9,7 +9,9 @@ config overrides it through `App.set_keymap`.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -863,6 +865,7 @@ class BylineApp(App):
             self.notify("No feeds configured: byline add URL", severity="warning")
             return
         self._refreshing = True
+        _start_resource_tracker()
         total = len(urls) if urls else len(self.config.feeds)
         self._progress_text(f"refreshing 0/{total}")
         self._refresh_worker(urls, force, only_due)
@@ -929,6 +932,24 @@ class BylineApp(App):
         main = self.main
         if main is not None:
             main.full_text_done(entry_id, show, error)
+
+
+def _start_resource_tracker() -> None:
+    """The refresh's process pool starts multiprocessing's resource tracker, which passes
+    `sys.stderr.fileno()` to its child; while Textual runs, sys.stderr is a capture object
+    without a real descriptor and the pool fails with "bad value(s) in fds_to_keep". Start
+    the tracker once with stderr pointed at /dev/null (its warnings must not hit the screen)."""
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr = devnull
+            resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001 - the engine falls back to threads where it can
+        pass
+    finally:
+        sys.stderr = saved
 
 
 def run_app(config: Config, data_dir: Path, *, demo: bool = False) -> None:

@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from reader.core.quotes import Quote
 from reader.core.render import Rendered
+from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
 from reader.tui.format import date
 
@@ -192,11 +193,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _header(self, content: ArticleContent) -> list[Text]:
         entry = content.entry
-        lines = [Text(entry.title or "(untitled)", self._style("article--title"))]
-        meta = [entry.feed_title, entry.author, date(entry.published or entry.sort_ts)]
+        lines = [Text(clean_line(entry.title) or "(untitled)", self._style("article--title"))]
+        meta = [clean_line(entry.feed_title), clean_line(entry.author)]
+        meta.append(date(entry.published or entry.sort_ts))
         lines.append(Text(" · ".join(m for m in meta if m), self._style("article--meta")))
         if entry.link:
-            lines.append(Text(entry.link, self._style("article--link")))
+            lines.append(Text(clean_url(entry.link), self._style("article--link")))
         lines.append(Text(self._source_line(content), self._style("article--status")))
         for note in content.notes:
             lines.append(Text(note, self._style("article--note")))

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.core.sanitize import clean_line
 from reader.core.store import EntryRow, Store, View
 from reader.tui.format import age
 
@@ -177,10 +178,10 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         mark = "●" if not row.read else " "
         saved = "★" if row.saved else " "
         when = age(row.sort_ts).rjust(4)
-        feed = row.feed_title or ""
+        feed = clean_line(row.feed_title)
         feed_width = min(22, max(8, width // 5)) if width >= 60 else 0
         title_width = max(1, width - 4 - feed_width - (2 if feed_width else 0) - 5)
-        title = row.title or "(untitled)"
+        title = clean_line(row.title) or "(untitled)"
         segments = [
             Segment(" ", line_style),
             Segment(mark, line_style + style("entry-list--mark")),
