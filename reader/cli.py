@@ -69,6 +69,7 @@ def _check_keys(config: Config) -> None:
             config.path,
             f"unknown binding id(s) in [keys]: {', '.join(unknown)}; "
             f"known: {', '.join(sorted(DEFAULT_KEYS))}",
+            cfg.key_line(config.path, "keys", unknown[0]),
         )
 
 

@@ -208,6 +208,16 @@ def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
     return tuple(feeds)
 
 
+def key_line(path: Path, table: str, key: str) -> int | None:
+    """The line of `key` in `[table]` of the file, for messages about checks made elsewhere
+    (the CLI checks [keys] against the app's binding ids)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _Locator(text).in_table(table)(key)
+
+
 class _Locator:
     """Finds the line of a key in the raw text, since tomllib keeps no positions."""
 
