@@ -104,3 +104,8 @@ def _toml_value(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return _json.dumps(value)
+
+
+# ---------------------------------------------------------------- app (reader/tui) fixtures
+# Owned by the app work: the fixed cache for tests/test_app*.py lives in conftest_app.py.
+from conftest_app import app_env  # noqa: E402, F401

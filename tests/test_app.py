@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest_app import NOW, AppEnv, app_env  # noqa: F401
+from conftest_app import NOW, AppEnv
 from textual.widgets import OptionList
 
 from reader.core.store import FullText, View

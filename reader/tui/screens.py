@@ -84,8 +84,9 @@ class PickScreen(_Modal):
 
 def links_screen(links) -> PickScreen:
     options = [
-        Text.assemble((f"[{l.number}] ", "bold"), l.text, "\n    ", (l.url, "dim")) for l in links
-    ]  # noqa: E741
+        Text.assemble((f"[{link.number}] ", "bold"), link.text, "\n    ", (link.url, "dim"))
+        for link in links
+    ]
     return PickScreen("Links", options, "enter: open in the browser · escape: close")
 
 
