@@ -1,0 +1,37 @@
+"""Snapshot tests of the app's main screens (fixed cache, frozen time, UTC).
+
+Update after an intended change with `pytest tests/test_app_snapshots.py --snapshot-update`
+and look at the SVGs in tests/__snapshots__/ before committing them.
+"""
+
+from __future__ import annotations
+
+from conftest_app import AppEnv
+
+
+def test_snapshot_main_screen(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(app_env.app(), terminal_size=(120, 36))
+
+
+def test_snapshot_article(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(app_env.app(), press=["j", "enter"], terminal_size=(120, 36))
+
+
+def test_snapshot_article_with_quotes(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(
+        app_env.app(), press=["enter", "right_square_bracket"], terminal_size=(120, 36)
+    )
+
+
+def test_snapshot_quote_screen(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(
+        app_env.app(), press=["enter", "right_square_bracket", "enter"], terminal_size=(120, 36)
+    )
+
+
+def test_snapshot_help(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(app_env.app(), press=["question_mark"], terminal_size=(120, 50))
+
+
+def test_snapshot_narrow(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(app_env.app(), press=["enter"], terminal_size=(80, 24))
