@@ -291,18 +291,20 @@ def _newest_50_sql(store: Store, view: View) -> tuple[str, list]:
     return sql, [*params, 50, 0]
 
 
-@pytest.fixture
-def big_store(store: Store) -> Store:
-    """Enough rows over several feeds for the planner to choose as it would in real use."""
-    specs = [(f"https://f{i}.example/feed", (f"t{i % 3}",)) for i in range(8)]
-    ids = feeds(store, *specs)
-    for n, fid in enumerate(ids):
-        batch = [entry(f"{fid}-{j}", f"title {j}", when=NOW - j * 60 - n) for j in range(250)]
-        store.store_entries(fid, batch, NOW)
-    store.set_read(list(range(1, 1000)))
-    store.set_saved(3)
-    store.db.execute("ANALYZE")
-    return store
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory: pytest.TempPathFactory):
+    """Enough rows over several feeds for the planner to choose as it would in real use
+    (built once per module: the plan tests only read)."""
+    with Store.in_dir(tmp_path_factory.mktemp("big")) as store:
+        specs = [(f"https://f{i}.example/feed", (f"t{i % 3}",)) for i in range(8)]
+        ids = feeds(store, *specs)
+        for n, fid in enumerate(ids):
+            batch = [entry(f"{fid}-{j}", f"title {j}", when=NOW - j * 60 - n) for j in range(250)]
+            store.store_entries(fid, batch, NOW)
+        store.set_read(list(range(1, 1000)))
+        store.set_saved(3)
+        store.db.execute("ANALYZE")
+        yield store
 
 
 VIEWS = ["all", "unread", "saved", "feed", "tag", "search"]
