@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -26,8 +27,6 @@ from textual.widgets.option_list import Option
 
 import reader
 from reader.core.config import Config, set_setting
-from reader.core.quotes import Quote, extract
-from reader.core.render import Rendered, render_html
 from reader.core.store import Entry, SavedQuote, Store, View
 from reader.tui.browser import BrowserError, open_url
 from reader.tui.format import date
@@ -42,6 +41,10 @@ from reader.tui.screens import (
 )
 from reader.tui.widgets.article import ArticleContent, ArticleView
 from reader.tui.widgets.entry_list import EntryList
+
+if TYPE_CHECKING:
+    from reader.core.quotes import Quote
+    from reader.core.render import Rendered
 
 NARROW = 100  # below this many columns the sidebar hides and panes stack tighter
 FOOTER_IDS = {"open", "next_unread", "toggle_saved", "search", "refresh_all", "help", "quit"}
@@ -190,16 +193,20 @@ class MainScreen(Screen):
                 options.append(Option(Text(label, style="bold dim"), disabled=True))
                 continue
             number = "" if not count else str(count)
-            name = (
-                label
-                if len(label) <= width - len(number) - 1
-                else label[: width - len(number) - 2] + "…"
-            )
+            room = width - len(number) - 1
+            name = label if len(label) <= room else label[: room - 1] + "…"
             text = Text(name)
             text.append(" " * max(1, width - len(name) - len(number)))
             text.append(number, style="bold" if key != "quotes" else "")
             options.append(Option(text, id=key))
         sidebar = self.sidebar
+        shown = [(o.id, str(o.prompt)) for o in sidebar.options]
+        if [o.id for o in options] == [i for i, _ in shown]:
+            # Same views: change only the labels whose counts moved (no re-layout).
+            for option, (key, old) in zip(options, shown, strict=True):
+                if key and str(option.prompt) != old:
+                    sidebar.replace_option_prompt(key, option.prompt)
+            return
         keep = sidebar.highlighted
         sidebar.clear_options()
         sidebar.add_options(options)
@@ -744,7 +751,17 @@ def _find_quote(quotes: list[Quote], text: str, saved: SavedQuote):
     return ("offset", pos) if pos >= 0 else None
 
 
+def render_html(markup: str, base_url: str) -> Rendered:
+    from reader.core.render import render_html as render
+
+    return render(markup, base_url)
+
+
 def _quotes(rendered: Rendered) -> list[Quote]:
+    # Imported on first use: building the quote finder's tables costs ~0.2 s at import,
+    # which the first screen (a list, no article yet) should not pay.
+    from reader.core.quotes import extract
+
     try:
         return extract(rendered.text)
     except Exception:  # noqa: BLE001 - a quote-finder bug must not hide the article

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,10 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.quotes import Quote
 from reader.core.store import Feed
 from reader.tui.format import date
 from reader.tui.keymap import MAIN_KEYS, QUOTE_KEYS, display_keys
+
+if TYPE_CHECKING:
+    from reader.core.quotes import Quote
 
 
 class _Modal(ModalScreen):
@@ -114,10 +117,15 @@ class QuoteInfo:
     entry_link: str
     feed_title: str
 
+    @property
+    def bare_text(self) -> str:
+        """The quotation without the comma that led into "…," she said."""
+        return " ".join(self.text.split()).rstrip(",;:")
+
     def citation(self) -> str:
         who = f" — {self.speaker}" if self.speaker else ""
         parts = [p for p in (self.entry_title, self.entry_link) if p]
-        return f"“{self.text.strip()}”{who}, " + ", ".join(parts)
+        return f"“{self.bare_text}”{who}, " + ", ".join(parts)
 
 
 class QuoteScreen(ModalScreen):
@@ -140,7 +148,7 @@ class QuoteScreen(ModalScreen):
         with Vertical(id="dialog", classes="quote-dialog"):
             yield Static("Quote", classes="dialog-title")
             with VerticalScroll():
-                yield Static(Text(f"“{info.text.strip()}”"), id="quote-text")
+                yield Static(Text(f"“{info.bare_text}”"), id="quote-text")
                 who = info.speaker or "Speaker not identified"
                 if info.cue and info.speaker and info.cue.lower() != "said":
                     who += f"  ({info.cue})"

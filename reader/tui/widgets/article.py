@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
 from rich.style import Style
@@ -18,8 +19,6 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.core.quotes import Quote
-from reader.core.render import Rendered
 from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
 from reader.tui.format import date
@@ -27,6 +26,10 @@ from reader.tui.format import date
 _LINK_MARK = re.compile(r"\[(\d+)\]|\[image(?:: [^\]]*)?\]")
 _MARKS = "\"'“”„«»‘’‚「」『』"
 MARGIN = 1
+
+if TYPE_CHECKING:
+    from reader.core.quotes import Quote
+    from reader.core.render import Rendered
 
 
 @dataclass
@@ -206,7 +209,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @staticmethod
     def _source_line(content: ArticleContent) -> str:
-        quotes = len([q for q in content.quotes if q.kind == "quote"])
+        quotes = len(content.quotes)
         tail = f" · {quotes} quote{'s' if quotes != 1 else ''} ( ] [ Q )" if quotes else ""
         if content.source == "full":
             return f"Full article{tail}"

@@ -115,8 +115,15 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_cursor(self, index: int, announce: bool = True, center: bool = False) -> None:
         index = max(0, min(index, self.count - 1)) if self.count else 0
-        self.cursor = index
+        old, top = self.cursor, self.scroll_offset.y
+        self.set_reactive(EntryList.cursor, index)
         self.scroll_to_cursor(center=center)
+        if self.scroll_offset.y == top:
+            # Only the two rows that changed are drawn again (a move costs two lines).
+            self.refresh_lines(old)
+            self.refresh_lines(index)
+        else:
+            self.refresh()
         if announce:
             self.post_message(self.Highlighted(self.current))
 
@@ -144,6 +151,12 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
     def watch_cursor(self) -> None:
         self.refresh()
 
+    def on_focus(self) -> None:
+        self.refresh_lines(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_lines(self.cursor)
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.count)
         self.scroll_to_cursor()
@@ -160,7 +173,17 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles = None
         self.refresh()
+
+    _styles: dict | None = None
+
+    def _style(self, name: str):
+        if self._styles is None:
+            self._styles = {
+                n: self.get_component_rich_style(n, partial=True) for n in self.COMPONENT_CLASSES
+            }
+        return self._styles[name]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -169,7 +192,7 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, base)
-        style = lambda name: self.get_component_rich_style(name, partial=True)  # noqa: E731
+        style = self._style
         text_style = style("entry-list--read" if row.read else "entry-list--unread")
         line_style = base
         if index == self.cursor:
