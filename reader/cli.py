@@ -455,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except sqlite3.OperationalError as err:
+    except sqlite3.DatabaseError as err:  # locked, corrupt, not a database at all
         _note(f"byline: the cache in {_data_dir(args)} cannot be used: {err}")
         return EXIT_USAGE
     except PermissionError as err:

@@ -106,6 +106,28 @@ def _toml_value(value: object) -> str:
     return _json.dumps(value)
 
 
+@pytest.fixture
+def in_cli(isolated_env: Path) -> Callable[..., subprocess.CompletedProcess]:
+    """The CLI's own `main()` run in this process, output captured: the same code as the
+    `byline` script without an interpreter start per call. Tests use `run_cli` for the
+    end-to-end proof and this for the many follow-up queries, to stay fast."""
+    import contextlib
+    import io
+
+    from reader.cli import main
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as done:  # argparse errors and --help
+                code = done.code if isinstance(done.code, int) else 2
+        return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+    return run
+
+
 # ---------------------------------------------------------------- app (reader/tui) fixtures
 # Owned by the app work: the fixed cache for tests/test_app*.py lives in conftest_app.py.
 from conftest_app import app_env  # noqa: E402, F401
