@@ -141,6 +141,9 @@ class MainScreen(Screen):
     def quotes_list(self) -> OptionList:
         return self.query_one("#saved-quotes", OptionList)
 
+    # Focus changes go through Screen.set_focus, which applies at once: keys typed quickly
+    # (] then enter) must see the pane the previous key moved to.
+
     def on_mount(self) -> None:
         self.query_one("#saved-quotes").display = False
         self.query_one("#search").display = False
@@ -225,7 +228,7 @@ class MainScreen(Screen):
         kind, _, value = key.partition(":")
         view = View(kind, int(value) if kind == "feed" else value or None)
         self.show_view(view)
-        self.entries.focus()
+        self.set_focus(self.entries)
 
     def show_view(self, view: View) -> None:
         self.mode = "entries"
@@ -388,7 +391,7 @@ class MainScreen(Screen):
             index = order.index(self.focused)
         except ValueError:
             index = -1
-        order[(index + 1) % len(order)].focus()
+        self.set_focus(order[(index + 1) % len(order)])
 
     def _list_widget(self):
         return self.quotes_list if self.mode == "quotes" else self.entries
@@ -400,16 +403,16 @@ class MainScreen(Screen):
         if self.article.current_quote is not None and self.focused is self.article:
             self.article.select_quote(None)
             return
-        self._list_widget().focus()
+        self.set_focus(self._list_widget())
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_choice = True
         sidebar = self.sidebar
         sidebar.display = not sidebar.display
         if sidebar.display:
-            sidebar.focus()
+            self.set_focus(sidebar)
         elif self.focused is None or self.focused is sidebar:
-            self._list_widget().focus()
+            self.set_focus(self._list_widget())
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(dict(self.app._keymap)))  # noqa: SLF001
@@ -518,7 +521,7 @@ class MainScreen(Screen):
     def _close_search(self) -> None:
         box = self.query_one("#search", Input)
         box.display = False
-        self._list_widget().focus()
+        self.set_focus(self._list_widget())
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -636,7 +639,7 @@ class MainScreen(Screen):
         who = f" — {quote.speaker}" if quote.speaker else ""
         self.update_status(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
         if self.focused is not self.article:
-            self.article.focus()
+            self.set_focus(self.article)
 
     def action_quotes_panel(self) -> None:
         content = self.article.content
@@ -647,7 +650,7 @@ class MainScreen(Screen):
         def picked(index: int | None) -> None:
             if index is not None:
                 self.article.select_quote(index)
-                self.article.focus()
+                self.set_focus(self.article)
 
         self.app.push_screen(quotes_screen(content.quotes), picked)
 
@@ -700,7 +703,7 @@ class MainScreen(Screen):
             )
         self.entries.display = False
         widget.display = True
-        widget.focus()
+        self.set_focus(widget)
         self.update_status()
 
     def action_group_quotes(self) -> None:
@@ -737,7 +740,7 @@ class MainScreen(Screen):
             self.article.scroll_to_offset(found[1])
         else:
             self.notify("The quote's text is no longer in the article.", severity="warning")
-        self.article.focus()
+        self.set_focus(self.article)
 
 
 def _find_quote(quotes: list[Quote], text: str, saved: SavedQuote):
