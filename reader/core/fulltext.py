@@ -15,7 +15,7 @@ from pathlib import Path
 from reader.core.config import Config
 from reader.core.extract import Extracted, ExtractError, extract_article
 from reader.core.fetch import Fetcher
-from reader.core.sanitize import is_openable
+from reader.core.sanitize import clean_line, clean_url, is_openable
 from reader.core.store import FullText, Store
 
 Runner = Callable[..., Awaitable]
@@ -58,9 +58,12 @@ async def fetch_one(store: Store, fetcher: Fetcher, run: Runner, entry_id: int) 
         if extracted is None:
             text = FullText(entry_id, url, "", None, None, None, now, "error", reason)
         else:
+            # Page metadata is shown as labels: clean it where it enters (GUIDE §4), bidi
+            # overrides and zero-width characters included.
             text = FullText(
-                entry_id, result.final_url or url, extracted.html, extracted.title,
-                extracted.byline, extracted.date, now, "ok", None,
+                entry_id, clean_url(result.final_url or url), extracted.html,
+                clean_line(extracted.title) or None, clean_line(extracted.byline) or None,
+                clean_line(extracted.date) or None, now, "ok", None,
             )  # fmt: skip
     store.save_fulltext(text)
     return text
