@@ -13,9 +13,12 @@ import re
 from urllib.parse import urlsplit
 
 # Whole escape sequences first, so their parameters do not survive as visible garbage.
-_OSC = r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+# String sequences (OSC, DCS, PM, APC) are removed whole only when terminated: a stray
+# introducer (a lone U+009F in a JSON feed or a page) must not swallow the rest of an article;
+# its control characters are dropped below and the text after it stays.
+_OSC = r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-_DCS_PM_APC = r"(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+_DCS_PM_APC = r"(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)"
 _ESC_OTHER = r"\x1b[ -/]*[0-~]?"
 _SEQUENCES = re.compile("|".join((_OSC, _CSI, _DCS_PM_APC, _ESC_OTHER)))
 
