@@ -7,6 +7,7 @@ comments and layout survive `byline add`, `remove`, `import` and theme changes.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -100,6 +101,7 @@ _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
 _POSITIVE = {"concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed"}
 _NON_NEGATIVE = {"refresh_minutes", "keep_days"}
+_MAX_NUMBER = 10**12
 
 
 def load(path: Path) -> Config:
@@ -148,6 +150,12 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
         raise ConfigError(
             path, f"{name} in {where} must be a {_TYPE_NAMES[kind]}, not {value!r}", line
         )
+    if kind in ("int", "float") and not math.isfinite(value):
+        # nan slips through every comparison below; inf would mean "no timeout at all".
+        raise ConfigError(path, f"{name} in {where} must be a finite number, not {value!r}", line)
+    if kind in ("int", "float") and value > _MAX_NUMBER:
+        # Past this SQLite cannot bind the value (OverflowError deep inside a refresh).
+        raise ConfigError(path, f"{name} in {where} must be at most {_MAX_NUMBER:,}", line)
     if name in _POSITIVE and value <= 0:
         raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
     if name in _NON_NEGATIVE and value < 0:
