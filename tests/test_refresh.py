@@ -321,19 +321,6 @@ def test_updated_entry_replaces_content_keeps_state(http_server, write_config, d
         assert [r.id for r in store.page(View("search", "corrected"))] == [target.id]
 
 
-def test_removing_a_feed_from_config_keeps_saved_entries(http_server, write_config, data):
-    a = http_server.route("/a", body=rss20(items(3, "Alpha")))
-    b = http_server.route("/b", body=rss20(items(2, "Beta")))
-    run(write_config([a, b]), data)
-    with store_at(data) as store:
-        saved = store.page(View("feed", store.feed_by_url(a).id))[0]
-        store.set_saved(saved.id)
-    run(write_config([b]), data)
-    with store_at(data) as store:
-        assert [r.id for r in store.page(View("saved"))] == [saved.id]
-        assert store.totals()["all"] == 3  # Beta's 2 + the saved one
-
-
 # ---------------------------------------------------------------- two processes at once
 
 _WRITER = """

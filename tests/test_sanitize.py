@@ -91,14 +91,14 @@ def _hostile_feed() -> str:
 
 def test_hostile_feed_is_clean_everywhere_it_is_shown(tmp_path, write_config, in_cli, run_cli):
     from reader.core.articles import render_entry
-    from reader.core.store import Store
+    from reader.core.store import Store, View
 
     feed = tmp_path / "hostile.xml"
     feed.write_text(_hostile_feed(), encoding="utf-8")
     write_config([feed.as_uri()])
     assert in_cli("refresh").returncode == 0
     with Store.in_dir(tmp_path / "data") as store:
-        (row,) = store.page_rows() if hasattr(store, "page_rows") else store.page([])
+        (row,) = store.page(View("all"))
         entry = store.entry(row.id)
         (db_feed,) = store.feeds()
         shown = [

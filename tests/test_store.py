@@ -214,10 +214,12 @@ def test_counters_follow_inserts_reads_updates_and_deletes(store: Store):
     store.store_entries(a, [entry("a0", "changed", when=NOW)], NOW)
     assert kept_counts(store) == real_counts(store)
     store.set_saved(ids[3])
-    store.sync_feeds([FeedConfig("https://b.example/feed", None, ("x", "y"))])  # a dropped
-    assert kept_counts(store) == real_counts(store) == {a: (1, 0), b: (7, 7)}
-    assert store.totals() == {"all": 8, "unread": 7, "saved": 1, "quotes": 0}
-    assert store.tags() == [("x", 7, 7), ("y", 7, 7)]
+    # Deletes: pruning (10 days on) drops a's read, unsaved entries: ids[2], ids[4..7].
+    removed = store.prune(keep_days=1, max_items={}, now=NOW + 10 * 86400)
+    assert removed == 5
+    assert kept_counts(store) == real_counts(store) == {a: (15, 14), b: (7, 7)}
+    assert store.totals() == {"all": 22, "unread": 21, "saved": 1, "quotes": 0}
+    assert store.tags() == [("x", 21, 22), ("y", 7, 7)]
     for view in (View("all"), View("unread"), View("saved"), View("feed", b), View("tag", "y")):
         assert store.count(view) == len(store.page(view, 0, 1000))
 
