@@ -305,8 +305,7 @@ def big_store(tmp_path_factory: pytest.TempPathFactory):
             store.store_entries(fid, batch, NOW)
         store.set_read(list(range(1, 1000)))
         store.set_saved(3)
-        store.db.execute("ANALYZE")
-        yield store
+        yield store  # no ANALYZE: the app never runs it, so plans must be good without stats
 
 
 VIEWS = ["all", "unread", "saved", "feed", "tag", "search"]
@@ -333,13 +332,22 @@ def test_newest_50_of_every_view_uses_an_index(big_store: Store, kind: str):
     assert len(store.page(view)) == min(50, store.count(view))
 
 
-@pytest.mark.parametrize("kind", ["all", "unread", "saved", "feed"])
+TAG_SORTS = pytest.mark.xfail(
+    reason="known: a tag spans several feeds, so its newest 50 are sorted from all of the"
+    " tag's entries (temp B-tree); constant cost needs a per-feed LIMIT merge",
+    strict=False,
+)
+
+
+@pytest.mark.parametrize(
+    "kind", ["all", "unread", "saved", "feed", pytest.param("tag", marks=TAG_SORTS)]
+)
 def test_newest_50_needs_no_sort_of_the_view(big_store: Store, kind: str):
     """For the fixed views and a feed the index order is the answer: no temp B-tree sorting
     the whole view, so the cost does not grow with the number of entries."""
     store = big_store
-    view = View(kind, store.feeds()[1].id if kind == "feed" else None)
-    plan = _plan(store, *_newest_50_sql(store, view))
+    value = {"feed": store.feeds()[1].id, "tag": "t1"}.get(kind)
+    plan = _plan(store, *_newest_50_sql(store, View(kind, value)))
     assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
