@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -256,3 +258,16 @@ def test_seed_article() -> None:
     for line in expected["not_quotes"]:
         for pos in (i for i in range(len(text)) if text.startswith(line, i)):
             assert not any(q.start < pos + len(line) and pos < q.end for q in found), line
+
+
+def test_hostile_text_is_fast_and_consistent() -> None:
+    rng = random.Random(7)
+    alphabet = list("“”„«»‘’‚「」『』\"' \n.,:—abcXYZ") + [" said Smith", "\n\n"]
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+        for q in extract(text):
+            assert text[q.start : q.end] == q.text
+            assert q.kind in ("quote", "partial") and q.confidence in ("high", "low")
+    start = time.perf_counter()
+    extract("“" * 20000 + "\n\n" + "« " * 5000)
+    assert time.perf_counter() - start < 5  # a guard against quadratic blow-ups, not a benchmark

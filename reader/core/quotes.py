@@ -73,6 +73,9 @@ _OPEN_BEFORE = "([{—–-/:;,“”„«»‘‚「『\"' \t\n\u00a0\u202f\u200
 _JOINER = "\u2060"
 _DOUBLED = re.compile("''|``")
 _MAX_PARAGRAPHS = 12  # a multi-paragraph quotation may continue this far
+_MAX_QUOTE = 4000  # characters within one paragraph
+_MAX_DEPTH = 4
+_MAX_MARKS = 64  # marks one quotation may contain (nested pairs count once)
 
 
 def _is_letter(ch: str) -> bool:
@@ -113,27 +116,42 @@ def _can_close(text: str, i: int, opener: str) -> bool:
     return True
 
 
-def _match(text: str, i: int, limit: int) -> int | None:
-    """Index of the mark closing the one at ``i`` before ``limit``; nested pairs are skipped."""
+def _match(
+    text: str, i: int, limit: int, memo: dict[int, int | None] | None = None, depth: int = 0
+) -> int | None:
+    """Index of the mark closing the one at ``i`` before ``limit``; nested pairs are skipped.
+
+    Depth, length and the marks looked at are capped and inner results memoised,
+    so hostile text (a paragraph of ten thousand “ marks) stays linear.
+    """
+    memo = {} if memo is None else memo
+    if i in memo:
+        return memo[i]
+    memo[i] = None  # also guards against re-entry
+    if depth > _MAX_DEPTH:
+        return None
     opener = text[i]
+    limit = min(limit, i + _MAX_QUOTE)
     pos = i + 1
-    while True:
+    for _ in range(_MAX_MARKS):
         m = _MARK_RE.search(text, pos, limit)
         if m is None:
             return None
         k = m.start()
         if _can_close(text, k, opener):
+            memo[i] = k
             return k
         ch = text[k]
         symmetric = ch in _CLOSERS[opener] and ch == opener
         if not symmetric and ch not in "'’" and _can_open(text, k):
-            inner = _match(text, k, limit)
+            inner = _match(text, k, limit, memo, depth + 1)
             if inner is not None:
                 pos = inner + 1
                 continue
         elif symmetric and _can_open(text, k) and text[k - 1] in _SPACE:
             return None  # a fresh opener of the same kind: ours was never closed
         pos = k + 1
+    return None
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -194,12 +212,12 @@ def _find_spans(text: str) -> list[tuple[int, int, bool]]:
             if text[i] in _WEAK:
                 pos = i + 1
                 continue
-            close = stop
+            close = min(stop, i + _MAX_QUOTE)  # unclosed: bounded by its paragraph
         a, b = _trim(text, i + 1, close)
         if any(ch.isalnum() for ch in text[a:b]):
             spans.append((a, b, closed))
         pos = close + 1
-        while p < len(paras) and paras[p][1] <= pos - 1 and pos > paras[p][1]:
+        while p < len(paras) and paras[p][1] < pos:
             p += 1
     return spans
 
@@ -328,7 +346,7 @@ _PLURAL = (
 )
 _NP = rf"(?:{_NAME}|{_DET_NP}|{_PLURAL}|{_PRON})"
 #: “IMF chief economist Maury Obstfeld”, “Tulsa police Chief Chuck Jordan”.
-_ROLE_NAME = rf"(?:{_NAME}\s+)?(?:[a-z][\w\-]*\s+){{1,3}}{_NAME}"
+_ROLE_NAME = rf"{_NAME}\s+(?:[a-z][\w\-]*\s+){{1,3}}{_NAME}"
 
 #: Words that may stand between a subject and its verb: "he later said".
 _FILLER = (
@@ -797,6 +815,18 @@ def _looks_like_title(art: _Article, a: int, b: int) -> bool:
     return bool(before) and before[-1].isalpha() and before[-1].islower()
 
 
+_TITLE_SLOT = re.compile(
+    r"(?:\b(?:on|of|in|at|to|for|from|titled|entitled|called|named|dubbed|show|program|"
+    r"book|film|song|album|series|column|article|segment)\s+(?:[\w’'.\-]+[’']s\s+)?)$"
+)
+
+
+def _in_title_slot(art: _Article, a: int, b: int) -> bool:
+    """“on CBS’s “Face the Nation,” X said”: a capitalised name after “on”, even if attributed."""
+    before = art.masked[max(0, a - 40) : a].rstrip(_SPACE + '“„«»‘‚「『"\u2060')
+    return bool(_TITLE_SLOT.search(before + " ")) and _looks_like_title(art, a, b)
+
+
 def _title_case(line: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w’'\-]*", line) if w.lower() not in _FUNCTION]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
@@ -858,6 +888,8 @@ def extract(text: str) -> list[Quote]:
     last_by_para: dict[int, Quote] = {}
     for a, b, _closed in spans:
         qtext = text[a:b]  # the caller's text, not the rewritten one
+        if _in_title_slot(art, a, b):
+            continue
         floor = art.sentence_start(a + 1)
         found = _attribute(art, a, b, floor)
         para = art.para_of(a)[0]
