@@ -181,8 +181,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
     if not cfg.remove_feed(config.path, args.url):
         raise UserError(f"not subscribed: {args.url} (see: byline feeds)")
-    with _store(args, cfg.load(config.path)):
-        pass  # syncing drops the feed's unsaved entries
+    with _store(args, cfg.load(config.path)) as store:
+        store.drop_feed(args.url)
     print(f"Removed {args.url}")
     return 0
 

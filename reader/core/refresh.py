@@ -155,7 +155,7 @@ class _Parser:
         if not self._broken:
             try:
                 return await loop.run_in_executor(self._start(), func, *args)
-            except (BrokenProcessPool, OSError):
+            except (BrokenProcessPool, OSError, ValueError):  # ValueError: no real stderr fd (in a TUI)
                 self._broken = True
         return await asyncio.to_thread(func, *args)
 

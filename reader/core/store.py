@@ -12,133 +12,22 @@ import hashlib
 import html
 import json
 import re
+import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 if TYPE_CHECKING:
     from reader.core.config import FeedConfig
     from reader.core.parse import ParsedEntry
 
 DB_NAME = "byline.db"
+SCHEMA_VERSION = 1  # the number of migrations in reader.core.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
-
-migrations = Migrations("byline")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE feeds (
-            id INTEGER PRIMARY KEY,
-            url TEXT NOT NULL UNIQUE,
-            fetch_url TEXT,
-            title TEXT NOT NULL DEFAULT '',
-            user_title TEXT,
-            link TEXT NOT NULL DEFAULT '',
-            tags TEXT NOT NULL DEFAULT '[]',
-            position INTEGER NOT NULL DEFAULT 0,
-            active INTEGER NOT NULL DEFAULT 1,
-            etag TEXT,
-            last_modified TEXT,
-            body_hash TEXT,
-            status TEXT NOT NULL DEFAULT 'new',
-            error TEXT,
-            http_status INTEGER,
-            checked_at REAL,
-            ok_at REAL,
-            next_due REAL NOT NULL DEFAULT 0,
-            failures INTEGER NOT NULL DEFAULT 0,
-            entry_count INTEGER NOT NULL DEFAULT 0,
-            unread_count INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE entries (
-            id INTEGER PRIMARY KEY,
-            feed_id INTEGER NOT NULL REFERENCES feeds(id),
-            uid TEXT NOT NULL,
-            title TEXT NOT NULL DEFAULT '',
-            author TEXT NOT NULL DEFAULT '',
-            link TEXT NOT NULL DEFAULT '',
-            published REAL,
-            updated REAL,
-            sort_ts REAL NOT NULL,
-            summary TEXT NOT NULL DEFAULT '',
-            content TEXT NOT NULL DEFAULT '',
-            enclosures TEXT NOT NULL DEFAULT '[]',
-            content_hash TEXT NOT NULL DEFAULT '',
-            first_seen REAL NOT NULL,
-            last_seen REAL NOT NULL,
-            read INTEGER NOT NULL DEFAULT 0,
-            saved INTEGER NOT NULL DEFAULT 0,
-            saved_at REAL,
-            UNIQUE (feed_id, uid)
-        );
-        CREATE INDEX entries_sort ON entries (sort_ts, id);
-        CREATE INDEX entries_feed_sort ON entries (feed_id, sort_ts, id);
-        CREATE INDEX entries_read_sort ON entries (read, sort_ts, id);
-        CREATE INDEX entries_feed_read_sort ON entries (feed_id, read, sort_ts, id);
-        CREATE INDEX entries_saved_sort ON entries (saved, sort_ts, id);
-
-        CREATE VIRTUAL TABLE entries_fts USING fts5 (
-            title, body, tokenize = 'unicode61 remove_diacritics 2'
-        );
-
-        CREATE TABLE fulltexts (
-            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
-            url TEXT NOT NULL,
-            html TEXT NOT NULL DEFAULT '',
-            title TEXT,
-            byline TEXT,
-            published TEXT,
-            fetched_at REAL NOT NULL,
-            status TEXT NOT NULL,
-            error TEXT
-        );
-
-        CREATE TABLE saved_quotes (
-            id INTEGER PRIMARY KEY,
-            entry_id INTEGER NOT NULL REFERENCES entries(id),
-            feed_id INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            speaker TEXT,
-            cue TEXT,
-            kind TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            context TEXT NOT NULL DEFAULT '',
-            entry_title TEXT NOT NULL DEFAULT '',
-            entry_link TEXT NOT NULL DEFAULT '',
-            feed_title TEXT NOT NULL DEFAULT '',
-            saved_at REAL NOT NULL,
-            UNIQUE (entry_id, text)
-        );
-        CREATE INDEX saved_quotes_entry ON saved_quotes (entry_id);
-
-        CREATE TRIGGER entries_counts_insert AFTER INSERT ON entries BEGIN
-            UPDATE feeds SET entry_count = entry_count + 1,
-                unread_count = unread_count + (NEW.read = 0) WHERE id = NEW.feed_id;
-        END;
-        CREATE TRIGGER entries_counts_delete AFTER DELETE ON entries BEGIN
-            UPDATE feeds SET entry_count = entry_count - 1,
-                unread_count = unread_count - (OLD.read = 0) WHERE id = OLD.feed_id;
-            DELETE FROM entries_fts WHERE rowid = OLD.id;
-            DELETE FROM fulltexts WHERE entry_id = OLD.id;
-        END;
-        CREATE TRIGGER entries_counts_read AFTER UPDATE OF read ON entries
-        WHEN OLD.read != NEW.read BEGIN
-            UPDATE feeds SET unread_count = unread_count + (NEW.read = 0) - (OLD.read = 0)
-            WHERE id = NEW.feed_id;
-        END;
-        """
-    )
-
 
 # ---------------------------------------------------------------- rows
 
@@ -249,6 +138,10 @@ class View:
         return f"{self.kind}:{self.value}" if self.value is not None else self.kind
 
 
+# Entries of a feed taken out of the config leave the views, except the ones saved.
+_ACTIVE_OR_SAVED = "(saved = 1 OR feed_id NOT IN (SELECT id FROM feeds WHERE active = 0))"
+
+
 @dataclass(frozen=True, slots=True)
 class StoreResult:
     new: int = 0
@@ -298,20 +191,58 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 # ---------------------------------------------------------------- the store
 
 
+class _Connection:
+    """A sqlite3 connection in autocommit mode: a lone statement commits at once, `atomic()`
+    groups statements in one short IMMEDIATE transaction (a writer takes the lock up front,
+    so two writers queue on the busy timeout instead of failing to upgrade a read lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        if self.conn.in_transaction:  # nested: a savepoint inside the open transaction
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            self.conn.execute("RELEASE nested")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class Store:
     """One connection to the cache. Use one Store per thread or process."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = Database(self.path)
+        self.db = _Connection(self.path)
         conn = self.db.conn
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        if migrations.pending(self.db):
-            migrations.apply(self.db)
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            from reader.core.schema import upgrade
+
+            upgrade(conn, SCHEMA_VERSION)
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
@@ -332,9 +263,9 @@ class Store:
     # ------------------------------------------------------------ feeds
 
     def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
-        """Make the feeds table follow the config. A feed dropped from the config loses its
-        unsaved entries; one with saved entries or quotes stays, inactive, so nothing saved
-        is ever lost."""
+        """Make the feeds table follow the config. A feed dropped from the config only goes
+        inactive (hidden, entries kept): a config edit must never destroy history. Its
+        entries are deleted by `drop_feed` (`byline remove`)."""
         urls = [f.url for f in feeds]
         with self.db.atomic():
             for position, feed in enumerate(feeds):
@@ -345,23 +276,26 @@ class Store:
                          tags = excluded.tags, position = excluded.position, active = 1""",
                     [feed.url, feed.title, json.dumps(list(feed.tags)), position],
                 )
-            gone = self._rows(
-                f"SELECT id FROM feeds WHERE url NOT IN ({','.join('?' * len(urls))})", urls
-            )
-            for (feed_id,) in gone:
-                self._drop_feed(feed_id)
+            marks = ",".join("?" * len(urls))
+            self.db.execute(f"UPDATE feeds SET active = 0 WHERE url NOT IN ({marks})", urls)
 
-    def _drop_feed(self, feed_id: int) -> None:
-        self.db.execute(
-            """DELETE FROM entries WHERE feed_id = ? AND saved = 0
-               AND id NOT IN (SELECT entry_id FROM saved_quotes)""",
-            [feed_id],
-        )
-        left = self._rows("SELECT entry_count FROM feeds WHERE id = ?", [feed_id])[0][0]
-        if left:
-            self.db.execute("UPDATE feeds SET active = 0 WHERE id = ?", [feed_id])
-        else:
-            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+    def drop_feed(self, url: str) -> None:
+        """Forget a feed: its unsaved entries go; saved entries and quoted ones stay (the
+        feed row stays, inactive, while anything of it is kept)."""
+        feed = self.feed_by_url(url)
+        if feed is None:
+            return
+        with self.db.atomic():
+            self.db.execute(
+                """DELETE FROM entries WHERE feed_id = ? AND saved = 0
+                   AND id NOT IN (SELECT entry_id FROM saved_quotes)""",
+                [feed.id],
+            )
+            left = self._rows("SELECT entry_count FROM feeds WHERE id = ?", [feed.id])[0][0]
+            if left:
+                self.db.execute("UPDATE feeds SET active = 0 WHERE id = ?", [feed.id])
+            else:
+                self.db.execute("DELETE FROM feeds WHERE id = ?", [feed.id])
 
     _FEED_COLS = (
         "id, url, COALESCE(user_title, NULLIF(title, ''), url), link, tags, status, error,"
@@ -411,7 +345,13 @@ class Store:
         """Counts for the fixed views, from the trigger-kept counters (no row scans)."""
         unread, total = self._rows(
             "SELECT COALESCE(SUM(unread_count), 0), COALESCE(SUM(entry_count), 0) FROM feeds"
+            " WHERE active = 1"
         )[0]
+        kept_unread, kept = self._rows(
+            """SELECT COALESCE(SUM(read = 0), 0), count(*) FROM entries WHERE saved = 1
+               AND feed_id IN (SELECT id FROM feeds WHERE active = 0)"""
+        )[0]
+        unread, total = unread + kept_unread, total + kept
         saved = self._rows("SELECT count(*) FROM entries WHERE saved = 1")[0][0]
         quotes = self._rows("SELECT count(*) FROM saved_quotes")[0][0]
         return {"all": total, "unread": unread, "saved": saved, "quotes": quotes}
@@ -530,14 +470,20 @@ class Store:
             parts = [self._where(v) for v in view] or [("1", [])]
             return " AND ".join(f"({w})" for w, _ in parts), [p for _, ps in parts for p in ps]
         kind, value = view.kind, view.value
-        if kind == "all":
-            return "1", []
-        if kind == "unread":
-            return "read = 0", []
         if kind == "saved":
             return "saved = 1", []
         if kind == "feed":
             return "feed_id = ?", [int(value)]
+        where, params = self._kind_where(kind, value)
+        return f"{where} AND {_ACTIVE_OR_SAVED}", params
+
+    @staticmethod
+    def _kind_where(kind: str, value: str | int | None) -> tuple[str, list]:
+        """Views over the active feeds (a feed taken out of the config drops out of them)."""
+        if kind == "all":
+            return "1", []
+        if kind == "unread":
+            return "read = 0", []
         if kind == "tag":
             return (
                 "feed_id IN (SELECT f.id FROM feeds f, json_each(f.tags) j WHERE j.value = ?)",

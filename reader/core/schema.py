@@ -1,0 +1,130 @@
+"""The cache's schema, as sqlite-utils migrations.
+
+Imported only when the database is new or behind (PRAGMA user_version < SCHEMA_VERSION):
+sqlite-utils costs ~120 ms to import, which every `byline` start would otherwise pay.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("byline")
+
+
+# IF NOT EXISTS throughout: executescript commits as it goes, so a kill in the middle of a
+# migration must leave a file the same migration can finish.
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            fetch_url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            user_title TEXT,
+            link TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            status TEXT NOT NULL DEFAULT 'new',
+            error TEXT,
+            http_status INTEGER,
+            checked_at REAL,
+            ok_at REAL,
+            next_due REAL NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            entry_count INTEGER NOT NULL DEFAULT 0,
+            unread_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS entries (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            uid TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT '',
+            published REAL,
+            updated REAL,
+            sort_ts REAL NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL DEFAULT '',
+            enclosures TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT NOT NULL DEFAULT '',
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            saved INTEGER NOT NULL DEFAULT 0,
+            saved_at REAL,
+            UNIQUE (feed_id, uid)
+        );
+        CREATE INDEX IF NOT EXISTS entries_sort ON entries (sort_ts, id);
+        CREATE INDEX IF NOT EXISTS entries_feed_sort ON entries (feed_id, sort_ts, id);
+        CREATE INDEX IF NOT EXISTS entries_read_sort ON entries (read, sort_ts, id);
+        CREATE INDEX IF NOT EXISTS entries_feed_read_sort ON entries (feed_id, read, sort_ts, id);
+        CREATE INDEX IF NOT EXISTS entries_saved_sort ON entries (saved, sort_ts, id);
+
+        CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5 (
+            title, body, tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        CREATE TABLE IF NOT EXISTS fulltexts (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+            url TEXT NOT NULL,
+            html TEXT NOT NULL DEFAULT '',
+            title TEXT,
+            byline TEXT,
+            published TEXT,
+            fetched_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT
+        );
+
+        CREATE TABLE IF NOT EXISTS saved_quotes (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            feed_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            cue TEXT,
+            kind TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            context TEXT NOT NULL DEFAULT '',
+            entry_title TEXT NOT NULL DEFAULT '',
+            entry_link TEXT NOT NULL DEFAULT '',
+            feed_title TEXT NOT NULL DEFAULT '',
+            saved_at REAL NOT NULL,
+            UNIQUE (entry_id, text)
+        );
+        CREATE INDEX IF NOT EXISTS saved_quotes_entry ON saved_quotes (entry_id);
+
+        CREATE TRIGGER IF NOT EXISTS entries_counts_insert AFTER INSERT ON entries BEGIN
+            UPDATE feeds SET entry_count = entry_count + 1,
+                unread_count = unread_count + (NEW.read = 0) WHERE id = NEW.feed_id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS entries_counts_delete AFTER DELETE ON entries BEGIN
+            UPDATE feeds SET entry_count = entry_count - 1,
+                unread_count = unread_count - (OLD.read = 0) WHERE id = OLD.feed_id;
+            DELETE FROM entries_fts WHERE rowid = OLD.id;
+            DELETE FROM fulltexts WHERE entry_id = OLD.id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS entries_counts_read AFTER UPDATE OF read ON entries
+        WHEN OLD.read != NEW.read BEGIN
+            UPDATE feeds SET unread_count = unread_count + (NEW.read = 0) - (OLD.read = 0)
+            WHERE id = NEW.feed_id;
+        END;
+        """
+    )
+
+
+def upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Apply pending migrations and stamp the version they bring the file to."""
+    migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))
+    conn.execute(f"PRAGMA user_version = {version}")
