@@ -28,9 +28,12 @@ class Quote:
     """One quotation.
 
     ``speaker`` is the resolved name (pronouns and descriptions like "the
-    senator" are replaced by the nearest fitting name before them);
+    Belarusian dictator" are replaced by the fitting name written before them);
     ``speaker_start``/``speaker_end`` locate the *mention* the cue attaches to,
     as written (so they may point at "he" while ``speaker`` says "Jane Doe").
+    ``confidence`` is "high" when a cue in the quotation's own sentence names the
+    speaker, "low" when the speaker is inherited from an earlier quotation of the
+    paragraph or when nobody is named.
     """
 
     start: int
@@ -186,9 +189,9 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _find_spans(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, closed) of top-level quotations, inner whitespace trimmed."""
-    spans: list[tuple[int, int, bool]] = []
+def _find_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of top-level quotations, inner whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
     paras = _paragraphs(text)
     p = 0
     pos = 0
@@ -204,18 +207,16 @@ def _find_spans(text: str) -> list[tuple[int, int, bool]]:
             pos = i + 1
             continue
         close = _match(text, i, stop)
-        closed = True
         if close is None:
             close = _continuation(text, paras, p, i)
         if close is None:
-            closed = False
             if text[i] in _WEAK:
                 pos = i + 1
                 continue
             close = min(stop, i + _MAX_QUOTE)  # unclosed: bounded by its paragraph
         a, b = _trim(text, i + 1, close)
         if any(ch.isalnum() for ch in text[a:b]):
-            spans.append((a, b, closed))
+            spans.append((a, b))
         pos = close + 1
         while p < len(paras) and paras[p][1] < pos:
             p += 1
@@ -460,10 +461,10 @@ class _Attr:
 class _Article:
     """Per-article state: the masked text, sentence and name indexes."""
 
-    def __init__(self, text: str, spans: list[tuple[int, int, bool]]):
+    def __init__(self, text: str, spans: list[tuple[int, int]]):
         self.text = text
         chars = list(text)
-        for a, b, _ in spans:
+        for a, b in spans:
             for k in range(a, b):
                 if chars[k] != "\n":
                     chars[k] = "~"
@@ -886,7 +887,7 @@ def extract(text: str) -> list[Quote]:
     art = _Article(work, spans)
     quotes: list[Quote] = []
     last_by_para: dict[int, Quote] = {}
-    for a, b, _closed in spans:
+    for a, b in spans:
         qtext = text[a:b]  # the caller's text, not the rewritten one
         if _in_title_slot(art, a, b):
             continue
