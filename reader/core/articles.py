@@ -6,9 +6,13 @@ offsets point into.
 
 from __future__ import annotations
 
-from reader.core.quotes import Quote, extract
+from typing import TYPE_CHECKING
+
 from reader.core.render import Rendered, render_html
 from reader.core.store import Entry, FullText, Store
+
+if TYPE_CHECKING:
+    from reader.core.quotes import Quote
 
 
 def render_entry(entry: Entry, fulltext: FullText | None = None) -> Rendered:
@@ -20,6 +24,8 @@ def render_entry(entry: Entry, fulltext: FullText | None = None) -> Rendered:
 
 def article_quotes(store: Store, entry_id: int, full: bool = True) -> list[Quote]:
     """Quotes of the text a reader sees for this entry (full text when kept and `full`)."""
+    from reader.core.quotes import extract  # its tables cost ~0.1 s to build: load when used
+
     entry = store.entry(entry_id)
     if entry is None:
         return []

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 import reader
 from reader.core.config import Config, set_setting
-from reader.core.store import Entry, SavedQuote, Store, View
+from reader.core.store import Entry, FullText, SavedQuote, Store, View
 from reader.tui.browser import BrowserError, open_url
 from reader.tui.format import date
 from reader.tui.keymap import MAIN_KEYS
@@ -293,13 +293,9 @@ class MainScreen(Screen):
             self.entries.update_row(entry_id, read=True)
             self.refresh_sidebar()
         fulltext = store.fulltext(entry_id)
-        if source is None:
-            source = "full" if fulltext is not None and fulltext.status == "ok" else "feed"
-        if source == "full" and fulltext is not None and fulltext.status == "ok":
-            rendered = render_html(fulltext.html, fulltext.url or entry.link)
-        else:
-            source = "feed"
-            rendered = render_html(entry.body_html, entry.link or entry.feed_link)
+        has_full = fulltext is not None and fulltext.status == "ok"
+        source = "full" if has_full and source != "feed" else "feed"
+        rendered = render_entry(entry, fulltext if source == "full" else None)
         self.article_id = entry_id
         self.article_source = source
         content = ArticleContent(entry, rendered, _quotes(rendered), source)
@@ -754,10 +750,10 @@ def _find_quote(quotes: list[Quote], text: str, saved: SavedQuote):
     return ("offset", pos) if pos >= 0 else None
 
 
-def render_html(markup: str, base_url: str) -> Rendered:
-    from reader.core.render import render_html as render
+def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
+    from reader.core.articles import render_entry as render
 
-    return render(markup, base_url)
+    return render(entry, fulltext)
 
 
 def _quotes(rendered: Rendered) -> list[Quote]:
