@@ -233,6 +233,15 @@ class _Locator:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        # Found once: a config of 10,000 feeds asks for 10,000 sections (was quadratic).
+        self.headers: list[tuple[int, str, bool]] = []
+        self._by_name: dict[tuple[str, bool], list[int]] = {}
+        for number, line in enumerate(self.lines):
+            match = self._HEADER.match(line)
+            if match:
+                is_array = line.lstrip().startswith("[[")
+                self._by_name.setdefault((match.group(1), is_array), []).append(len(self.headers))
+                self.headers.append((number, match.group(1), is_array))
 
     def _key_line(self, key: str | None, start: int, stop: int) -> int | None:
         if key is None:
@@ -243,29 +252,17 @@ class _Locator:
                 return number + 1
         return start + 1 if start >= 0 else None
 
-    def _headers(self) -> list[tuple[int, str, bool]]:
-        found = []
-        for number, line in enumerate(self.lines):
-            match = self._HEADER.match(line)
-            if match:
-                found.append((number, match.group(1), line.lstrip().startswith("[[")))
-        return found
-
     def _section(self, name: str, index: int | None) -> tuple[int, int]:
-        headers = self._headers()
-        hits = [
-            i for i, (_, n, arr) in enumerate(headers) if n == name and arr == (index is not None)
-        ]
+        hits = self._by_name.get((name, index is not None), [])
         pick = hits[index or 0] if len(hits) > (index or 0) else None
         if pick is None:
             return -1, 0
-        start = headers[pick][0]
-        stop = headers[pick + 1][0] if pick + 1 < len(headers) else len(self.lines)
+        start = self.headers[pick][0]
+        stop = self.headers[pick + 1][0] if pick + 1 < len(self.headers) else len(self.lines)
         return start, stop
 
     def top(self, key: str | None) -> int | None:
-        headers = self._headers()
-        stop = headers[0][0] if headers else len(self.lines)
+        stop = self.headers[0][0] if self.headers else len(self.lines)
         return self._key_line(key, 0, stop) if key else None
 
     def in_table(self, name: str):
