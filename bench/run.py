@@ -500,11 +500,14 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             done.add(fn_key)
             log(f"row {r} ...")
+            load = os.getloadavg()[0]
             try:
                 ROWS[fn_key](ctx)
             except Exception as err:  # noqa: BLE001 - one broken row must not hide the others
                 ctx.errors.append(f"row {r}: {type(err).__name__}: {err}")
                 traceback.print_exc()
+            # The machine is shared: keep how busy it was next to the figures.
+            ctx.raw.setdefault("loadavg_1min", {})[f"row{r}"] = [load, os.getloadavg()[0]]
     finally:
         tmux.shutdown()
         if ctx._server:
