@@ -173,6 +173,35 @@ def test_titles_of_works_are_not_quotes() -> None:
     assert extract("She appeared on “Face the Nation” on Sunday.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Johnson told MSNBC’s “Morning Joe” on Friday that the vote was safe.",
+        "He hosts his “Keepin’ It Real” radio program on Sundays.",
+        "In his 2002 book, “Make Your Kid a Millionaire,” he suggested saving early.",
+        "Her show, “Politicking,” airs weekly.",
+        "Rep. Robert C. “Bobby” Scott threw open his yard.",
+    ],
+)
+def test_names_of_works_shows_and_nicknames_are_not_quotes(text: str) -> None:
+    assert extract(text) == []
+
+
+def test_quoted_pronouns_are_words_mentioned_not_speech() -> None:
+    assert extract("Why vote for him, unless because “she” is a “he”?") == []
+
+
+def test_quoted_modifier_inside_a_noun_phrase_is_a_term() -> None:
+    assert extract("The “sex tape” reference was about old footage.") == []
+    assert extract("She would close the notorious “carried interest” loophole.") == []
+
+
+def test_quoted_term_that_ends_its_phrase_is_kept() -> None:
+    assert [q.text for q in extract("You are paying a “premium” just to be safe.")] == ["premium"]
+    assert [q.text for q in extract("They held a nationwide “walk-in” at schools.")] == ["walk-in"]
+    assert [q.text for q in extract("Smith called it a “sex tape” scandal.")] == ["sex tape"]
+
+
 # -- marks ----------------------------------------------------------------------
 
 
