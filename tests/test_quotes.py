@@ -125,6 +125,48 @@ def test_description_resolved_from_earlier_title() -> None:
     assert only(text).speaker == "Alexander Lukashenko"
 
 
+def test_pronoun_clause_reported_by_an_outer_speaker() -> None:
+    text = "Loretta Lynch said she recalled thinking, “This is what people talked about.”"
+    q = only(text)
+    assert (q.speaker, q.cue) == ("Loretta Lynch", "said")
+    assert text[q.speaker_start : q.speaker_end] == "Loretta Lynch"
+
+
+def test_footage_of_someone_saying() -> None:
+    q = only("The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead?”")
+    assert q.speaker == "Hillary Clinton"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“They are 100 percent wrong,” said 9/11 widow Terry Strada.", "Terry Strada"),
+        ("“He is the one,” retired Air Force general Lloyd Newton said.", "Lloyd Newton"),
+        (
+            "“Not optional,” panel Chairman Rep. Jason Chaffetz (R-Utah) said.",
+            "Chairman Rep. Jason Chaffetz",
+        ),
+        (
+            "“That was outrageous,” Obama's former campaign strategist said.",
+            "Obama's former campaign strategist",
+        ),
+    ],
+)
+def test_lower_case_role_before_the_name(text: str, speaker: str) -> None:
+    assert only(text).speaker == speaker
+
+
+def test_role_words_do_not_swallow_a_following_clause() -> None:
+    q = only("“We will win,” and then Smith left the room.")
+    assert q.speaker is None
+
+
+def test_short_standalone_sentence_inherits() -> None:
+    text = "“Does anybody know what the platform is?” Graham asked. “Neither do I.”"
+    first, second = extract(text)
+    assert (second.speaker, second.confidence, second.kind) == ("Graham", "low", "partial")
+
+
 def test_later_quote_in_paragraph_inherits_with_low_confidence() -> None:
     text = "“We are ready for this,” Smith said. “The team has trained for years.”"
     first, second = extract(text)

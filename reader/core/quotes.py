@@ -381,6 +381,24 @@ _AFTER_CUE_NP = re.compile(
     rf"{_AFTER_LEAD}(?P<cue>{_VERB})(?:\s+{_FILLER})?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
     rf"he|she|they|we)(?![\w’']){_NP_TAIL}"
 )
+#: Lower-case words describing a person before the name: “retired Air Force general
+#: Lloyd Newton”, “9/11 widow Terry Strada”, “panel Chairman Rep. Jason Chaffetz”.
+_LOWROLE = (
+    r"(?:(?!(?:and|but|or|nor|while|as|when|then|so|because|if|after|before|since|until|"
+    r"though|although|said|says|told|according|in|at|from|to|into|across|of|for|on|with|"
+    r"about|against|by|than|over|under|near|between|among|through|during|like|via|the|a|"
+    r"an|his|her|their|its|our|my|your|this|that|these|those|who|which|it|he|she|they|we|"
+    r"was|were|is|are|has|have|had|not|also|only|even|just)\b)[a-z0-9][\w/\-]*\s+){1,3}"
+)
+_AFTER_ROLE_CUE = re.compile(
+    rf"{_AFTER_LEAD}(?:{_LOWROLE}(?:{_NAME}\s+{_LOWROLE})?(?P<np>{_NAME})|(?P<poss>{_NAME}[’']s(?:\s+[a-z][\w\-]*){{1,3}}?))"
+    rf"{_NP_TAIL}(?:\s+{_FILLER})*\s+(?P<cue>{_VERB})(?![\w’'])"
+)
+_AFTER_CUE_ROLE = re.compile(
+    rf"{_AFTER_LEAD}(?P<cue>{_VERB})\s+{_LOWROLE}(?:{_NAME}\s+{_LOWROLE})?(?P<np>{_NAME})"
+    r"(?![\w’'])"
+    rf"(?=\s*(?:$|[.,;(\n]|{_NP_TAIL}\s*(?:$|[.,;\n])))"
+)
 _AFTER_AS_PUT = re.compile(
     rf"{_AFTER_LEAD}as\s+(?P<np>{_NAME}|{_DET_NP}|{_PRON})\s+(?P<cue>put\s+it|puts\s+it)"
 )
@@ -395,6 +413,11 @@ _ACCORDING_RE = re.compile(
 _BY_RE = re.compile(rf"\s+by\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
 _INVERTED = re.compile(rf"\s+(?P<np>{_NAME})\s*[,:]")
 _COLON_LEAD = re.compile(rf"\s*(?P<np>{_NAME})\s*:\s*$")
+#: “footage of Hillary Clinton asking, “…””: the named person does the speaking.
+_SEEN_DOING = re.compile(
+    rf"\b(?:of|showing|shows|showed|features|featuring|hear|heard|see|saw|watch|watched)\s+"
+    rf"(?P<np>{_NAME})$"
+)
 _FILLER_TAIL = re.compile(rf"(?:^|\s+){_FILLER}\s*$")
 _CONJ_TAIL = re.compile(r"(?:^|\s|,)(?:and|but|then|before|after|while|to)\s*$")
 _PROGRESSIVE_TAIL = re.compile(r"(?:\s(?:is|are|was|were|been|be)|[’']s|[’']re)\s*$")
@@ -638,6 +661,17 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
         if c.group("verb") and not c.group(0).endswith("ing"):
             a, b = _trim_np(seg, m.start("np"), m.end("np"))
             return _Attr(pos + a, pos + b, c.group(0), True)
+    m = _AFTER_ROLE_CUE.match(seg)
+    if (
+        m
+        and not m.group("cue").endswith("ing")
+        and not (strict and not _AFTER_OK.match(seg, m.end()))
+    ):
+        g = "np" if m.group("np") else "poss"
+        return _Attr(pos + m.start(g), pos + m.end(g), m.group("cue"), True)
+    m = _AFTER_CUE_ROLE.match(seg)
+    if m and not m.group("cue").endswith("ing"):
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_AS_PUT.match(seg) or _AFTER_DASH.match(seg)
     if m:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
@@ -681,7 +715,30 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
     span = _cue_subject(art, last, floor, open_mark)
     if span is None:
         return None
+    frame = _reporting_frame(art, span, floor)
+    if frame is not None:
+        return _Attr(frame[0], frame[1], frame[2], adjacent)
     return _Attr(span[0], span[1], last.group(0), adjacent)
+
+
+_FRAME_GAP = re.compile(r"[\s,]*(?:that\s+)?")
+
+
+def _reporting_frame(art: _Article, span: tuple[int, int], floor: int):
+    """“Lynch said she recalled thinking, “…””: a pronoun clause reported by an outer
+    speaker; the outer subject is the one the text names as the source."""
+    s = art.masked
+    if s[span[0] : span[1]].lower() not in ("he", "she", "they", "we", "i"):
+        return None
+    outer = _last_cue(s, floor, span[0])
+    if outer is None or not outer.group("verb") or outer.group(0).endswith("ing"):
+        return None
+    if _FRAME_GAP.match(s, outer.end(), span[0]).end() != span[0]:
+        return None
+    sub = _cue_subject(art, outer, floor, outer.start())
+    if sub is None:
+        return None
+    return sub[0], sub[1], outer.group(0)
 
 
 def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
@@ -701,6 +758,10 @@ def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
     if m and verb.endswith("ed"):
         return m.start("np"), m.end("np")  # accused by critics of …
     before = _strip_fillers(s[floor : cue.start()])
+    if _ING.match(verb.split()[0]):
+        m = _SEEN_DOING.search(before)
+        if m and not _ORG.search(m.group("np")):
+            return _trim_np(s, floor + m.start("np"), floor + m.end("np"))
     progressive = _PROGRESSIVE_TAIL.search(s[floor : cue.start()])
     if (_ING.match(verb.split()[0]) and not cue.group("asq") and not progressive) or (
         _CONJ_TAIL.search(before)
@@ -930,6 +991,16 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
     return _attr_before(art, art.paras[k][0] + 1, art.sentence_start(pb - 1))
 
 
+def _standalone(art: _Article, a: int, b: int, floor: int) -> bool:
+    """A quotation that is a whole sentence by itself: “Neither do I.”"""
+    if _LEAD_TRIM.match(art.masked, floor, a).end() < a or art.text[b - 1 : b] not in ".!?…":
+        return False
+    end = b
+    while end < len(art.text) and art.text[end] in "”\"’'»«“」』\u2060":
+        end += 1
+    return end >= len(art.text) or art.text[end].isspace()
+
+
 def _may_inherit(art: _Article, prev: Quote, a: int) -> bool:
     """May the quotation at ``a`` inherit ``prev``'s speaker?
 
@@ -982,7 +1053,8 @@ def extract(text: str) -> list[Quote]:
             kind = "quote" if words >= 4 else "partial"
             q = Quote(a, b, qtext, kind, None, None, "low")
             prev = last_by_para.get(para)
-            if prev is not None and kind == "quote" and prev.speaker and _may_inherit(art, prev, a):
+            whole = kind == "quote" or _standalone(art, a, b, floor)
+            if prev is not None and whole and prev.speaker and _may_inherit(art, prev, a):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
                     prev.speaker_start, prev.speaker_end,
