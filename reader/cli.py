@@ -54,7 +54,8 @@ def load_config(args: argparse.Namespace) -> Config:
     path = _config_path(args)
     if not path.exists():
         cfg.write_starter(path)
-        _note(f"Wrote a starter config to {path} — edit it to choose your feeds.")
+        args.notice = f"Wrote a starter config to {path} — edit it to choose your feeds."
+        _note(args.notice)
     config = cfg.load(path)
     _check_keys(config)
     return config
@@ -92,7 +93,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     config = load_config(args)
     from reader.tui.app import run_app
 
-    run_app(config, _data_dir(args))
+    run_app(config, _data_dir(args), notice=getattr(args, "notice", ""))
     return 0
 
 

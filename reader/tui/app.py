@@ -147,13 +147,22 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#saved-quotes").display = False
         self.query_one("#search").display = False
-        self.article.empty_message = "Press enter to read the highlighted entry · ? for keys"
+        self.article.empty_message = self._empty_message()
         self.refresh_sidebar()
         self.sidebar.highlighted = 0
         self.entries.load(self.view)
         self.entries.focus()
         self._layout(self.app.size.width)
         self.update_status()
+
+    def _empty_message(self) -> str:
+        if self.store.totals()["all"]:
+            return "Press enter to read the highlighted entry · ? for keys"
+        config = self.app.config  # type: ignore[attr-defined]
+        return (
+            "No entries yet. R refreshes all feeds; e shows feed problems.\n"
+            f"Your feeds are listed in {config.path} — add one with: byline add URL"
+        )
 
     def on_resize(self) -> None:
         self._layout(self.app.size.width)
@@ -777,8 +786,11 @@ class BylineApp(App):
     TITLE = "Byline"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, config: Config, data_dir: Path, *, demo: bool = False) -> None:
+    def __init__(
+        self, config: Config, data_dir: Path, *, demo: bool = False, notice: str = ""
+    ) -> None:
         super().__init__()
+        self.notice = notice  # shown once on mount, e.g. where a starter config was written
         self.config = config
         self.data_dir = Path(data_dir)
         self.demo = demo
@@ -803,6 +815,8 @@ class BylineApp(App):
         self._saved_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(MainScreen(self.store))
+        if self.notice:
+            self.notify(self.notice, timeout=15)
         settings = self.config.settings
         if settings.refresh_on_start and self.config.feeds:
             self.call_after_refresh(self.start_refresh, None, False, False)
@@ -968,6 +982,6 @@ def _start_resource_tracker() -> None:
         sys.stderr = saved
 
 
-def run_app(config: Config, data_dir: Path, *, demo: bool = False) -> None:
+def run_app(config: Config, data_dir: Path, *, demo: bool = False, notice: str = "") -> None:
     """Open the reader on `data_dir`'s cache (the CLI's bare `byline` and `byline demo`)."""
-    BylineApp(config, data_dir, demo=demo).run()
+    BylineApp(config, data_dir, demo=demo, notice=notice).run()

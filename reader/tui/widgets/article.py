@@ -161,7 +161,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_starts, self._line_ys, self._to_display = [], [], []
         content = self.content
         if content is None:
-            texts.append(Text(self.empty_message, self._style("article--empty")))
+            for line in self.empty_message.splitlines():
+                self._wrap(Text(line, self._style("article--empty")), width, texts)
         else:
             for line in self._header(content):
                 self._wrap(line, width, texts)
