@@ -370,15 +370,18 @@ class Store:
             by_uid.setdefault(entry.uid, entry)  # a feed listing one id twice: first wins
         uids = list(by_uid)
         existing: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(uids):
-            marks = ",".join("?" * len(chunk))
-            for uid, entry_id, digest in self._rows(
-                f"SELECT uid, id, content_hash FROM entries WHERE feed_id = ? AND uid IN ({marks})",
-                [feed_id, *chunk],
-            ):
-                existing[uid] = (entry_id, digest)
         new = updated = 0
         with self.db.atomic():
+            # Looked up inside the write transaction: read before it, another process
+            # refreshing the same feed (cron while the app refreshes) could insert the same
+            # new entries in between, and ours would fail on UNIQUE (feed_id, uid).
+            for chunk in _chunks(uids):
+                marks = ",".join("?" * len(chunk))
+                for uid, entry_id, digest in self._rows(
+                    f"SELECT uid, id, content_hash FROM entries WHERE feed_id = ? AND uid IN ({marks})",
+                    [feed_id, *chunk],
+                ):
+                    existing[uid] = (entry_id, digest)
             for uid, entry in by_uid.items():
                 digest = content_hash(entry)
                 if uid not in existing:
