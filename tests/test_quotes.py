@@ -117,6 +117,28 @@ def test_pronoun_skips_a_name_of_the_wrong_title() -> None:
     assert only(text).speaker == "Ms. Cole"
 
 
+def test_pronoun_skips_a_name_that_took_the_other_pronoun() -> None:
+    text = (
+        "Jane Smith and Tom Brown met. Brown said he was tired. "
+        "“We will win the whole state,” she said."
+    )
+    assert only(text).speaker == "Jane Smith"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "“This is a disgusting day,” said Rep. G.K. Butterfield (D-N.C.).",
+            "Rep. G.K. Butterfield",
+        ),
+        ("“It is heartbreaking,” said Paul D. Ryan, the speaker.", "Paul D. Ryan"),
+    ],
+)
+def test_middle_initials_stay_in_the_name(text: str, speaker: str) -> None:
+    assert only(text).speaker == speaker
+
+
 def test_description_resolved_from_earlier_title() -> None:
     text = (
         "Belarusian dictator Alexander Lukashenko spoke first.\n\n"

@@ -283,21 +283,43 @@ _SPEECH_NOUNS = (
 )
 
 
-#: A few cues in the languages whose marks we read, for `„…“, sagte X` and the like.
+#: Cues in the languages whose marks we read, for `„…“, sagte X`, `« … », a déclaré X`,
+#: `«…», — сказал X` and the preposed `X sagte: „…“` / `X a déclaré : « … »`.
 _FOREIGN = _words(
-    """sagte sagt erklärte erklärt betonte betont meinte meint schrieb warnte
-    dit déclaré affirmé expliqué ajouté souligné estimé écrit
-    сказал сказала заявил заявила отметил отметила добавил добавила говорит
-    написал написала подчеркнул подчеркнула"""
+    """sagte sagten sagt erklärte erklärten erklärt betonte betonten betont meinte meinten
+    meint schrieb schreibt warnte warnt fügte ergänzte ergänzt kritisierte berichtete
+    dit déclaré affirmé expliqué ajouté souligné estimé écrit indiqué précisé assuré
+    confié lancé répondu raconté insisté martelé reconnu
+    déclare affirme explique ajoute souligne estime indique précise assure raconte
+    сказал сказала сказали заявил заявила заявили отметил отметила отметили добавил
+    добавила добавили говорит говорил говорила написал написала подчеркнул подчеркнула
+    подчеркнули пояснил пояснила пояснили сообщил сообщила сообщили рассказал рассказала
+    ответил ответила признал признала уточнил уточнила считает"""
 )
+#: French past tenses take “a”: « … », a déclaré X; X a dit : « … ».
+_FRENCH_PAST = frozenset(
+    f for f in _FOREIGN if f.endswith(("é", "it")) and not f.startswith(("déclare", "écrit"))
+) | {"écrit"}
 _ACCORDING = r"(?:[Aa]ccording\s+to|[Ss]elon|[Ll]aut|[Пп]о\s+словам)"
+#: Subject pronouns of those languages, with the English pronoun they resolve like.
+_FOREIGN_PRON = {
+    "il": "he",
+    "elle": "she",
+    "er": "he",
+    "sie": "she",
+    "он": "he",
+    "она": "she",
+    "ils": "they",
+    "elles": "they",
+    "они": "they",
+}
 
 
 def _verb_forms() -> tuple[list[str], list[str]]:
     """(forms that are always cues, bare nounish forms that need a pronoun before)."""
     forms = {f for forms in _IRREGULAR.values() for f in forms} | set(_FOREIGN)
     forms |= {"according to", "Selon", "selon", "laut", "Laut", "по словам", "По словам"}
-    forms |= {"a " + f for f in _FOREIGN if f.endswith("é")}
+    forms |= {"a " + f for f in _FRENCH_PAST}
     bare = []
     for base in _REGULAR:
         inflected = _forms(base)
@@ -321,7 +343,8 @@ _TITLE = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Rev|Gen|Lt|Col|Capt|Prof|Sgt|Atty|Pres|Supt"
     r"|Cmdr|Adm|Maj|Hon|St|Jr|Sr)\."
 )
-_UPWORD = rf"(?:[{_UP}][\w’'\-]*|[{_UP}]\.)"
+#: Initials first (“Paul D. Ryan”, “G.K. Butterfield”), or the name would end at “D”.
+_UPWORD = rf"(?:[{_UP}]\.(?:[{_UP}]\.)*(?=[ \t\u00a0])|[{_UP}][\w’'\-]*)"
 _PARTICLE = r"(?:de|van|von|der|den|al|bin|da|del|la|le|du|di|dos|ibn|y)"
 _NAME = (
     rf"(?:{_TITLE}\s+)*{_UPWORD}(?:[ \t\u00a0]+(?:{_TITLE}|{_UPWORD}|{_PARTICLE}(?=\s+[{_UP}])))*"
@@ -377,10 +400,23 @@ _AFTER_NP_CUE = re.compile(
     rf"{_AFTER_LEAD}(?P<np>{_ROLE_NAME}|{_NP}){_NP_TAIL}(?:\s+{_FILLER})*\s+"
     rf"(?P<cue>{_CUE_PLAIN})"
 )
+#: Subjects after a non-English verb: „…“, sagte er / meinte die Bäckerin; « … », a
+#: ajouté le maire; «…», — сказала она.
+_FOREIGN_NP = (
+    r"(?:(?:le|la|les|der|die|das|den|dem)\s+|l[’'])[\w\-]+(?:\s+[a-zà-ÿß][\w\-]*)?"
+    r"|il|elle|ils|elles|er|sie|он|она|они"
+)
 _AFTER_CUE_NP = re.compile(
     rf"{_AFTER_LEAD}(?P<cue>{_VERB})(?:\s+{_FILLER})?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
-    rf"he|she|they|we)(?![\w’']){_NP_TAIL}"
+    rf"he|she|they|we|{_FOREIGN_NP})(?![\w’']){_NP_TAIL}"
 )
+#: « … », dit-il / a-t-elle ajouté: French puts the pronoun after the verb.
+_AFTER_INVERT = re.compile(
+    rf"{_AFTER_LEAD}(?:(?P<cue>{_VERB})-(?:t-)?(?P<np>il|elle|ils|elles|on)"
+    rf"|a-t-(?P<np2>il|elle|ils|elles|on)\s+(?P<cue2>{_VERB}))(?![\w’'\-])"
+)
+#: „…“, so Becker. (German: “according to Becker”), closing the sentence.
+_AFTER_SO = re.compile(rf"\s*,\s*(?P<cue>so)\s+(?P<np>{_NAME})\s*(?=$|[.;\n(])")
 #: Lower-case words describing a person before the name: “retired Air Force general
 #: Lloyd Newton”, “9/11 widow Terry Strada”, “panel Chairman Rep. Jason Chaffetz”.
 _LOWROLE = (
@@ -388,7 +424,7 @@ _LOWROLE = (
     r"though|although|said|says|told|according|in|at|from|to|into|across|of|for|on|with|"
     r"about|against|by|than|over|under|near|between|among|through|during|like|via|the|a|"
     r"an|his|her|their|its|our|my|your|this|that|these|those|who|which|it|he|she|they|we|"
-    r"was|were|is|are|has|have|had|not|also|only|even|just)\b)[a-z0-9][\w/\-]*\s+){1,3}"
+    r"was|were|is|are|has|have|had|not|also|only|even|just)\b)[a-z0-9а-яё][\w/\-]*\s+){1,3}"
 )
 _AFTER_ROLE_CUE = re.compile(
     rf"{_AFTER_LEAD}(?:{_LOWROLE}(?:{_NAME}\s+{_LOWROLE})?(?P<np>{_NAME})|(?P<poss>{_NAME}[’']s(?:\s+[a-z][\w\-]*){{1,3}}?))"
@@ -496,6 +532,7 @@ class _Article:
         self.para_starts = [a for a, _ in self.paras]
         self._names: list[tuple[int, int]] | None = None
         self._surnames: dict[str, list[tuple[int, str]]] | None = None
+        self._gender: dict[str, dict[str, int]] | None = None
 
     def para_of(self, pos: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.para_starts, pos) - 1
@@ -538,6 +575,33 @@ class _Article:
                 name = self.text[a:b]
                 self._surnames.setdefault(name.split()[-1], []).append((a, name))
         return self._surnames
+
+    def gender_votes(self) -> dict[str, dict[str, int]]:
+        """Pronouns names take in “Smith said she …” / “Smith told reporters he …”,
+        keyed by the name as written (relatives share a surname)."""
+        if self._gender is None:
+            self._gender = {}
+            s = self.masked
+            for m in _PRON_HE_SHE.finditer(s):
+                verb = _SAID_BEFORE.search(s, max(0, m.start() - 30), m.start())
+                if verb is None:
+                    continue
+                lo = max(0, verb.start() - 80)
+                found = _END_NAME.search(_strip_fillers(s[lo : verb.start()]))
+                span = found and _strip_caps(s, lo + found.start(), lo + found.end())
+                if not span:
+                    continue
+                name = self.text[span[0] : span[1]].strip()
+                seen = [c for at, c in self.by_surname().get(name, ()) if at < span[0]]
+                fulls = {c for c in seen if " " in c and "\n" not in c}
+                if " " not in name and len(fulls) == 1 and " " in seen[0]:
+                    # “Brown” after “Tom Brown”; never one of two Trumps, nor the bare
+                    # “Trump” of an article that names “Ivanka Trump” only later
+                    name = fulls.pop()
+                votes = self._gender.setdefault(name, {})
+                g = m.group("p").lower()
+                votes[g] = votes.get(g, 0) + 1
+        return self._gender
 
     def person_like(self, a: int, b: int) -> bool:
         """Not the object of a preposition, a possessive, a (D-Mo.) tag or a SHOUTED line."""
@@ -661,6 +725,13 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
         if c.group("verb") and not c.group(0).endswith("ing"):
             a, b = _trim_np(seg, m.start("np"), m.end("np"))
             return _Attr(pos + a, pos + b, c.group(0), True)
+    m = _AFTER_INVERT.match(seg)
+    if m:
+        g, c = ("np", "cue") if m.group("np") else ("np2", "cue2")
+        return _Attr(pos + m.start(g), pos + m.end(g), m.group(c), True)
+    m = _AFTER_SO.match(seg)
+    if m:
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_ROLE_CUE.match(seg)
     if (
         m
@@ -703,7 +774,7 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
         lead = _LEAD_TRIM.match(s, floor, open_mark).end()
         m = _ACCORDING_RE.match(s, lead, open_mark)
         if m:  # “According to X, … “…””: the frame covers the whole sentence
-            return _Attr(m.start("np"), m.end("np"), m.group("cue"))
+            return _Attr(*_according_np(s, m), m.group("cue"))
         m = _COLON_LEAD.fullmatch(s, floor, open_mark)
         if m and art.person_like(m.start("np"), m.end("np")):
             return _Attr(m.start("np"), m.end("np"), ":", True)
@@ -741,6 +812,17 @@ def _reporting_frame(art: _Article, span: tuple[int, int], floor: int):
     return sub[0], sub[1], outer.group(0)
 
 
+def _according_np(s: str, m: re.Match[str]) -> tuple[int, int]:
+    """The source of an according-to frame; German “Laut Becker ist …” has no comma,
+    so the verb that follows the name ends it."""
+    a, b = m.start("np"), m.end("np")
+    if m.group("cue").lower() == "laut":
+        name = _NAME_RE.match(s, a, b)
+        if name and re.match(r"\s+[a-zäöüß]", s[name.end() : b]):
+            return a, name.end()
+    return a, b
+
+
 def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
     """Who performs the cue, by its grammar: quoted Y as saying, Y’s claim, by Y, …"""
     s = art.masked
@@ -751,7 +833,7 @@ def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
     verb = cue.group(0)
     m = _ACCORDING_RE.match(s, cue.start(), hi)
     if m:
-        return m.start("np"), m.end("np")
+        return _according_np(s, m)
     if re.fullmatch(_ACCORDING, verb):
         return None
     m = _BY_RE.match(s, cue.end(), hi)
@@ -787,6 +869,7 @@ def _resolve(art: _Article, a: int, b: int) -> tuple[str | None, bool]:
     """Name for the mention ``[a, b)``; True when it was a pronoun or description."""
     mention = art.text[a:b]
     low = mention.lower()
+    low = _FOREIGN_PRON.get(low, low)
     if low in ("he", "she", "his", "her"):
         name = _nearest_name(art, a, low)
         return (name, True) if name else (mention, False)
@@ -808,23 +891,48 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
     “Person-like” means titled, written in full (two words or more) or a surname
     that was earlier written in full, so “the 13th Amendment” never speaks.
     """
+    want = "she" if pron in ("she", "her") else "he"
     names = art.names()
     k = bisect.bisect_left(names, (pos, pos))
     text = art.text
     for a, b in reversed(names[max(0, k - 40) : k]):
         if b > pos:
             continue
-        title = text[max(0, a - 5) : a] + text[a : a + 4]
-        if pron in ("he", "his") and ("Ms." in title or "Mrs." in title):
-            continue
-        if pron in ("she", "her") and "Mr." in title:
-            continue
         full = _full_name(art, text[a:b], a)
         if _ORG.search(full):
+            continue
+        known = _gender(art, full, text[a:b], text[max(0, a - 9) : a])
+        if known and want not in known:
             continue
         if " " in full or re.match(_TITLE, text[a:b]):
             return full
     return None
+
+
+_PRON_HE_SHE = re.compile(r" (?P<p>he|she) ")
+_SAID_BEFORE = re.compile(
+    r"(?:^|\s)(?:said|says|told\s+\w+|added|argued|insisted|believes|believed|thinks|"
+    r"thought|noted|explained)(?:\s+that)?$"
+)
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Mme|Mlle)\.|\b(?:Frau|Madame|Mademoiselle|госпожа)\s")
+_MALE_TITLE = re.compile(r"\b(?:Mr|M)\.\s|\b(?:Herr|Monsieur|господин)\s")
+_RU_FEMALE = re.compile(r"[а-я](?:ова|ева|ёва|ина|ына|ская|цкая)$")
+_RU_MALE = re.compile(r"[а-я](?:ов|ев|ёв|ин|ын|ский|цкий)$")
+
+
+def _gender(art: _Article, full: str, name: str, before: str) -> set[str]:
+    """Genders a name is known to take: its title (Mr./Ms./Frau/Mme), a Russian
+    surname ending, or the pronoun it takes in “Smith said she …”."""
+    last = full.split()[-1]
+    titled = before + name
+    if _FEMALE_TITLE.search(titled) or _FEMALE_TITLE.search(full) or _RU_FEMALE.search(last):
+        return {"she"}
+    if _MALE_TITLE.search(titled) or _MALE_TITLE.search(full) or _RU_MALE.search(last):
+        return {"he"}
+    votes = art.gender_votes()
+    he = sum(votes.get(n, {}).get("he", 0) for n in {name, full})
+    she = sum(votes.get(n, {}).get("she", 0) for n in {name, full})
+    return {"he"} if he > she else {"she"} if she > he else set()
 
 
 def _full_name(art: _Article, name: str, pos: int) -> str:
