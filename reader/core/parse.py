@@ -9,9 +9,11 @@ the text enters the engine.
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -63,7 +65,30 @@ def parse_feed(body: bytes, url: str = "", content_type: str = "", limit: int = 
 # ---------------------------------------------------------------- XML (feedparser)
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
+_CHARSET_PARAM = re.compile(r";\s*charset\s*=[^;]*", re.I)
+
+
+def _from_bom(body: bytes, content_type: str) -> tuple[bytes, str]:
+    """A UTF-16/32 byte order mark is enough for XML, but feedparser ignores it when the
+    declaration names no encoding and reads the bytes as UTF-8 (nothing parses). Such a
+    body is decoded here and handed on as UTF-8, with the declaration and header to match."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            text = body.decode(codec, "replace")
+            text = _DECLARED_ENCODING.sub(r'\1"utf-8"', text, count=1)
+            return text.encode("utf-8"), _CHARSET_PARAM.sub("", content_type)
+    return body, content_type
+
+
 def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
+    body, content_type = _from_bom(body, content_type)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
@@ -108,7 +133,9 @@ def _xml_entry(e: Any, feed_url: str) -> ParsedEntry:
     title = clean_line(e.get("title"))
     link = clean_url(e.get("link"))
     published = _timestamp(e.get("published_parsed"))
-    updated = _timestamp(e.get("updated_parsed"))
+    updated = _timestamp(
+        dict.get(e, "updated_parsed")
+    )  # e.get() would fall back to published, with a warning
     summary = _as_html(e.get("summary", ""), e.get("summary_detail", {}).get("type", ""))
     content = _best_content(e.get("content") or [])
     if content == summary:
