@@ -225,9 +225,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         for i, quote in enumerate(quotes):
             if quote.kind != "quote" or not quote.speaker or _named_nearby(source, quote):
                 continue
-            end = quote.end
-            while end < len(source) and source[end] in _MARKS:
-                end += 1
+            end = _after_closing_mark(source, quote.end)
             inserts.append((end, f" — {quote.speaker}", i))
         inserts.sort()
         self._to_display = [(at, len(s)) for at, s, _ in inserts]
@@ -280,6 +278,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         return self._lines[index].adjust_cell_length(width).apply_style(self.rich_style)
+
+
+def _after_closing_mark(source: str, end: int) -> int:
+    """Past the closing mark(s) of a quote, including the spaces French puts before »."""
+    probe = end
+    while probe < len(source) and source[probe] in " \u00a0\u202f":
+        probe += 1
+    if probe < len(source) and source[probe] in _MARKS:
+        end = probe
+        while end < len(source) and source[end] in _MARKS:
+            end += 1
+    return end
 
 
 def _named_nearby(source: str, quote: Quote) -> bool:
