@@ -87,6 +87,37 @@ def _from_bom(body: bytes, content_type: str) -> tuple[bytes, str]:
     return body, content_type
 
 
+_LAST_RESORT = {"windows-1252", "cp1252", "iso-8859-2", "iso-8859-1"}
+_NOT_A_BETTER_GUESS = {"ascii", "utf_8", "cp1252", "latin_1", "iso8859_15"}
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
+
+
+def _undeclared_charset(body: bytes, content_type: str, used: str) -> str | None:
+    """The charset of an undeclared non-UTF-8 feed, when feedparser fell back to cp1252.
+
+    Nothing declared and not UTF-8: feedparser asks chardet if it happens to be installed,
+    else reads cp1252, which turns cp1251/koi8-r Cyrillic into mojibake. charset_normalizer
+    (a trafilatura dependency, always here) guesses from the letters instead. Only consulted
+    in that fallback, so declared feeds never pay for it."""
+    if used.lower() not in _LAST_RESORT or body.isascii():
+        return None
+    if _CHARSET_PARAM.search(content_type) or _XML_ENCODING.match(body[:512]):
+        declared = (_XML_ENCODING.match(body[:512]) or [b"", b""])[1].decode("ascii", "replace")
+        header = _CHARSET_PARAM.search(content_type)
+        names = {
+            declared.lower(),
+            header.group().split("=", 1)[1].strip().lower() if header else "",
+        }
+        if names & _LAST_RESORT or names & {"iso-8859-1", "latin-1", "us-ascii"}:
+            return None  # the feed asked for this charset
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    if best is None or best.encoding in _NOT_A_BETTER_GUESS:
+        return None
+    return best.encoding
+
+
 def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     body, content_type = _from_bom(body, content_type)
     headers = {"content-location": url} if url else {}
@@ -95,6 +126,14 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     parsed = feedparser.parse(
         body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers
     )
+    guessed = _undeclared_charset(body, content_type, parsed.get("encoding", ""))
+    if guessed:
+        body = _DECLARED_ENCODING.sub(r'\1"utf-8"', body.decode(guessed, "replace"), count=1)
+        headers.pop("content-type", None)
+        parsed = feedparser.parse(
+            body.encode("utf-8"), sanitize_html=False, resolve_relative_uris=False,
+            response_headers=headers,
+        )  # fmt: skip
     meta = parsed.get("feed", {})
     entries = [_xml_entry(e, url) for e in parsed.entries]
     title, link = clean_line(meta.get("title")), clean_url(meta.get("link"))
