@@ -18,6 +18,7 @@ Raw samples go to bench/results/run-<time>.json. Rows:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -388,42 +389,69 @@ def row_8(ctx: Ctx) -> None:
                 lat_n.values += vals
             ctx.tmux.kill(name)
     ctx.raw["row8"] = {"byline": lat_b.values, "newsboat": lat_n.values, "notes": notes}
+
+    def summary(side: str) -> str:
+        runs = notes.get(side, [])
+        sent = sum(n["sent"] for n in runs)
+        lost = sum(n["timeouts"] for n in runs)
+        done = [n["feed_requests_during"] for n in runs]
+        return f"{side}: {sent} keys, {lost} without a screen change in 1.5 s, feed answers during the window {done}"
+
+    note = f"{a.key_window:.1f} s of j/k per run; " + "; ".join(
+        summary(side) for side in ("byline", "newsboat") if side in notes
+    )
     for q in (0.5, 0.95):
         b = Sample([percentile(lat_b.values, q)] if lat_b.values else [])
         p = Sample([percentile(lat_n.values, q)] if lat_n.values else [])
         goal, check = ("< 100 ms", lambda m, r: m < 0.1) if q == 0.95 else ("", None)
         ctx.add(Line("8", f"key to screen during refresh, p{int(q * 100)} "
                           f"({len(lat_b.values)} keys)", b, p, "newsboat reload-threads 8",
-                     goal, check))  # fmt: skip
+                     goal, check, note=note))  # fmt: skip
 
 
 # ---------------------------------------------------------------- table
 
 
-def cell(s: Sample | None) -> str:
-    if s is None or not s.values:
+def cell(s: dict | None) -> str:
+    if not s or not s["values"]:
         return "—"
-    m = fmt(s.median, s.unit)
-    if len(s.values) > 1 and min(s.values) != max(s.values):
-        return f"{m} ({fmt(min(s.values), s.unit)}–{fmt(max(s.values), s.unit)})"
+    unit, vals = s["unit"], s["values"]
+    m = fmt(s["median"], unit)
+    if len(vals) > 1 and min(vals) != max(vals):
+        return f"{m} ({fmt(min(vals), unit)}–{fmt(max(vals), unit)})"
     return m
 
 
-def table(lines: list[Line], markdown: bool) -> str:
+def line_json(ln: Line) -> dict:
+    return {
+        "row": ln.row,
+        "measure": ln.measure,
+        "byline": ln.byline.to_json(),
+        "peer_name": ln.peer_name,
+        "peer": ln.peer.to_json() if ln.peer else None,
+        "ratio": ln.ratio_value(),
+        "goal": ln.goal,
+        "met": ln.met(),
+        "note": ln.note,
+    }
+
+
+def table(lines: list[dict], markdown: bool) -> str:
+    """The one table, from the JSON form of the lines (so a saved run can be re-printed)."""
     head = ["#", "measure", "Byline", "peer", "peer figure", "peer/Byline", "goal", "met"]
     body = []
     for ln in lines:
-        r = ln.ratio_value()
+        r = ln["ratio"]
         body.append(
             [
-                ln.row,
-                ln.measure,
-                cell(ln.byline),
-                ln.peer_name,
-                cell(ln.peer),
+                ln["row"],
+                ln["measure"],
+                cell(ln["byline"]),
+                ln["peer_name"],
+                cell(ln["peer"]),
                 f"{r:.1f}x" if r else "—",
-                ln.goal,
-                ln.met(),
+                ln["goal"],
+                ln["met"],
             ]
         )
     if markdown:
@@ -435,6 +463,24 @@ def table(lines: list[Line], markdown: bool) -> str:
     out = [fmt_row.format(*head), fmt_row.format(*("-" * w for w in widths))]
     out += [fmt_row.format(*row) for row in body]
     return "\n".join(out)
+
+
+def print_report(data: dict, markdown: bool) -> None:
+    print(f"$ {data['command']}")
+    print(table(data["lines"], markdown))
+    seen = set()
+    for ln in data["lines"]:
+        if ln["note"] and (ln["row"], ln["note"]) not in seen:
+            seen.add((ln["row"], ln["note"]))
+            print(f"  [{ln['row']}] {ln['note']}")
+    loads = data.get("raw", {}).get("loadavg_1min")
+    if loads:
+        worst = max(max(v) for v in loads.values())
+        print(f"  machine: {data.get('cpus')} cores, 1-min load average up to {worst:.1f}")
+    for e in data.get("skipped", []):
+        print(f"SKIPPED {e}")
+    for e in data.get("errors", []):
+        print(f"ERROR {e}")
 
 
 ROWS: dict[int, Callable[[Ctx], None]] = {
@@ -467,6 +513,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--workdir", default=None, help="keep data here instead of a temp dir")
     ap.add_argument("--keep", action="store_true", help="do not delete the data afterwards")
     ap.add_argument("--out", default=None, help="JSON results file (default bench/results/)")
+    ap.add_argument("--report", default=None, metavar="JSON", help="re-print a saved run")
     a = ap.parse_args(argv)
     q = a.quick
     a.rows = sorted({int(x) for x in a.rows.split(",") if x.strip()})
@@ -485,6 +532,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     a = parse_args(argv)
+    if a.report:
+        print_report(json.loads(Path(a.report).read_text()), a.markdown)
+        return 0
     tmp = Path(a.workdir) if a.workdir else Path(tempfile.mkdtemp(prefix="byline-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     tmux = Tmux()
@@ -515,46 +565,20 @@ def main(argv: list[str] | None = None) -> int:
         if not a.keep and not a.workdir:
             shutil.rmtree(tmp, ignore_errors=True)
     cmd = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    print(f"$ {cmd}")
-    print(table(ctx.lines, a.markdown))
-    seen = set()
-    for ln in ctx.lines:
-        if ln.note and (ln.row, ln.note) not in seen:
-            seen.add((ln.row, ln.note))
-            print(f"  [{ln.row}] {ln.note}")
-    for e in ctx.skipped:
-        print(f"SKIPPED {e}")
-    for e in ctx.errors:
-        print(f"ERROR {e}")
-    path = save_json(
-        f"run-{time.strftime('%Y%m%d-%H%M%S')}.json",
-        {
-            "command": cmd,
-            "started": started,
-            "seconds": time.time() - started,
-            "newsboat": nbm.version() if ctx.newsboat else None,
-            "cpus": os.cpu_count(),
-            "args": {k: v for k, v in vars(a).items()},
-            "lines": [
-                {
-                    "row": ln.row,
-                    "measure": ln.measure,
-                    "byline": ln.byline.to_json(),
-                    "peer_name": ln.peer_name,
-                    "peer": ln.peer.to_json() if ln.peer else None,
-                    "ratio": ln.ratio_value(),
-                    "goal": ln.goal,
-                    "met": ln.met(),
-                    "note": ln.note,
-                }
-                for ln in ctx.lines
-            ],
-            "raw": ctx.raw,
-            "errors": ctx.errors,
-            "skipped": ctx.skipped,
-        },
-        a.out,
-    )
+    data = {
+        "command": cmd,
+        "started": started,
+        "seconds": time.time() - started,
+        "newsboat": nbm.version() if ctx.newsboat else None,
+        "cpus": os.cpu_count(),
+        "args": dict(vars(a)),
+        "lines": [line_json(ln) for ln in ctx.lines],
+        "raw": ctx.raw,
+        "errors": ctx.errors,
+        "skipped": ctx.skipped,
+    }
+    print_report(data, a.markdown)
+    path = save_json(f"run-{time.strftime('%Y%m%d-%H%M%S')}.json", data, a.out)
     log(f"results in {path} ({time.time() - started:.0f} s)")
     return 1 if ctx.errors else 0
 
