@@ -38,6 +38,7 @@ PAYLOADS = {
     "osc title": "\x1b]0;PWNED-TITLE\x07",
     "osc 52 clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
     "osc 8 hyperlink": "\x1b]8;;http://evil.example/\x1b\\",
+    "tmux window rename": "\x1bkPWNED-RENAME\x1b\\",
     "csi clear": "\x1b[2J\x1b[H",
     "csi sgr": "\x1b[31;1m",
     "c1 csi": "\x9b2J",

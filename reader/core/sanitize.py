@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 # its control characters are dropped below and the text after it stays.
 _OSC = r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-_DCS_PM_APC = r"(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)"
+# ESC k ... ST is screen's and tmux's "rename this window": a string sequence like APC.
+_DCS_PM_APC = r"(?:\x1b[PX^_k]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)"
 _ESC_OTHER = r"\x1b[ -/]*[0-~]?"
 _SEQUENCES = re.compile("|".join((_OSC, _CSI, _DCS_PM_APC, _ESC_OTHER)))
 
