@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from reader.core.quotes import Quote
     from reader.core.render import Rendered
 
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 NARROW = 100  # below this many columns the sidebar hides and panes stack tighter
 FOOTER_IDS = {"open", "next_unread", "toggle_saved", "search", "refresh_all", "help", "quit"}
 
@@ -87,6 +89,8 @@ class MainScreen(Screen):
         self.article_id: int | None = None
         self.article_source = "feed"
         self.fetching: set[int] = set()
+        self._spin = 0
+        self._spinner: Timer | None = None
         self.group_quotes = False
         self.quote_search = ""
         self.sidebar_choice = False  # the user toggled the sidebar: stop auto-hiding it
@@ -295,7 +299,7 @@ class MainScreen(Screen):
 
     def _notes(self, entry_id: int, source: str) -> list[str]:
         if entry_id in self.fetching:
-            return ["⠿ fetching full text…"]
+            return [f"{SPINNER[self._spin % len(SPINNER)]} fetching the full article…"]
         fulltext = self.store.fulltext(entry_id)
         if fulltext is None:
             return []
@@ -577,9 +581,19 @@ class MainScreen(Screen):
         if entry_id in self.fetching:
             return
         self.fetching.add(entry_id)
-        if self.article_id == entry_id:
-            self.article.set_notes(self._notes(entry_id, self.article_source))
+        self._spin_notes()
+        if self._spinner is None:
+            self._spinner = self.set_interval(0.1, self._spin_notes)
         self.app.run_full_text(entry_id, show)  # type: ignore[attr-defined]
+
+    def _spin_notes(self) -> None:
+        """Turn the header's spinner while the open article's full text is being fetched."""
+        self._spin += 1
+        if not self.fetching and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        if self.article_id in self.fetching:
+            self.article.set_notes(self._notes(self.article_id, self.article_source))
 
     def full_text_done(self, entry_id: int, show: bool, error: str | None) -> None:
         self.fetching.discard(entry_id)
