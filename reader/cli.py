@@ -366,6 +366,26 @@ def cmd_fetch_text(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+_CACHE_HINTS = (
+    (("readonly", "unable to open"), "is read-only or cannot be opened: check its permissions"),
+    (("disk is full", "disk i/o"), "cannot be written: the disk is full; nothing was half-written"),
+    (("locked", "busy"), "is busy with another writer for too long; try again"),
+    (
+        ("not a database", "malformed"),
+        "is damaged or not a Byline cache: move it away to start afresh",
+    ),
+)
+
+
+def _cache_problem(error: str, data_dir: Path) -> str:
+    """A cache failure in words a user can act on, with SQLite's own words kept."""
+    lowered = error.lower()
+    for needles, hint in _CACHE_HINTS:
+        if any(n in lowered for n in needles):
+            return f"the cache in {data_dir} {hint} ({error})"
+    return f"the cache in {data_dir} cannot be used ({error})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -456,8 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except sqlite3.DatabaseError as err:  # locked, corrupt, not a database at all
-        _note(f"byline: the cache in {_data_dir(args)} cannot be used: {err}")
+    except sqlite3.DatabaseError as err:  # read-only, full, locked, corrupt, not a database
+        _note(f"byline: {_cache_problem(str(err), _data_dir(args))}")
         return EXIT_USAGE
     except PermissionError as err:
         _note(f"byline: permission denied: {err.filename or err}")

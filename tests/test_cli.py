@@ -316,7 +316,7 @@ def test_unusable_cache_is_a_message(write_config, run_cli, isolated_env):
     (data / "byline.db").write_bytes(b"this is not a database" * 100)
     result = run_cli("feeds")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "cannot be used" in result.stderr
+    assert "not a Byline cache: move it away" in result.stderr
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(data / "byline.db").execute("SELECT * FROM sqlite_master").fetchall()
 
