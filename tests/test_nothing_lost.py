@@ -129,11 +129,16 @@ class Ledger:
         for entry_id in rng.sample(ids, min(count, len(ids))):
             read, saved = rng.random() < 0.5, rng.random() < 0.5
             store.set_read([entry_id], read)
-            store.set_saved(entry_id, saved)
-            self.flags[entry_id] = (read, saved)
+            # A refresh in another process may prune an unsaved entry between the page read
+            # above and this write: the store then reports the save did not happen.
+            if store.set_saved(entry_id, saved):
+                self.flags[entry_id] = (read, saved)
         entry_id = rng.choice(ids)
         text = f"quote {len(self.quotes)} {rng.random()}"
-        quote_id = store.save_quote(entry_id, text, "quote", 0, len(text), "Speaker", "said")
+        try:
+            quote_id = store.save_quote(entry_id, text, "quote", 0, len(text), "Speaker", "said")
+        except KeyError:  # pruned by the other process since the page was read: not saved
+            return
         self.quotes[quote_id] = text
 
     def verify(self, store: Store) -> None:
@@ -156,9 +161,11 @@ class Ledger:
 
 def _kill_trials(cache: dict[str, Path], trials: int, seed: int) -> None:
     rng = random.Random(seed)
+    assert byline("refresh", "--force", paths=cache).returncode == 0
     started = time.monotonic()
     assert byline("refresh", "--force", paths=cache).returncode == 0
-    duration = time.monotonic() - started  # a whole refresh, process start included
+    # A refresh like the ones killed below (the cache already filled), process start included.
+    duration = time.monotonic() - started
     ledger = Ledger()
     killed_midway = 0
     for trial in range(trials):

@@ -131,15 +131,20 @@ class BylineApp(App):
 
     # ---------------------------------------------------------- quotes
 
-    def save_quote(self, info: QuoteInfo) -> None:
-        self.store.save_quote(
-            info.entry_id, info.text, info.kind, info.start, info.end,
-            speaker=info.speaker, cue=info.cue, context=info.context,
-        )  # fmt: skip
+    def save_quote(self, info: QuoteInfo) -> bool:
+        try:
+            self.store.save_quote(
+                info.entry_id, info.text, info.kind, info.start, info.end,
+                speaker=info.speaker, cue=info.cue, context=info.context,
+            )  # fmt: skip
+        except KeyError:  # a refresh elsewhere pruned the entry just now
+            self.notify("That entry is no longer in the cache.", severity="warning")
+            return False
         self.notify("Quote saved (sidebar: Quotes)", timeout=2)
         main = self.main
         if main is not None:
             main.refresh_sidebar()
+        return True
 
     # ---------------------------------------------------------- refresh
 

@@ -428,7 +428,9 @@ class MainScreen(Screen):
         if entry is None:
             return
         saved = not entry.saved
-        self.store.set_saved(entry.id, saved)
+        if not self.store.set_saved(entry.id, saved):
+            self.notify("That entry is no longer in the cache.", severity="warning")
+            return
         self.entries.update_row(entry.id, saved=saved)
         self.refresh_sidebar()
         self.update_status("saved" if saved else "unsaved")

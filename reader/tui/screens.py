@@ -163,7 +163,8 @@ class QuoteScreen(ModalScreen):
         return f"{state} · y: copy · o: open at the quote · escape: close"
 
     def action_save(self) -> None:
-        self.app.save_quote(self.info)  # type: ignore[attr-defined]
+        if not self.app.save_quote(self.info):  # type: ignore[attr-defined]
+            return
         self.saved = True
         self.query_one("#quote-hint", Static).update(self._hint())
 
