@@ -36,7 +36,7 @@ class Settings:
 
     refresh_on_start: bool = True
     refresh_minutes: int = 30
-    concurrency: int = 16
+    concurrency: int = 64  # async downloads are cheap; per_host is what keeps servers safe
     per_host: int = 4
     timeout_s: float = 20.0
     max_bytes: int = 20_000_000
@@ -283,7 +283,7 @@ STARTER = """\
 [settings]
 refresh_on_start = true   # refresh when the app opens
 refresh_minutes = 30      # background refresh interval in the app; 0 = off
-concurrency = 16          # simultaneous downloads
+concurrency = 64          # simultaneous downloads (per_host keeps each server safe)
 per_host = 4              # simultaneous downloads per host
 timeout_s = 20
 max_bytes = 20_000_000    # size cap of one download

@@ -130,28 +130,47 @@ def describe_error(err: BaseException, timeout: float) -> str:
 
 
 class Fetcher:
-    """One HTTP client for a whole refresh; use as `async with Fetcher(...) as f`."""
+    """The HTTP side of a whole refresh; use as `async with Fetcher(...) as f`.
+
+    One small httpx client per host rather than one big pool: httpcore scans its whole pool
+    for every request it assigns (quadratic in the pool size; 0.5 s of a 100-feed refresh at
+    64 connections), while a pool of `per_host` connections stays cheap. The clients share
+    one TLS context, so each costs ~1 ms to create.
+    """
 
     def __init__(
-        self, concurrency: int = 16, per_host: int = 4, timeout: float = 20.0,
+        self, concurrency: int = 64, per_host: int = 4, timeout: float = 20.0,
         max_bytes: int = 20_000_000,
     ) -> None:  # fmt: skip
         self.timeout, self.max_bytes, self.per_host = timeout, max_bytes, per_host
         self._all = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
-        self._client = httpx.AsyncClient(
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
-        )
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._tls: ssl.SSLContext | None = None
+
+    def _client(self, host: str) -> httpx.AsyncClient:
+        client = self._clients.get(host)
+        if client is None:
+            if self._tls is None:
+                self._tls = httpx.create_ssl_context()
+            client = self._clients[host] = httpx.AsyncClient(
+                verify=self._tls,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                timeout=httpx.Timeout(self.timeout),
+                limits=httpx.Limits(
+                    max_connections=self.per_host, max_keepalive_connections=self.per_host
+                ),
+                headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            )
+        return client
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._client.aclose()
+        await asyncio.gather(*(client.aclose() for client in self._clients.values()))
+        self._clients.clear()
 
     async def fetch(
         self, url: str, etag: str | None = None, last_modified: str | None = None,
@@ -174,20 +193,25 @@ class Fetcher:
                 self._all,
             ):  # host first: a queued feed holds no global slot
                 return await asyncio.wait_for(
-                    self._get(url, etag, last_modified, max_bytes), timeout
+                    self._get(self._client(host), url, etag, last_modified, max_bytes), timeout
                 )
         except Exception as err:  # noqa: BLE001 - turned into a reason on the feed
             return FetchResult(url, "error", error=describe_error(err, timeout))
 
     async def _get(
-        self, url: str, etag: str | None, last_modified: str | None, max_bytes: int
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        max_bytes: int,
     ) -> FetchResult:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        async with self._client.stream("GET", url, headers=headers) as response:
+        async with client.stream("GET", url, headers=headers) as response:
             moved = _permanent_target(response)
             common = {
                 "http_status": response.status_code,

@@ -14,13 +14,14 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import feedparser
 
 from reader.core.sanitize import clean_line, clean_url
+from reader.core.searchtext import content_hash, html_to_search_text
 
 # Bozo exceptions that still leave a fully usable feed (GUIDE §3).
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -37,6 +38,8 @@ class ParsedEntry:
     summary: str = ""
     content: str = ""
     enclosures: list[dict[str, Any]] = field(default_factory=list)
+    digest: str = ""  # content_hash, computed in the parse pool (see `_prepared`)
+    search_body: str = ""  # the body's words for the index, likewise
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +60,18 @@ def parse_feed(body: bytes, url: str = "", content_type: str = "", limit: int = 
             feed = _parse_xml_feed(body, url, content_type)
     except Exception as err:  # noqa: BLE001 - one broken feed must never stop a refresh
         return ParsedFeed(error=f"could not parse the feed: {type(err).__name__}: {err}")
-    if limit and len(feed.entries) > limit:
-        feed = ParsedFeed(feed.title, feed.link, feed.entries[:limit], feed.error, feed.warning)
-    return feed
+    entries = feed.entries[:limit] if limit else feed.entries
+    return replace(feed, entries=[_prepared(e) for e in entries])
+
+
+def _prepared(entry: ParsedEntry) -> ParsedEntry:
+    """Hash and index text are pure functions of the entry: computing them here, in the
+    parse pool, keeps that work off the refresh's event loop and its database writes."""
+    return replace(
+        entry,
+        digest=content_hash(entry),
+        search_body=html_to_search_text(entry.content or entry.summary),
+    )
 
 
 # ---------------------------------------------------------------- XML (feedparser)

@@ -8,8 +8,6 @@ and a cron `byline refresh` write at the same time; a kill loses nothing committ
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
 import re
 import sqlite3
@@ -19,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from reader.core.searchtext import content_hash, fold, html_to_search_text
 
 if TYPE_CHECKING:
     from reader.core.config import FeedConfig
@@ -151,19 +151,7 @@ class StoreResult:
 
 # ---------------------------------------------------------------- text helpers
 
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.U)
-
-
-def fold(text: str) -> str:
-    """Search folding the FTS tokenizer lacks: Cyrillic ё is searched as е."""
-    return text.replace("ё", "е").replace("Ё", "Е")
-
-
-def html_to_search_text(markup: str) -> str:
-    """Plain words for the index: tags dropped, entities decoded, whitespace folded."""
-    return fold(_WS.sub(" ", html.unescape(_TAGS.sub(" ", markup or ""))).strip())
 
 
 def fts_query(user_text: str) -> str | None:
@@ -177,11 +165,9 @@ def fts_query(user_text: str) -> str | None:
     return " ".join(quoted)
 
 
-def content_hash(entry: ParsedEntry) -> str:
-    """Identity of an entry's content; ignores `updated` so a touched timestamp is no change."""
-    parts = (entry.title, entry.author, entry.link, entry.summary, entry.content)
-    blob = "\x00".join(parts) + json.dumps(entry.enclosures, sort_keys=True)
-    return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
+def _search_body(entry: ParsedEntry) -> str:
+    """The entry's words for the index, precomputed by the parser when it could."""
+    return entry.search_body or html_to_search_text(entry.content or entry.summary)
 
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -370,7 +356,6 @@ class Store:
             by_uid.setdefault(entry.uid, entry)  # a feed listing one id twice: first wins
         uids = list(by_uid)
         existing: dict[str, tuple[int, str]] = {}
-        new = updated = 0
         with self.db.atomic():
             # Looked up inside the write transaction: read before it, another process
             # refreshing the same feed (cron while the app refreshes) could insert the same
@@ -382,14 +367,16 @@ class Store:
                     [feed_id, *chunk],
                 ):
                     existing[uid] = (entry_id, digest)
+            inserts, changes = [], []
             for uid, entry in by_uid.items():
-                digest = content_hash(entry)
+                digest = entry.digest or content_hash(entry)
                 if uid not in existing:
-                    self._insert_entry(feed_id, entry, digest, now)
-                    new += 1
+                    inserts.append((entry, digest))
                 elif existing[uid][1] != digest:
-                    self._update_entry(existing[uid][0], entry, digest, now)
-                    updated += 1
+                    changes.append((existing[uid][0], entry, digest))
+            self._insert_entries(feed_id, inserts, now)
+            self._update_entries(changes, now)
+            new, updated = len(inserts), len(changes)
             seen = [existing[u][0] for u in uids if u in existing]
             for chunk in _chunks(seen):
                 self.db.execute(
@@ -405,32 +392,50 @@ class Store:
         when = entry.published or entry.updated or now
         return min(when, now)
 
-    def _insert_entry(self, feed_id: int, entry: ParsedEntry, digest: str, now: float) -> int:
-        cursor = self.db.execute(
+    def _insert_entries(
+        self, feed_id: int, items: list[tuple[ParsedEntry, str]], now: float
+    ) -> None:
+        """One executemany for the rows and one for their index entries (found by the
+        unique (feed_id, uid) index), instead of two statements per entry."""
+        conn = self.db.conn
+        conn.executemany(
             """INSERT INTO entries (feed_id, uid, title, author, link, published, updated,
                  sort_ts, summary, content, enclosures, content_hash, first_seen, last_seen)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                feed_id, entry.uid, entry.title, entry.author, entry.link, entry.published,
-                entry.updated, self._sort_ts(entry, now), entry.summary, entry.content,
-                json.dumps(entry.enclosures), digest, now, now,
+                (
+                    feed_id, e.uid, e.title, e.author, e.link, e.published, e.updated,
+                    self._sort_ts(e, now), e.summary, e.content, json.dumps(e.enclosures),
+                    digest, now, now,
+                )
+                for e, digest in items
             ],
         )  # fmt: skip
-        entry_id = cursor.lastrowid
-        self._index(entry_id, entry.title, entry.content or entry.summary)
-        return entry_id
+        conn.executemany(
+            """INSERT INTO entries_fts (rowid, title, body)
+               SELECT id, ?, ? FROM entries WHERE feed_id = ? AND uid = ?""",
+            [(fold(e.title), _search_body(e), feed_id, e.uid) for e, _ in items],
+        )
 
-    def _update_entry(self, entry_id: int, entry: ParsedEntry, digest: str, now: float) -> None:
-        self.db.execute(
+    def _update_entries(self, items: list[tuple[int, ParsedEntry, str]], now: float) -> None:
+        conn = self.db.conn
+        conn.executemany(
             """UPDATE entries SET title = ?, author = ?, link = ?, published = ?, updated = ?,
                  summary = ?, content = ?, enclosures = ?, content_hash = ?, last_seen = ?
                WHERE id = ?""",
             [
-                entry.title, entry.author, entry.link, entry.published, entry.updated,
-                entry.summary, entry.content, json.dumps(entry.enclosures), digest, now, entry_id,
+                (
+                    e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
+                    json.dumps(e.enclosures), digest, now, entry_id,
+                )
+                for entry_id, e, digest in items
             ],
         )  # fmt: skip
-        self._index(entry_id, entry.title, entry.content or entry.summary)
+        conn.executemany("DELETE FROM entries_fts WHERE rowid = ?", [(i,) for i, _, _ in items])
+        conn.executemany(
+            "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [(entry_id, fold(e.title), _search_body(e)) for entry_id, e, _ in items],
+        )
 
     def _index(self, entry_id: int, title: str, body_html: str, extra: str = "") -> None:
         self.db.execute("DELETE FROM entries_fts WHERE rowid = ?", [entry_id])
@@ -616,11 +621,14 @@ class Store:
             self.db.execute(f"UPDATE entries SET read = 1 WHERE {where} AND read = 0", params)
         return ids
 
-    def set_saved(self, entry_id: int, saved: bool = True) -> None:
-        self.db.execute(
+    def set_saved(self, entry_id: int, saved: bool = True) -> bool:
+        """Save or unsave; False when the entry is gone (a refresh elsewhere pruned it a
+        moment ago), so the caller can say so instead of pretending it was saved."""
+        cursor = self.db.execute(
             "UPDATE entries SET saved = ?, saved_at = ? WHERE id = ?",
             [int(saved), time.time() if saved else None, entry_id],
         )
+        return cursor.rowcount > 0
 
     # ------------------------------------------------------------ full texts
 
@@ -668,24 +676,27 @@ class Store:
         self, entry_id: int, text: str, kind: str, start: int, end: int,
         speaker: str | None = None, cue: str | None = None, context: str = "",
     ) -> int:  # fmt: skip
-        """Keep a quote with enough copied context to stand alone, even if the entry changes."""
-        entry = self.entry(entry_id)
-        if entry is None:
-            raise KeyError(entry_id)
-        cursor = self.db.execute(
-            """INSERT INTO saved_quotes (entry_id, feed_id, text, speaker, cue, kind, start, "end",
-                 context, entry_title, entry_link, feed_title, saved_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(entry_id, text) DO UPDATE SET speaker = excluded.speaker""",
-            [
-                entry_id, entry.feed_id, text, speaker, cue, kind, start, end, context,
-                entry.title, entry.link, entry.feed_title, time.time(),
-            ],
-        )  # fmt: skip
-        rows = self._rows(
-            "SELECT id FROM saved_quotes WHERE entry_id = ? AND text = ?", [entry_id, text]
-        )
-        return rows[0][0] if rows else cursor.lastrowid
+        """Keep a quote with enough copied context to stand alone, even if the entry changes.
+        One write transaction: a prune in another process cannot drop the entry between the
+        check that it exists and the insert that protects it from pruning."""
+        with self.db.atomic():
+            entry = self.entry(entry_id)
+            if entry is None:
+                raise KeyError(entry_id)
+            self.db.execute(
+                """INSERT INTO saved_quotes (entry_id, feed_id, text, speaker, cue, kind, start,
+                     "end", context, entry_title, entry_link, feed_title, saved_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(entry_id, text) DO UPDATE SET speaker = excluded.speaker""",
+                [
+                    entry_id, entry.feed_id, text, speaker, cue, kind, start, end, context,
+                    entry.title, entry.link, entry.feed_title, time.time(),
+                ],
+            )  # fmt: skip
+            rows = self._rows(
+                "SELECT id FROM saved_quotes WHERE entry_id = ? AND text = ?", [entry_id, text]
+            )
+        return rows[0][0]
 
     def delete_quote(self, quote_id: int) -> None:
         self.db.execute("DELETE FROM saved_quotes WHERE id = ?", [quote_id])
