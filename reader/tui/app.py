@@ -8,8 +8,7 @@ config overrides it through `App.set_keymap`.
 
 from __future__ import annotations
 
-import os
-import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,7 +158,7 @@ class BylineApp(App):
             self.notify("No feeds configured: byline add URL", severity="warning")
             return
         self._refreshing = True
-        _start_resource_tracker()
+        self._shown_new, self._last_reload = 0, time.monotonic()
         total = len(urls) if urls else len(self.config.feeds)
         self._progress_text(f"refreshing 0/{total}")
         self._refresh_worker(urls, force, only_due)
@@ -171,13 +170,13 @@ class BylineApp(App):
 
     @work(thread=True, exit_on_error=False, group="refresh")
     def _refresh_worker(self, urls, force: bool, only_due: bool) -> None:
-        from reader.core.refresh import refresh
+        from reader.core.refresh_child import refresh_in_child
 
         def progress(p) -> None:
             self.call_from_thread(self._on_progress, p)
 
         try:
-            report = refresh(
+            report = refresh_in_child(
                 self.config, self.data_dir, urls, force=force, only_due=only_due, progress=progress
             )
         except Exception as err:  # noqa: BLE001 - the one sink for refresh failures
@@ -188,7 +187,11 @@ class BylineApp(App):
     def _on_progress(self, p) -> None:
         self._progress_text(f"refreshing {p.done}/{p.total} · {p.new} new")
         main = self.main
-        if main is not None and p.new and p.done % 5 == 0:
+        # New entries show up while the refresh runs, but the list and sidebar are reloaded
+        # at most once a second: each reload runs on the UI thread, between two key presses.
+        now = time.monotonic()
+        if main is not None and p.new > self._shown_new and now - self._last_reload >= 1.0:
+            self._shown_new, self._last_reload = p.new, now
             main.after_refresh()
 
     def _on_refresh_done(self, report, error: str | None) -> None:
@@ -226,24 +229,6 @@ class BylineApp(App):
         main = self.main
         if main is not None:
             main.full_text_done(entry_id, show, error)
-
-
-def _start_resource_tracker() -> None:
-    """The refresh's process pool starts multiprocessing's resource tracker, which passes
-    `sys.stderr.fileno()` to its child; while Textual runs, sys.stderr is a capture object
-    without a real descriptor and the pool fails with "bad value(s) in fds_to_keep". Start
-    the tracker once with stderr pointed at /dev/null (its warnings must not hit the screen)."""
-    from multiprocessing import resource_tracker
-
-    saved = sys.stderr
-    try:
-        with open(os.devnull, "w") as devnull:
-            sys.stderr = devnull
-            resource_tracker.ensure_running()
-    except Exception:  # noqa: BLE001 - the engine falls back to threads where it can
-        pass
-    finally:
-        sys.stderr = saved
 
 
 def run_app(config: Config, data_dir: Path, *, demo: bool = False, notice: str = "") -> None:
