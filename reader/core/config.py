@@ -296,7 +296,7 @@ theme = "textual-dark"
 
 [keys]
 # binding id = "keys", e.g.:
-# next_entry = "j,down"
+# cursor_down = "j,down"
 
 [[feeds]]
 url = "https://feeds.bbci.co.uk/news/world/rss.xml"
