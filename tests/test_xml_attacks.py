@@ -34,7 +34,9 @@ def feed(items: str, doctype: str = "", title: str = "Attack") -> bytes:
 
 
 def item(title: str, body: str, guid: str) -> str:
-    return f"<item><title>{title}</title><guid>{guid}</guid><description>{body}</description></item>"
+    return (
+        f"<item><title>{title}</title><guid>{guid}</guid><description>{body}</description></item>"
+    )
 
 
 def billion_laughs() -> bytes:
@@ -110,7 +112,10 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "deep nesting": deep_nesting(),
     }
     with FaultServer() as server:
-        urls = {name: server.route(f"/{i}", respond(body)) for i, (name, body) in enumerate(feeds.items())}
+        urls = {
+            name: server.route(f"/{i}", respond(body))
+            for i, (name, body) in enumerate(feeds.items())
+        }
         urls["gzip bomb"] = server.route("/bomb", gzip_bomb(1 << 30))
         urls["slow drip"] = server.route("/drip", slow_drip(0.2))
         urls["2 GB length"] = server.route("/huge", huge_length(2 * 1024**3))
@@ -212,4 +217,3 @@ def test_deep_nesting_is_survived(attack: dict) -> None:
     assert row.status in ("ok", "error")
     if row.status == "ok":
         assert [e.title for e in attack["entries"]["deep nesting"]] == ["deep"]
-
