@@ -1,0 +1,32 @@
+"""The house style is checked with the tests: `ruff check` and `ruff format` stay clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("ruff") or pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    return subprocess.run([exe, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def test_ruff_check_is_clean() -> None:
+    result = ruff("check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    result = ruff("format", "--check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_imports_without_the_ui() -> None:
+    """The CLI's engine commands never load Textual (fast start, and the layering rule)."""
+    code = "import reader.cli, reader.core.refresh, sys; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert out.stdout.strip() == "False", out.stderr
