@@ -194,6 +194,27 @@ def rss_xml(feed_no: int, items: int, seed: int = 1) -> bytes:
     return "".join(parts).encode()
 
 
+# Where cache bodies come from: "generated" (~600 B of news copy each) or "corpus" (the real
+# entry bodies of ../shared/corpus/feeds, ~5.7 KB on average), set by run.py --bodies.
+BODIES = {"source": "generated"}
+
+
+def corpus_bodies() -> list[str]:
+    """The HTML bodies of every entry of the corpus feeds (real sizes and markup)."""
+    import feedparser
+
+    folder = corpus_dir()
+    if folder is None:
+        raise SystemExit("--bodies corpus needs ../shared/corpus (or BYLINE_CORPUS)")
+    bodies = []
+    for path in sorted((folder / "feeds").glob("*.xml")):
+        for e in feedparser.parse(path.read_bytes()).entries:
+            body = (e.get("content") or [{}])[0].get("value") or e.get("summary", "")
+            if body:
+                bodies.append(body)
+    return bodies
+
+
 def cache_rows(total: int, feeds: int = 100, seed: int = 7) -> Iterator[tuple[int, Entry]]:
     """`total` entries spread over `feeds` feeds for the big caches, yielded lazily.
 
@@ -203,7 +224,10 @@ def cache_rows(total: int, feeds: int = 100, seed: int = 7) -> Iterator[tuple[in
     rng = random.Random(seed)
     per_feed = total // feeds
     extra = total - per_feed * feeds
-    body_pool = [content_html(rng) for _ in range(997)]  # bounded variety, bounded time
+    if BODIES["source"] == "corpus":
+        body_pool = corpus_bodies()
+    else:
+        body_pool = [content_html(rng) for _ in range(997)]  # bounded variety, bounded time
     for f in range(feeds):
         n = per_feed + (1 if f < extra else 0)
         for k in range(n):

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import byline_side as bl  # noqa: E402
+from bench import common  # noqa: E402
 from bench import newsboat as nbm  # noqa: E402
 from bench.common import (  # noqa: E402
     MARKER_TITLE,
@@ -499,6 +500,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--rows", default="1,2,3,4,5,6,7,8", help="which rows, e.g. 1,2,4")
     ap.add_argument("--runs", type=int, default=None, help="runs per figure (default 3)")
     ap.add_argument("--sizes", default=None, help="cache sizes for rows 4-5")
+    ap.add_argument(
+        "--bodies",
+        choices=("generated", "corpus"),
+        default="generated",
+        help="entry bodies of the caches (rows 4-6): short generated copy, or the corpus feeds' real bodies",
+    )
     ap.add_argument("--search-size", type=int, default=None, help="cache size for row 6")
     ap.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke test")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -532,6 +539,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     a = parse_args(argv)
+    common.BODIES["source"] = a.bodies
     if a.report:
         print_report(json.loads(Path(a.report).read_text()), a.markdown)
         return 0

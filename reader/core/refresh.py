@@ -145,11 +145,20 @@ class _Parser:
             )
             context = multiprocessing.get_context(method)
             if method == "forkserver":
-                context.set_forkserver_preload(["reader.core.parse"])
+                context.set_forkserver_preload(["reader.core.parse", "reader.core.searchtext"])
             self._pool = ProcessPoolExecutor(
                 max_workers=max(1, min(os.cpu_count() or 1, 4)), mp_context=context
             )
         return self._pool
+
+    def warm_up(self) -> None:
+        """Start the workers now, while the first downloads are on the wire (a cold refresh
+        otherwise waits ~0.15 s for them after its first response)."""
+        if not self._broken:
+            try:
+                self._start().submit(int)
+            except (BrokenProcessPool, OSError, ValueError):
+                self._broken = True
 
     async def run(self, func, *args):
         """Run func in the pool; if the pool cannot work here (a broken worker, an
@@ -239,6 +248,8 @@ async def _refresh(config, data_dir, urls, force, only_due, full_text, progress)
         store.sync_feeds(config.feeds)
         targets = _targets(store, config, urls, force, only_due, report)
         total = len(targets) + len(report.outcomes)
+        if any(feed.ok_at is None for feed, _ in targets):  # never fetched: bodies will come
+            parser.warm_up()
         done_new = [len(report.outcomes), 0]
 
         def tick(outcome: FeedOutcome) -> None:
