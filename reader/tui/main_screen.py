@@ -557,6 +557,9 @@ class MainScreen(Screen):
         self.update_status()
 
     def after_refresh(self) -> None:
+        if self.article.content is None:  # the placeholder may still say "No entries yet"
+            self.article.empty_message = self._empty_message()
+            self.article.show(None)
         if self.mode == "entries":
             self.entries.reload()
         self.refresh_sidebar()
