@@ -47,12 +47,13 @@ class HelpScreen(_Modal):
                 if binding_id == "open_link_1":
                     shown, description = "1-9", "Open link [n] of the article"
                 rows.append((display_keys(shown), description, binding_id))
+        width = max(len(description) for keys, description, _ in rows if keys)
         for keys, description, binding_id in rows:
             if not keys:
                 table.append(f"\n{description}\n", style="bold")
                 continue
             table.append(f"  {keys:<16}", style="bold")
-            table.append(f"{description}")
+            table.append(f"{description:<{width}}")
             table.append(f"  {binding_id}\n", style="dim")
         table.append(
             '\nKeys can be changed in the config\'s [keys] table: binding id = "keys".\n'
