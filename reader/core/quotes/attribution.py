@@ -1,0 +1,349 @@
+"""Pass 2: the speech cue around each quotation and the mention it attaches to.
+
+Also decides when an unattributed quotation inherits the speaker of the one before.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reader.core.quotes.context import _Article, _strip_caps, _strip_fillers
+from reader.core.quotes.lexicon import (
+    _ACCORDING,
+    _ACCORDING_RE,
+    _AFTER_AS_PUT,
+    _AFTER_CUE_NP,
+    _AFTER_CUE_ROLE,
+    _AFTER_DASH,
+    _AFTER_INVERT,
+    _AFTER_LEAD,
+    _AFTER_NP_CUE,
+    _AFTER_OK,
+    _AFTER_ROLE_CUE,
+    _AFTER_SO,
+    _APPOSITIVE,
+    _BY_RE,
+    _COLON_LEAD,
+    _CONJ_TAIL,
+    _CUE_RE,
+    _DET_NP,
+    _END_DET,
+    _END_NAME,
+    _END_PLURAL,
+    _END_POSS,
+    _END_PRON,
+    _FILLER,
+    _ING,
+    _INVERTED,
+    _LEAD_TRIM,
+    _NAME,
+    _NAME_RE,
+    _NOUNISH_S,
+    _ORG,
+    _PROGRESSIVE_TAIL,
+    _PRON_ANY,
+    _RELATIVE,
+    _SEEN_DOING,
+    _SENT_END,
+)
+from reader.core.quotes.marks import _JOINER, _SPACE
+
+if TYPE_CHECKING:
+    from reader.core.quotes import Quote
+
+
+@dataclass(slots=True)
+class _Attr:
+    """A speaker mention found for one quotation (before pronoun resolution)."""
+
+    start: int
+    end: int
+    cue: str
+    adjacent: bool = False  # the cue touches the quote: “Yes,” he said
+
+
+def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
+    """The noun phrase that ends right before a verb at ``hi`` (its subject)."""
+    raw = art.masked[max(lo, hi - 200) : hi]
+    base = hi - len(raw)
+    window = _strip_fillers(raw)
+    if re.search(r"(?:he|she|they|it|He|She|They|It)[’']s$", window):
+        window = window[:-2]  # “He’s claiming”
+    m = _RELATIVE.search(window)
+    if m:
+        return base + m.start("rel"), base + m.end("rel")
+    app = _APPOSITIVE.search(window)
+    if app and not _END_PRON.search(window[: app.end()].rstrip(", ")):
+        inner = re.fullmatch(rf",\s*({_NAME}),\s*", window[app.start() :])
+        if inner:  # “The mayor, Jane Smith, said”: the name is more useful
+            return base + app.start() + inner.start(1), base + app.start() + inner.end(1)
+        found = _np_in(window[: app.start()], base)
+        if found:
+            return found
+    return _np_in(window, base)
+
+
+def _np_in(window: str, base: int) -> tuple[int, int] | None:
+    """Subject candidates tried from the most to the least specific."""
+    for rx in (_END_PRON, _END_POSS, _END_NAME, _END_DET, _END_PLURAL):
+        m = rx.search(window)
+        if not m:
+            continue
+        a, b = m.start(), len(window.rstrip())
+        if rx is _END_NAME:
+            span = _strip_caps(window, a, b)
+            if span is None or window[span[1] : b] in ("’s", "'s"):
+                continue
+            if window[a:b].startswith(("the ", "The ")) and span[0] == a + 4:
+                span = (a, span[1])  # keep “the White House” whole
+            a, b = span
+        return base + a, base + b
+    return None
+
+
+def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
+    """First subject-like mention in ``[lo, hi)``: the doer of “…, telling X that”."""
+    s = art.masked
+    best: tuple[int, int] | None = None
+    m = _PRON_ANY.search(s, lo, hi)
+    if m:
+        best = (m.start(), m.end())
+    for m in _NAME_RE.finditer(s, lo, best[0] if best else hi):
+        span = _strip_caps(s, m.start(), m.end())
+        if span is None or not art.person_like(*span):
+            continue
+        if re.match(r"\s+[a-z]+\s", s[span[1] : span[1] + 30]) and _nationality(s, *span):
+            continue
+        return span
+    if best is None:
+        m = re.match(rf"\s*({_DET_NP})(?=\s+(?:{_FILLER}\s+)*\w)", s[lo:hi])
+        if m:
+            best = (lo + m.start(1), lo + m.end(1))
+    return best
+
+
+def _nationality(s: str, a: int, b: int) -> bool:
+    """“Ukrainian airstrikes”: a capitalised adjective, not a person."""
+    word = s[a:b]
+    return " " not in word and word.endswith(("an", "ese", "ish", "ic", "i"))
+
+
+def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
+    """`“…,” X said` / `“…,” said X` / `“…,” according to X` / `“…” ― X`."""
+    s = art.masked
+    pos = qend + 1  # skip the closing mark
+    seg = s[pos : pos + 200].split("\n", 1)[0]
+    strict = punct in ".:"  # “We won.” Smith said the polls… is not attribution
+    lead = re.match(_AFTER_LEAD, seg).end()
+    m = _ACCORDING_RE.match(seg, lead)
+    if m:
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    m = _AFTER_CUE_NP.match(seg)
+    if m and not m.group("cue").endswith("ing") and seg[m.end() : m.end() + 2] not in ("’s", "'s"):
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    m = _AFTER_NP_CUE.match(seg)
+    if m and not (strict and not _AFTER_OK.match(seg, m.end())):
+        c = _CUE_RE.match(seg, m.start("cue"))
+        if c.group("quoted"):
+            return _Attr(pos + c.start("qnp"), pos + c.end("qnp"), c.group(0), True)
+        if c.group("verb") and not c.group(0).endswith("ing"):
+            a, b = _trim_np(seg, m.start("np"), m.end("np"))
+            return _Attr(pos + a, pos + b, c.group(0), True)
+    m = _AFTER_INVERT.match(seg)
+    if m:
+        g, c = ("np", "cue") if m.group("np") else ("np2", "cue2")
+        return _Attr(pos + m.start(g), pos + m.end(g), m.group(c), True)
+    m = _AFTER_SO.match(seg)
+    if m:
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    m = _AFTER_ROLE_CUE.match(seg)
+    if (
+        m
+        and not m.group("cue").endswith("ing")
+        and not (strict and not _AFTER_OK.match(seg, m.end()))
+    ):
+        g = "np" if m.group("np") else "poss"
+        return _Attr(pos + m.start(g), pos + m.end(g), m.group("cue"), True)
+    m = _AFTER_CUE_ROLE.match(seg)
+    if m and not m.group("cue").endswith("ing"):
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    m = _AFTER_AS_PUT.match(seg) or _AFTER_DASH.match(seg)
+    if m:
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    return None
+
+
+def _trim_np(s: str, a: int, b: int) -> tuple[int, int]:
+    while b > a and s[b - 1] in " ,":
+        b -= 1
+    span = _strip_caps(s, a, b)
+    return span if span else (a, b)
+
+
+def _last_cue(s: str, lo: int, hi: int) -> re.Match[str] | None:
+    last = None
+    for m in _CUE_RE.finditer(s, lo, hi):
+        last = m
+    return last
+
+
+def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
+    """`X said (that) “…”`, `…, telling Y that “…”`, `what she described as “…”`."""
+    s = art.masked
+    open_mark = qstart - 1
+    while open_mark > floor and s[open_mark - 1] in _SPACE + '“„«»‘‚「『"\u2060':
+        open_mark -= 1
+    last = _last_cue(s, max(floor, open_mark - 220), open_mark)
+    if last is None:
+        lead = _LEAD_TRIM.match(s, floor, open_mark).end()
+        m = _ACCORDING_RE.match(s, lead, open_mark)
+        if m:  # “According to X, … “…””: the frame covers the whole sentence
+            return _Attr(*_according_np(s, m), m.group("cue"))
+        m = _COLON_LEAD.fullmatch(s, floor, open_mark)
+        if m and art.person_like(m.start("np"), m.end("np")):
+            return _Attr(m.start("np"), m.end("np"), ":", True)
+        return None
+    gap = s[last.end() : open_mark].strip(" ,:;—–-")
+    adjacent = gap in ("", "that")
+    if last.group("poss") and not (adjacent or gap.startswith(("that ", "of "))):
+        return None  # “Trump’s statement about “…”” names a topic, not words
+    span = _cue_subject(art, last, floor, open_mark)
+    if span is None:
+        return None
+    frame = _reporting_frame(art, span, floor)
+    if frame is not None:
+        return _Attr(frame[0], frame[1], frame[2], adjacent)
+    return _Attr(span[0], span[1], last.group(0), adjacent)
+
+
+_FRAME_GAP = re.compile(r"[\s,]*(?:that\s+)?")
+
+
+def _reporting_frame(art: _Article, span: tuple[int, int], floor: int):
+    """“Lynch said she recalled thinking, “…””: a pronoun clause reported by an outer
+    speaker; the outer subject is the one the text names as the source."""
+    s = art.masked
+    if s[span[0] : span[1]].lower() not in ("he", "she", "they", "we", "i"):
+        return None
+    outer = _last_cue(s, floor, span[0])
+    if outer is None or not outer.group("verb") or outer.group(0).endswith("ing"):
+        return None
+    if _FRAME_GAP.match(s, outer.end(), span[0]).end() != span[0]:
+        return None
+    sub = _cue_subject(art, outer, floor, outer.start())
+    if sub is None:
+        return None
+    return sub[0], sub[1], outer.group(0)
+
+
+def _according_np(s: str, m: re.Match[str]) -> tuple[int, int]:
+    """The source of an according-to frame; German “Laut Becker ist …” has no comma,
+    so the verb that follows the name ends it."""
+    a, b = m.start("np"), m.end("np")
+    if m.group("cue").lower() == "laut":
+        name = _NAME_RE.match(s, a, b)
+        if name and re.match(r"\s+[a-zäöüß]", s[name.end() : b]):
+            return a, name.end()
+    return a, b
+
+
+def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
+    """Who performs the cue, by its grammar: quoted Y as saying, Y’s claim, by Y, …"""
+    s = art.masked
+    if cue.group("quoted"):
+        return cue.start("qnp"), cue.end("qnp")
+    if cue.group("poss"):
+        return _trim_np(s, cue.start("poss"), cue.end("poss"))
+    verb = cue.group(0)
+    m = _ACCORDING_RE.match(s, cue.start(), hi)
+    if m:
+        return _according_np(s, m)
+    if re.fullmatch(_ACCORDING, verb):
+        return None
+    m = _BY_RE.match(s, cue.end(), hi)
+    if m and verb.endswith("ed"):
+        return m.start("np"), m.end("np")  # accused by critics of …
+    before = _strip_fillers(s[floor : cue.start()])
+    if _ING.match(verb.split()[0]):
+        m = _SEEN_DOING.search(before)
+        if m and not _ORG.search(m.group("np")):
+            return _trim_np(s, floor + m.start("np"), floor + m.end("np"))
+    progressive = _PROGRESSIVE_TAIL.search(s[floor : cue.start()])
+    if (_ING.match(verb.split()[0]) and not cue.group("asq") and not progressive) or (
+        _CONJ_TAIL.search(before)
+    ):
+        return _clause_subject(art, floor, cue.start())
+    span = _np_at_end(art, floor, cue.start())
+    if span and verb in _NOUNISH_S and _adjective_use(s, *span):
+        return None  # “the Republican claims” is a noun phrase, not a speaker
+    if span is None:
+        m = _INVERTED.match(s, cue.end(), hi)  # “…,” said Smith, “…”
+        if m:
+            return m.start("np"), m.end("np")
+    return span
+
+
+def _adjective_use(s: str, a: int, b: int) -> bool:
+    word = s[a:b]
+    before = s[max(0, a - 8) : a].split()
+    return " " not in word and bool(before) and before[-1] in ("the", "a", "an", "its", "their")
+
+
+def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
+    """Attribution for the quotation ``[a, b)``: after-cue first, then before."""
+    inner = art.text[a:b].rstrip()
+    close = b
+    while close < len(art.text) and art.text[close] in _SPACE + _JOINER:
+        close += 1
+    found = _attr_after(art, close, inner[-1:])
+    if found is None:
+        found = _attr_before(art, a, floor)
+    lead = _LEAD_TRIM.match(art.masked, floor, a).end()
+    if found is None and floor == art.para_of(a)[0] and lead >= a:
+        found = _attr_lead_in(art, a)
+    return found
+
+
+def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
+    """A paragraph that is a quotation, introduced by “X said:” ending the one before."""
+    k = bisect.bisect_right(art.para_starts, a) - 1
+    if k <= 0:
+        return None
+    pa, pb = art.paras[k - 1]
+    if not art.text[pa:pb].rstrip().endswith(":"):
+        return None
+    return _attr_before(art, art.paras[k][0] + 1, art.sentence_start(pb - 1))
+
+
+def _standalone(art: _Article, a: int, b: int, floor: int) -> bool:
+    """A quotation that is a whole sentence by itself: “Neither do I.”"""
+    if _LEAD_TRIM.match(art.masked, floor, a).end() < a or art.text[b - 1 : b] not in ".!?…":
+        return False
+    end = b
+    while end < len(art.text) and art.text[end] in "”\"’'»«“」』\u2060":
+        end += 1
+    return end >= len(art.text) or art.text[end].isspace()
+
+
+def _may_inherit(art: _Article, prev: Quote, a: int) -> bool:
+    """May the quotation at ``a`` inherit ``prev``'s speaker?
+
+    Not when another cue or another person's name stands between them, outside
+    the sentence that attributes ``prev`` (“…,” said X, a lawyer for Y. “…”).
+    """
+    s = art.masked
+    lo = max(prev.end, prev.speaker_end or 0)
+    m = _SENT_END.search(s, lo, a + 1)
+    lo = m.end() if m else a
+    if lo < a and _CUE_RE.search(s, lo, a):
+        return False
+    k = bisect.bisect_left(art.names(), (lo, lo))
+    for x, y in art.names()[k:]:
+        if x >= a:
+            break
+        if art.text[x:y].split()[-1] not in (prev.speaker or ""):
+            return False
+    return True
