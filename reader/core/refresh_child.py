@@ -37,7 +37,8 @@ def refresh_in_child(
     # stderr goes to a file, not a pipe: a chatty child can never block on it.
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(
-            [sys.executable, "-m", "reader.core.refresh_child"],
+            # -P: a folder named "reader" in the working directory must not shadow Byline.
+            [sys.executable, "-P", "-m", "reader.core.refresh_child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
