@@ -62,9 +62,9 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def _check_keys(config: Config) -> None:
-    from reader.tui.keymap import DEFAULT_KEYS  # plain data, no textual import
+    from reader.tui.keymap import DEFAULT_KEYS, unknown_ids  # plain data, no textual import
 
-    unknown = sorted(set(config.keys) - set(DEFAULT_KEYS))
+    unknown = unknown_ids(config.keys)
     if unknown:
         raise ConfigError(
             config.path,

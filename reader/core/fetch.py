@@ -13,9 +13,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import httpx
+
+if TYPE_CHECKING:
+    from reader.core.config import Settings
 
 from reader import __version__
 
@@ -147,6 +151,11 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._tls: ssl.SSLContext | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Fetcher:
+        """The limits of the user's [settings]: what every refresh and page fetch obeys."""
+        return cls(settings.concurrency, settings.per_host, settings.timeout_s, settings.max_bytes)
 
     def _client(self, host: str) -> httpx.AsyncClient:
         client = self._clients.get(host)

@@ -90,9 +90,8 @@ def fetch_text(config: Config, data_dir: Path, entry_id: int) -> FullText:
     """Fetch one entry's full text now (the app's `F` in a worker, `byline fetch-text`)."""
 
     async def main() -> FullText:
-        s = config.settings
         with Store.in_dir(data_dir) as store:
-            async with Fetcher(s.concurrency, s.per_host, s.timeout_s, s.max_bytes) as fetcher:
+            async with Fetcher.from_settings(config.settings) as fetcher:
                 return await fetch_one(store, fetcher, _in_thread, entry_id)
 
     return asyncio.run(main())

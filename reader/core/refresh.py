@@ -259,9 +259,7 @@ async def _refresh(config, data_dir, urls, force, only_due, full_text, progress)
             if progress:
                 progress(Progress(done_new[0], total, done_new[1], outcome))
 
-        async with Fetcher(
-            settings.concurrency, settings.per_host, settings.timeout_s, settings.max_bytes
-        ) as fetcher:
+        async with Fetcher.from_settings(settings) as fetcher:
             tasks = [
                 _refresh_feed(writer, fetcher, parser, feed, fc, settings, tick)
                 for feed, fc in targets
