@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("BYLINE_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 10.0, every: float = 0.01) -> bool:
+    """Poll `condition` until it is true or `timeout` seconds pass; True if it came true.
+
+    For anything another process or thread does (a marker file, a ready file, a row): poll
+    with a generous deadline instead of sleeping a fixed time and hoping it was enough."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(every)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +55,7 @@ def corpus() -> Path:
 
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 
 from httpserver import FeedServer  # noqa: E402
 

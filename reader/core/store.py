@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.core.pausepoint import pause_point
 from reader.core.searchtext import content_hash, fold, html_to_search_text
 
 if TYPE_CHECKING:
@@ -318,6 +319,7 @@ class Store:
         unknown = set(values) - allowed
         if unknown:
             raise ValueError(f"not feed columns: {sorted(unknown)}")
+        pause_point("update_feed")  # a test seam (reader/core/pausepoint.py)
         assignments = ", ".join(f"{name} = ?" for name in values)
         self.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", [*values.values(), feed_id])
 
@@ -383,6 +385,7 @@ class Store:
                     f"UPDATE entries SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})",
                     [now, *chunk],
                 )
+            pause_point("store_entries")  # a test seam (reader/core/pausepoint.py)
         return StoreResult(new, updated)
 
     @staticmethod
@@ -469,6 +472,7 @@ class Store:
                         AND {keep} AND last_seen < (SELECT COALESCE(checked_at, 0) FROM feeds WHERE id = ?)""",
                     [feed_id, cap, feed_id],
                 ).rowcount
+            pause_point("prune")  # a test seam (reader/core/pausepoint.py)
         return removed
 
     # ------------------------------------------------------------ reading views
