@@ -348,10 +348,16 @@ def read_only(path: Path) -> Iterator[None]:
     """Make `path` (a directory or a file) read-only, even for root: a read-only bind mount
     when we are root, else plain permissions."""
     if _root_mounts():
-        subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+        bound = subprocess.run(
+            ["mount", "--bind", str(path), str(path)], capture_output=True, text=True
+        )
+        if bound.returncode != 0:  # root in a container without CAP_SYS_ADMIN
+            pytest.skip(f"cannot bind-mount to make it read-only: {bound.stderr.strip()}")
         try:
             mounted = subprocess.run(
-                ["mount", "-o", "remount,bind,ro", str(path), str(path)], capture_output=True
+                ["mount", "-o", "remount,bind,ro", str(path), str(path)],
+                capture_output=True,
+                text=True,
             )
             if mounted.returncode != 0:
                 pytest.skip(f"cannot remount read-only: {mounted.stderr.strip()}")
@@ -448,30 +454,86 @@ def _big_feed(path: Path, entries: int = 400) -> Path:
 
 
 def test_full_disk_is_a_clear_message_and_loses_nothing(tmp_path: Path, server) -> None:
+    """A real full filesystem (a 1 MB tmpfs): needs root and mount; the test below covers
+    the same path everywhere with a capped database."""
     data = tmp_path / "tiny"
     with tiny_filesystem(data) as mounted:
-        paths = {"config": tmp_path / "byline.toml", "data": data}
-        small = f'[[feeds]]\nurl = "{server.url("/feed0.xml")}"\n'
-        paths["config"].write_text(small, encoding="utf-8")
-        assert byline("refresh", paths=paths).returncode == 0
-        ledger = _snapshot(data)
         if not mounted:
-            # No tmpfs: cap the database itself so the next writes hit SQLITE_FULL.
-            conn = sqlite3.connect(data / DB_NAME)
-            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            pytest.skip("cannot mount a tiny filesystem (the SQLITE_FULL test covers this path)")
+        paths = {"config": tmp_path / "byline.toml", "data": data}
+        _fill_the_cache(paths, server, lambda: byline("refresh", paths=paths))
+
+
+def test_full_database_is_a_clear_message_and_loses_nothing(
+    tmp_path: Path, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLITE_FULL without root: every connection Byline opens gets `PRAGMA max_page_count`
+    a few pages above the cache's size, so the big feed's write fails mid-transaction, as
+    on a full disk. The real CLI runs in this process (the cap must reach its connections)."""
+    import contextlib
+    import io
+
+    from reader import cli
+    from reader.core import store as store_module
+
+    paths = {"config": tmp_path / "byline.toml", "data": tmp_path / "data"}
+    cap: list[int] = []
+    original = store_module._Connection.__init__
+
+    def capped(self, path: Path) -> None:
+        original(self, path)
+        if cap:
+            self.conn.execute(f"PRAGMA max_page_count = {cap[0]}")
+
+    monkeypatch.setattr(store_module._Connection, "__init__", capped)
+
+    def run() -> subprocess.CompletedProcess:
+        if not cap:  # cap the cache as it is after the first refresh and the user's acts
+            conn = sqlite3.connect(paths["data"] / DB_NAME)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cap.append(conn.execute("PRAGMA page_count").fetchone()[0] + 8)
             conn.close()
-            pytest.skip(f"cannot mount a tiny filesystem (database has {pages} pages)")
-        big = _big_feed(tmp_path / "big.xml")
-        paths["config"].write_text(small + f'\n[[feeds]]\nurl = "{big.as_uri()}"\n')
-        proc = byline("refresh", paths=paths)
-        assert proc.returncode == 2, proc.stdout + proc.stderr
-        assert "Traceback" not in proc.stderr
-        assert proc.stderr.startswith("byline: ") and "full" in proc.stderr, proc.stderr
-        assert integrity(data) == "ok"
-        with Store.in_dir(data) as store:
-            ledger.verify(store)
-        # With the big feed gone again, refreshing works on the same full-ish disk.
-        paths["config"].write_text(small, encoding="utf-8")
-        again = byline("refresh", paths=paths)
-        assert "Traceback" not in again.stderr
-        assert integrity(data) == "ok"
+        out, err = io.StringIO(), io.StringIO()
+        args = ["refresh", "--config", str(paths["config"]), "--data-dir", str(paths["data"])]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(args)
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+    _fill_the_cache(paths, server, run)
+
+
+def _fill_the_cache(paths: dict[str, Path], server, refresh) -> None:
+    """A small feed refreshes; then a big one fills the disk (or the capped database): a
+    clear message, exit status 2, the cache intact and everything the user did kept."""
+    small = f'[[feeds]]\nurl = "{server.url("/feed0.xml")}"\n'
+    paths["config"].write_text(small, encoding="utf-8")
+    assert byline("refresh", paths=paths).returncode == 0
+    ledger = _snapshot(paths["data"])
+    big = _big_feed(paths["config"].parent / "big.xml")
+    paths["config"].write_text(small + f'\n[[feeds]]\nurl = "{big.as_uri()}"\n')
+    proc = refresh()
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("byline: the cache in "), proc.stderr
+    assert "the disk is full; nothing was half-written" in proc.stderr, proc.stderr
+    assert integrity(paths["data"]) == "ok"
+    with Store.in_dir(paths["data"]) as store:
+        ledger.verify(store)
+        assert not any(r.title.startswith("Big ") for r in store.page(View("all"), 0, 10_000))
+    # With the big feed gone again, refreshing works on the same full-ish disk.
+    paths["config"].write_text(small, encoding="utf-8")
+    again = refresh()
+    assert "Traceback" not in again.stderr
+    assert integrity(paths["data"]) == "ok"
+
+
+def test_disk_full_while_writing_a_file_is_a_clear_message(tmp_path: Path) -> None:
+    """ENOSPC from the OS (not from SQLite): /dev/full fails every write with it."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    paths = {"config": tmp_path / "byline.toml", "data": tmp_path / "data"}
+    paths["config"].write_text('[[feeds]]\nurl = "https://example.org/feed"\n')
+    proc = byline("export", "/dev/full", paths=paths)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("byline: the disk is full"), proc.stderr

@@ -3,6 +3,7 @@ and the query plans that keep the newest-50 of every view at the same cost at an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 import time
@@ -86,6 +87,75 @@ def test_two_connections_write_without_locking(tmp_path: Path):
         assert len(b_reads) == 50
         b.set_read(ids[:10])
         assert a.totals()["unread"] == 40
+
+
+# ---------------------------------------------------------------- transactions
+
+
+class Boom(Exception):
+    pass
+
+
+def _titles(path: Path) -> set[str]:
+    """What another connection sees: only what was committed."""
+    conn = sqlite3.connect(path)
+    try:
+        return {t for (t,) in conn.execute("SELECT title FROM feeds WHERE title != ''")}
+    finally:
+        conn.close()
+
+
+def test_an_error_inside_atomic_keeps_nothing_of_it(tmp_path: Path):
+    with Store.in_dir(tmp_path) as store:
+        fid = feeds(store, ("https://a.example/feed", ()))[0]
+        with pytest.raises(Boom), store.db.atomic():
+            store.update_feed(fid, title="half-written")
+            raise Boom
+        assert not store.db.conn.in_transaction
+        assert store.feed(fid).title != "half-written"
+        store.update_feed(fid, title="after")  # the connection still writes
+    assert _titles(tmp_path / DB_NAME) == {"after"}
+
+
+def test_nested_atomic_rolls_back_only_the_inner_block(tmp_path: Path):
+    with Store.in_dir(tmp_path) as store:
+        a, b = feeds(store, ("https://a.example/feed", ()), ("https://b.example/feed", ()))
+        with store.db.atomic():
+            store.update_feed(a, title="outer")
+            with pytest.raises(Boom), store.db.atomic():  # a savepoint
+                store.update_feed(b, title="inner")
+                raise Boom
+            assert store.db.conn.in_transaction  # the outer transaction goes on
+        assert not store.db.conn.in_transaction
+    assert _titles(tmp_path / DB_NAME) == {"outer"}
+
+
+def test_an_error_in_a_nested_block_that_escapes_undoes_both(tmp_path: Path):
+    with Store.in_dir(tmp_path) as store:
+        a, b = feeds(store, ("https://a.example/feed", ()), ("https://b.example/feed", ()))
+        with pytest.raises(Boom), store.db.atomic():
+            store.update_feed(a, title="outer")
+            with store.db.atomic():
+                store.update_feed(b, title="inner")
+                raise Boom
+        assert not store.db.conn.in_transaction
+    assert _titles(tmp_path / DB_NAME) == set()
+
+
+def test_a_failed_store_entries_stores_none_of_them(tmp_path: Path):
+    """One bad entry among good ones (here a title SQLite cannot bind): the feed's whole
+    batch fails, none of it is kept, counters included, and the next write works."""
+    with Store.in_dir(tmp_path) as store:
+        fid = feeds(store, ("https://a.example/feed", ()))[0]
+        bad = dataclasses.replace(entry("bad"), title=["not", "text"], digest="d")
+        with pytest.raises(sqlite3.Error):
+            store.store_entries(fid, [entry("good1"), entry("good2"), bad], NOW)
+        assert not store.db.conn.in_transaction
+        assert store.page(View("all")) == [] and kept_counts(store) == {}
+        assert store.store_entries(fid, [entry("good1")], NOW).new == 1
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    assert [u for (u,) in conn.execute("SELECT uid FROM entries")] == ["good1"]
+    conn.close()
 
 
 # ---------------------------------------------------------------- search
