@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ from reader.core.quotes import extract
 from reader.core.render import render_html
 from reader.core.sanitize import clean_line, clean_text, clean_url, is_openable
 from reader.core.store import FullText, Store, View
+from reader.tui import browser
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -410,9 +412,12 @@ def test_http_urls_are_openable(url: str) -> None:
 
 @pytest.fixture
 def fake_browser(tmp_path: Path) -> tuple[Path, Path]:
-    """A 'browser' that records its argv as JSON; returns (script, record file)."""
+    """A 'browser' that records its argv as JSON; returns (script, record file). It lives in
+    a folder with spaces in its name, as on many desktops ("Program Files", "My Apps")."""
     record = tmp_path / "argv.json"
-    script = tmp_path / "fake-browser"
+    folder = tmp_path / "my browsers"
+    folder.mkdir()
+    script = folder / "fake browser"
     script.write_text(
         f"#!{sys.executable}\nimport json, sys\n"
         f"open({str(record)!r}, 'w').write(json.dumps(sys.argv))\n",
@@ -422,13 +427,27 @@ def fake_browser(tmp_path: Path) -> tuple[Path, Path]:
     return script, record
 
 
-def wait_for(path: Path, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and path.stat().st_size:
-            return True
-        time.sleep(0.02)
-    return False
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen]:
+    """Every process the browser opener starts (real processes, only recorded), so a test
+    can wait for them to end instead of sleeping and hoping they did."""
+    procs: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def spy(*args, **kwargs) -> subprocess.Popen:
+        proc = real(*args, **kwargs)
+        procs.append(proc)
+        return proc
+
+    monkeypatch.setattr(browser.subprocess, "Popen", spy)
+    return procs
+
+
+def run_browser(url: str, command: str, launched: list[subprocess.Popen]) -> None:
+    """open_url, then wait until everything it started has exited."""
+    browser.open_url(url, command)
+    assert len(launched) == 1, launched
+    assert launched[0].wait(timeout=30) == 0
 
 
 @pytest.mark.parametrize(
@@ -442,17 +461,39 @@ def wait_for(path: Path, seconds: float = 10) -> bool:
         "http://example.org/a&&touch${{IFS}}{m}",
     ],
 )
-def test_shell_syntax_in_a_url_is_inert(template: str, fake_browser, tmp_path: Path) -> None:
-    browser = pytest.importorskip("reader.tui.browser")
+def test_shell_syntax_in_a_url_is_inert(
+    template: str, fake_browser, launched, tmp_path: Path
+) -> None:
     script, record = fake_browser
     marker = tmp_path / "marker"
     url = template.format(m=marker)
     assert is_openable(url)
-    browser.open_url(url, f"{script} --new-tab")
-    assert wait_for(record), "the fake browser was not run"
+    run_browser(url, f"{shlex.quote(str(script))} --new-tab", launched)
     assert json.loads(record.read_text()) == [str(script), "--new-tab", url]
-    time.sleep(0.1)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "'{script}' --new-tab",
+        '"{script}" --new-tab',
+        "{escaped} --new-tab",
+    ],
+)
+def test_a_browser_path_with_spaces_is_one_argv_item(command: str, fake_browser, launched) -> None:
+    """The `browser` setting is split as a shell would split it (quotes and backslashes),
+    without a shell: a path with spaces stays one program name."""
+    script, record = fake_browser
+    escaped = str(script).replace(" ", "\\ ")
+    run_browser("https://example.org/a", command.format(script=script, escaped=escaped), launched)
+    assert json.loads(record.read_text()) == [str(script), "--new-tab", "https://example.org/a"]
+
+
+def test_an_unbalanced_browser_setting_is_a_clear_error(launched) -> None:
+    with pytest.raises(browser.BrowserError, match="not a valid command"):
+        browser.open_url("https://example.org/a", "'/opt/my browser --new-tab")
+    assert launched == []
 
 
 @pytest.mark.parametrize(
@@ -466,11 +507,12 @@ def test_shell_syntax_in_a_url_is_inert(template: str, fake_browser, tmp_path: P
         "http://example.org/a\ntouch MARK",
     ],
 )
-def test_unsafe_urls_never_reach_the_browser(url: str, fake_browser, tmp_path: Path) -> None:
-    browser = pytest.importorskip("reader.tui.browser")
+def test_unsafe_urls_never_reach_the_browser(
+    url: str, fake_browser, launched, tmp_path: Path
+) -> None:
     script, record = fake_browser
     marker = tmp_path / "MARK"
     with pytest.raises(browser.BrowserError, match="only http and https"):
-        browser.open_url(url.replace("MARK", str(marker)), str(script))
-    time.sleep(0.2)
+        browser.open_url(url.replace("MARK", str(marker)), shlex.quote(str(script)))
+    assert launched == []  # nothing was started, so nothing can still be on its way
     assert not record.exists() and not marker.exists()

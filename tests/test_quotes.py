@@ -40,6 +40,25 @@ def test_quote_then_name_said() -> None:
     assert (q.speaker, q.cue, q.kind, q.confidence) == ("Smith", "said", "quote", "high")
 
 
+@pytest.mark.parametrize(
+    ("text", "not_him"),
+    [
+        ("“We won.” Smith said the polls were wrong.", "Smith"),
+        ("“We won the vote today.” Smith said the polls were wrong.", "Smith"),
+        ("“We won the vote today.” The mayor said the polls were wrong.", "mayor"),
+    ],
+)
+def test_a_new_sentence_after_a_closed_quote_is_not_its_attribution(text, not_him) -> None:
+    """After “….” a new sentence begins: its subject said something else (issue 18)."""
+    q = only(text)
+    assert not_him not in (q.speaker or ""), q
+
+
+def test_a_cue_that_ends_the_sentence_after_a_closed_quote_attributes() -> None:
+    """The same construction with nothing said after the cue is an attribution."""
+    assert only("“We won the vote today.” Smith said.").speaker == "Smith"
+
+
 def test_quote_then_said_name() -> None:
     q = only("“We will not back down,” said Jane Smith, the mayor.")
     assert q.speaker == "Jane Smith"
