@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import corpus_required
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -39,6 +41,7 @@ def test_bench_quick_runs_every_row(tmp_path: Path) -> None:
     seen_rows = {ln["row"] for ln in lines}
     expected = set(rows.split(","))
     if data["skipped"]:  # no corpus beside the repo: rows 3 and 7 say so instead
+        assert not corpus_required(), f"the corpus is required here: {data['skipped']}"
         expected -= {"3", "7"}
     assert expected <= seen_rows
     # Every Byline figure was measured (the peer is absent: --no-newsboat).

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import corpus_path
 
 from reader.core.extract import Extracted, ExtractError, extract_article
 
@@ -232,10 +233,9 @@ def _load_bench():  # a module loaded by path: no useful annotation
 
 def test_corpus_mean_f1() -> None:
     bench = _load_bench()
-    folder = bench.corpus_dir()
-    if not folder.is_dir():
-        pytest.skip(f"corpus not found at {folder}")
+    folder = corpus_path("articles")
     cases = bench.load_cases(folder)
+    assert cases, folder
     rows = bench.score(bench.byline_trafilatura, cases, repeat=1)
     summary = bench.summary(rows)
     assert summary["F1"] >= 0.85, summary

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from conftest import corpus_path
 
 from reader.core.quotes import Quote, extract
-
-
-def corpus() -> Path:
-    env = os.environ.get("BYLINE_CORPUS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def only(text: str) -> Quote:
@@ -354,9 +348,7 @@ def test_engine_has_no_ui_imports() -> None:
 
 
 def test_seed_article() -> None:
-    seed = corpus() / "seed"
-    if not (seed / "article.txt").is_file():
-        pytest.skip("shared corpus not available")
+    seed = corpus_path("seed")
     text = (seed / "article.txt").read_text(encoding="utf-8")
     expected = json.loads((seed / "expected-quotes.json").read_text(encoding="utf-8"))
     found = extract(text)
