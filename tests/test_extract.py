@@ -201,14 +201,17 @@ GARBAGE = [
 
 @pytest.mark.parametrize("body", GARBAGE, ids=range(len(GARBAGE)))
 def test_garbage_raises_extract_error_or_returns(body: bytes) -> None:
-    start = time.perf_counter()
+    # CPU seconds for the blow-up guard (other processes' load does not count; the slowest
+    # case measured 0.46 s, 2.7 s wall at load 9), wall time only against a hang.
+    start, wall = time.process_time(), time.monotonic()
     try:
         result = extract_article(body, URL)
     except ExtractError as err:
         assert str(err)
     else:
         assert isinstance(result, Extracted)
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
+    assert time.monotonic() - wall < 60
 
 
 def test_random_bytes_never_crash() -> None:

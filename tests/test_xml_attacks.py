@@ -23,7 +23,7 @@ from reader.core.store import Store, View
 
 TIMEOUT_S = 3
 MAX_BYTES = 10_000_000
-MAX_RSS_MB = 300
+MAX_RSS_MB = 400  # measured 76 MB; an expanded entity bomb takes gigabytes
 
 
 def feed(items: str, doctype: str = "", title: str = "Attack") -> bytes:
@@ -161,8 +161,12 @@ def test_peak_memory_of_the_whole_refresh_is_bounded(attack: dict) -> None:
 
 def test_the_refresh_ends_within_the_timeout(attack: dict) -> None:
     # Downloads run concurrently: the never-ending ones end at their deadline, parsing adds
-    # a few seconds for the nested document.
-    assert attack["result"]["seconds"] < TIMEOUT_S + 30
+    # a few seconds for the nested document. Measured 10.6 s at load 9 on 2 cores: the bound
+    # keeps a 5x margin and still stops at half the wrapper's 120 s (an endless transfer).
+    assert attack["result"]["seconds"] < TIMEOUT_S + 57
+    for name in ("slow drip", "gzip bomb", "2 GB length"):  # each ended by its own limit
+        outcome = next(o for o in attack["report"]["outcomes"] if o["url"] == attack["urls"][name])
+        assert outcome["status"] == "error", (name, outcome)
 
 
 def test_the_good_feed_in_the_same_run_is_stored(attack: dict) -> None:
@@ -189,31 +193,36 @@ def test_endless_and_oversized_transfers_end_in_a_recorded_error(
     assert outcome["status"] == "error" and words in outcome["error"]
 
 
-@pytest.mark.parametrize("name", ["xxe", "external dtd", "parameter entity"])
-def test_no_local_file_reaches_the_cache(attack: dict, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [("xxe", "xxe &xxe;"), ("external dtd", "dtd &leak;"), ("parameter entity", "pe &leak;")],
+)
+def test_no_local_file_reaches_the_cache(attack: dict, name: str, title: str) -> None:
     assert attack["secret"].encode() not in attack["raw"]
     row = attack["rows"][name]
-    # Either refused, or stored with the entity left unexpanded (and the problem noted).
     for entry in attack["entries"][name]:
         assert attack["secret"] not in entry.title + entry.summary + entry.content
-    assert row.status in ("ok", "error")
+    # Stored with the entity left unexpanded, and the problem noted on the feed.
+    assert row.status == "ok" and row.error.startswith("malformed feed"), (row.status, row.error)
+    assert [e.title for e in attack["entries"][name]] == [title]
 
 
-@pytest.mark.parametrize("name", ["billion laughs", "quadratic blowup"])
-def test_entity_bombs_are_not_expanded(attack: dict, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "title"), [("billion laughs", "laughs &lol9;"), ("quadratic blowup", "blowup")]
+)
+def test_entity_bombs_are_not_expanded(attack: dict, name: str, title: str) -> None:
     row = attack["rows"][name]
-    assert row.status in ("ok", "error")
     for entry in attack["entries"][name]:
         stored = entry.title + entry.summary + entry.content
         assert "lol" * 1000 not in stored and "A" * 100_000 not in stored
         assert len(stored) < 1_000_000
-    if row.status == "ok":
-        assert "malformed feed" in row.error, "a feed whose entities were dropped says so"
+    # The entry is kept, its entities not expanded, and the feed says it was malformed.
+    assert row.status == "ok" and row.error.startswith("malformed feed"), (row.status, row.error)
+    assert [e.title for e in attack["entries"][name]] == [title]
     assert len(attack["raw"]) < 50_000_000
 
 
 def test_deep_nesting_is_survived(attack: dict) -> None:
     row = attack["rows"]["deep nesting"]
-    assert row.status in ("ok", "error")
-    if row.status == "ok":
-        assert [e.title for e in attack["entries"]["deep nesting"]] == ["deep"]
+    assert (row.status, row.error) == ("ok", None)
+    assert [e.title for e in attack["entries"]["deep nesting"]] == ["deep"]
