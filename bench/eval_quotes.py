@@ -194,14 +194,19 @@ def evaluate(fn: Callable[[str], list[Quote]], docs, errors: bool = False) -> di
 
 # -- wild-dev: real feeds --------------------------------------------------------
 
+
+def _wordset(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
 #: Words that never decide whether a speaker matches its label.
-_NOT_CONTENT = frozenset(
+_NOT_CONTENT = _wordset(
     """the a an of and or in on at to for with by from as is are be was were it its this that
     mr mrs ms dr prof sir dame lord president minister prime secretary senator sen rep gov
     governor chancellor king queen pope chief former new he she they we i you him her them us
-    me his hers their our my your who which spokesperson spokesman spokeswoman""".split()
+    me his hers their our my your who which spokesperson spokesman spokeswoman"""
 )
-_PRONOUNS = frozenset("i you we he she it they him her them us me who which this that".split())
+_PRONOUNS = _wordset("i you we he she it they him her them us me who which this that")
 #: Feed of half A (TIME world: 120 items); half B is every other feed (120 items).
 HALF_A = frozenset({"9f9555d69283aeda.xml"})
 
