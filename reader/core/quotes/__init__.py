@@ -17,15 +17,22 @@ Measured with ``python bench/eval_quotes.py`` against PolNeAr annotations.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.core.quotes.attribution import _attribute, _may_inherit, _standalone
 from reader.core.quotes.context import _Article
+from reader.core.quotes.lexicon import _words
 from reader.core.quotes.marks import _DOUBLED, _JOINER, _find_spans
-from reader.core.quotes.speakers import _resolve
+from reader.core.quotes.speakers import _plausible, _resolve
+from reader.core.quotes.structure import CODE, Zones, code_string
 from reader.core.quotes.titles import _in_title_slot, _is_term, _looks_like_title
 
-__all__ = ["Quote", "extract"]
+if TYPE_CHECKING:
+    from reader.core.blocks import Block
+
+__all__ = ["Quote", "extract", "label_offset", "shows_speaker"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,30 +65,64 @@ def _word_count(s: str) -> int:
     return len(re.findall(r"\w+(?:[’'\-]\w+)*", s))
 
 
-def extract(text: str) -> list[Quote]:
-    """All quotations in ``text`` sorted by start, each with its speaker if the text says."""
+#: Mentions that name nobody until resolved: “I said”, “you think”, “they say”.
+_UNNAMED = _words(
+    """i me my we us our you your they them it one i’d i'd we’d we'd you’d you'd he she him
+    her his who which that this ich wir du ihr man je nous tu vous on я мы ты вы il elle
+    ils elles er sie он она они"""
+)
+
+
+_THIRD_PERSON = _words("he she they er sie il elle ils elles он она они")
+
+
+def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
+    """All quotations in ``text`` sorted by start, each with its speaker if the text says.
+
+    ``blocks`` (optional, from the renderer) say which ranges are headings, captions, code
+    and links; without them the stored html2text renderings are read for the same
+    (``## `` headings, ``[image: …]`` captions, indented and backticked code). Offsets
+    always index ``text``.
+    """
     work = _DOUBLED.sub(_JOINER + '"', text) if ("''" in text or "``" in text) else text
     spans = _find_spans(work)
-    art = _Article(work, spans)
+    zones = Zones(text, blocks)
+    art = _Article(work, spans, zones)
     quotes: list[Quote] = []
+    spoken: set[int] = set()  # quotations a third-person cue gives to someone
     last_by_para: dict[int, Quote] = {}
     for a, b in spans:
         qtext = text[a:b]  # the caller's text, not the rewritten one
+        zone = zones.kind_at(a, b) if zones else None
+        if zone == CODE or code_string(work, a, b):
+            continue  # a string in code is nobody's words
         if _in_title_slot(art, a, b):
+            continue
+        if zone is not None:  # a heading, caption or link list: never attributed
+            quotes.append(Quote(a, b, qtext, "partial", None, None, "low"))
             continue
         floor = art.sentence_start(a + 1)
         found = _attribute(art, a, b, floor)
         para = art.para_of(a)[0]
         words = _word_count(qtext)
         if found is not None:
+            art.far = False
             name, resolved = _resolve(art, found.start, found.end)
+            sure = not art.far
             mention = text[found.start : found.end]
+            if mention.casefold() in _THIRD_PERSON:
+                spoken.add(a)
+            if name is not None and name.casefold() in _UNNAMED:
+                name = None  # “When unsure, no speaker”: a pronoun nobody was named for
+            if name is not None and not _plausible(art, name, -1 if resolved else found.start):
+                name = None
             cue = f"{mention} {found.cue}" if resolved else found.cue
             kind = "quote" if words >= 4 or found.adjacent else "partial"
             if name is None:  # an unresolvable “which said”
                 q = Quote(a, b, qtext, kind, None, cue, "low")
             else:
-                q = Quote(a, b, qtext, kind, name, cue, "high", found.start, found.end)
+                conf = "high" if sure else "low"
+                q = Quote(a, b, qtext, kind, name, cue, conf, found.start, found.end)
             last_by_para[para] = q
         else:
             if _looks_like_title(art, a, b) or _is_term(art, a, b):
@@ -96,4 +137,43 @@ def extract(text: str) -> list[Quote]:
                     prev.speaker_start, prev.speaker_end,
                 )  # fmt: skip
         quotes.append(q)
+    if not any(q.speaker for q in quotes):
+        # A text that reports nobody's words (a blog post, a how-to): its quoted phrases
+        # are the author's terms, examples and imagined lines, not quotations; only a
+        # cue with a third person (“No,” she said) still says someone spoke them.
+        quotes = [q if q.kind == "partial" or q.start in spoken else _as_partial(q) for q in quotes]
     return quotes
+
+
+def _as_partial(q: Quote) -> Quote:
+    return Quote(q.start, q.end, q.text, "partial", None, q.cue, "low")
+
+
+def label_offset(text: str, quote: Quote) -> int:
+    """Where a speaker label for ``quote`` goes in ``text``: the end of the paragraph that
+    holds the quotation's end (the offset just past its last non-blank character).
+
+    The app puts the label *there*, on its own line (or in a gutter beside that
+    paragraph), never inside the sentence: a label read as part of the prose (“—
+    Takaichi Needs Votes From …”) is the mistake issue 11 forbids. Several quotes of one
+    paragraph share that offset; the caller groups them. Pure: no state, any text.
+    """
+    end = max(0, min(quote.end, len(text)))
+    brk = _PARA_BREAK.search(text, end)
+    stop = brk.start() if brk else len(text)
+    while stop > end and text[stop - 1].isspace():
+        stop -= 1
+    return stop
+
+
+def shows_speaker(quote: Quote) -> bool:
+    """Whether the article text may show ``quote``'s speaker: only "high" confidence ones.
+
+    Measured on wild-dev (``bench/eval_quotes.py``): "low" speakers (inherited from an
+    earlier quotation, or a pronoun resolved further back than the paragraph before) are
+    right less often; the quote dialog may still show them, marked as uncertain.
+    """
+    return quote.speaker is not None and quote.confidence == "high"
+
+
+_PARA_BREAK = re.compile(r"\n[ \t]*\n")

@@ -15,6 +15,7 @@ from reader.core.quotes.lexicon import (
     _ACCORDING,
     _ACCORDING_RE,
     _AFTER_AS_PUT,
+    _AFTER_CUE_NAME_ROLE,
     _AFTER_CUE_NP,
     _AFTER_CUE_ROLE,
     _AFTER_DASH,
@@ -50,6 +51,7 @@ from reader.core.quotes.lexicon import (
     _SENT_END,
 )
 from reader.core.quotes.marks import _JOINER, _SPACE
+from reader.core.quotes.titles import _NOT_HEAD
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
@@ -108,6 +110,13 @@ def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
     """First subject-like mention in ``[lo, hi)``: the doer of “…, telling X that”."""
     s = art.masked
     best: tuple[int, int] | None = None
+    with_clause = _WITH_CLAUSE.search(s, lo, hi)
+    if with_clause:  # “…, with Discord then publishing an update saying”
+        lo = with_clause.end()
+        m = _NAME_RE.match(s, lo, hi)
+        span = m and _strip_caps(s, m.start(), m.end())
+        if span and s[span[1] : span[1] + 2] not in ("’s", "'s"):
+            return span
     m = _PRON_ANY.search(s, lo, hi)
     if m:
         best = (m.start(), m.end())
@@ -123,6 +132,9 @@ def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
         if m:
             best = (lo + m.start(1), lo + m.end(1))
     return best
+
+
+_WITH_CLAUSE = re.compile(r"(?:,\s*|^\s*)(?:with|With)\s+(?=\S)")
 
 
 def _nationality(s: str, a: int, b: int) -> bool:
@@ -141,10 +153,15 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
     m = _ACCORDING_RE.match(seg, lead)
     if m:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+    m = _AFTER_CUE_NAME_ROLE.match(seg)
+    if m and not m.group("cue").endswith("ing"):  # said Latvian foreign minister Baiba Braze
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_CUE_NP.match(seg)
     if m and not m.group("cue").endswith("ing") and seg[m.end() : m.end() + 2] not in ("’s", "'s"):
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_NP_CUE.match(seg)
+    if m and _introduces_next(seg, m):
+        return None  # “…” A third wrote “…”: the cue belongs to the next quotation
     if m and not (strict and not _AFTER_OK.match(seg, m.end())):
         c = _CUE_RE.match(seg, m.start("cue"))
         if c.group("quoted"):
@@ -174,6 +191,15 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
     if m:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     return None
+
+
+_NEXT_OPENS = re.compile(r"\s*:?\s*[“„«‘\"]")
+
+
+def _introduces_next(seg: str, m: re.Match[str]) -> bool:
+    """`“…” Another wrote “…”`: no comma ties the cue to the quotation before it, and
+    another quotation opens right after the cue."""
+    return "," not in seg[: m.start("np")] and bool(_NEXT_OPENS.match(seg, m.end()))
 
 
 def _trim_np(s: str, a: int, b: int) -> tuple[int, int]:
@@ -207,6 +233,10 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
             return _Attr(m.start("np"), m.end("np"), ":", True)
         return None
     gap = s[last.end() : open_mark].strip(" ,:;—–-")
+    if _DET_ONLY.fullmatch(gap) and _modifies_noun(art, qstart):
+        return None  # “the SVP, which says the “…” initiative”: the quote is in a noun phrase
+    if last.group("verb") and _ADJ_PARTICIPLE.search(s, max(0, last.start() - 40), last.start()):
+        return None  # “the above mentioned “summary route””: a participle used as adjective
     adjacent = gap in ("", "that")
     if last.group("poss") and not (adjacent or gap.startswith(("that ", "of "))):
         return None  # “Trump’s statement about “…”” names a topic, not words
@@ -217,6 +247,26 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
     if frame is not None:
         return _Attr(frame[0], frame[1], frame[2], adjacent)
     return _Attr(span[0], span[1], last.group(0), adjacent)
+
+
+_DET_ONLY = re.compile(r"(?i:the|a|an|these|those|its|their|his|her|our|my|your)")
+_ADJ_PARTICIPLE = re.compile(
+    r"(?<![\w’'])(?i:the|a|an|this|that|these|those|its|their|his|her|our|my|your)\s+"
+    r"(?:above|below|aforementioned|oft|often|much|widely|frequently|commonly|so|now|once|"
+    r"previously|earlier|recently|just|already|much-|oft-|so-)[\s\-]*$"
+)
+
+
+def _modifies_noun(art: _Article, qstart: int) -> bool:
+    """Is the quotation at ``qstart`` followed by the noun it modifies (“the “X” initiative”)?"""
+    end = art.masked.find("~", qstart)
+    end = qstart if end < 0 else end
+    while end < len(art.masked) and art.masked[end] == "~":
+        end += 1
+    while end < len(art.masked) and art.masked[end] in "”\"’'»«“」』\u2060":
+        end += 1
+    m = re.match(r" ([a-z][a-z\-]+)\b", art.masked[end : end + 30])
+    return bool(m) and m.group(1) not in _NOT_HEAD and not m.group(1).endswith("ly")
 
 
 _FRAME_GAP = re.compile(r"[\s,]*(?:that\s+)?")
@@ -304,6 +354,10 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     lead = _LEAD_TRIM.match(art.masked, floor, a).end()
     if found is None and floor == art.para_of(a)[0] and lead >= a:
         found = _attr_lead_in(art, a)
+    if found is not None and art.text[found.end - 1 : found.end] == ".":
+        last = art.text[found.start : found.end - 1].rsplit(None, 1)[-1]
+        if len(last) > 3 and last.isalpha():  # “said the outlet.”, never “U.S.”
+            found.end -= 1
     return found
 
 
@@ -315,6 +369,8 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
     pa, pb = art.paras[k - 1]
     if not art.text[pa:pb].rstrip().endswith(":"):
         return None
+    if art.zones and art.zones.covers(pb - 1):
+        return None  # a heading ending with a colon introduces nobody's words
     return _attr_before(art, art.paras[k][0] + 1, art.sentence_start(pb - 1))
 
 

@@ -15,7 +15,9 @@ from reader.core.quotes.lexicon import (
     _STOPCAPS,
 )
 from reader.core.quotes.marks import _paragraphs
+from reader.core.quotes.structure import Zones
 
+_FOOTNOTE = re.compile(r"(?<=[\w.,’'”\"])\[\d{1,3}\]")
 _PRON_HE_SHE = re.compile(r" (?P<p>he|she) ")
 _SAID_BEFORE = re.compile(
     r"(?:^|\s)(?:said|says|told\s+\w+|added|argued|insisted|believes|believed|thinks|"
@@ -26,14 +28,19 @@ _SAID_BEFORE = re.compile(
 class _Article:
     """Per-article state: the masked text, sentence and name indexes."""
 
-    def __init__(self, text: str, spans: list[tuple[int, int]]):
+    def __init__(self, text: str, spans: list[tuple[int, int]], zones: Zones | None = None):
         self.text = text
         chars = list(text)
         for a, b in spans:
             for k in range(a, b):
                 if chars[k] != "\n":
                     chars[k] = "~"
-        self.masked = "".join(chars)
+        masked = "".join(chars)
+        if "]" in masked:  # html2text's link references: “Politico[4] said”
+            masked = _FOOTNOTE.sub(lambda m: " " * len(m.group(0)), masked)
+        self.masked = masked
+        self.zones = zones
+        self.far = False  # set by the last pronoun resolution that went beyond a paragraph
         self.paras = _paragraphs(text)
         self.para_starts = [a for a, _ in self.paras]
         self._names: list[tuple[int, int]] | None = None
@@ -66,8 +73,11 @@ class _Article:
         """Spans of capitalised names that could be people (for pronoun resolution)."""
         if self._names is None:
             found = []
+            zones = self.zones
             for m in _NAME_RE.finditer(self.masked):
                 span = _strip_caps(self.masked, m.start(), m.end())
+                if zones and zones.covers(m.start()):
+                    continue  # a name in a heading or caption does not speak for the body
                 if span and self.person_like(*span):
                     found.append(span)
             self._names = found

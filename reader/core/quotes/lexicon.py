@@ -183,8 +183,9 @@ _AFTER_NP_CUE = re.compile(
 #: Subjects after a non-English verb: „…“, sagte er / meinte die Bäckerin; « … », a
 #: ajouté le maire; «…», — сказала она.
 _FOREIGN_NP = (
-    r"(?:(?:le|la|les|der|die|das|den|dem)\s+|l[’'])[\w\-]+(?:\s+[a-zà-ÿß][\w\-]*)?"
-    r"|il|elle|ils|elles|er|sie|он|она|они"
+    r"(?:(?:le|la|les|der|die|das)\s+|l[’'])[\w\-]+"
+    r"(?:\s+(?!(?:dem|den|der|die|das|des|le|la|les|au|aux|du|de|à)\s)[a-zà-ÿß][\w\-]*)?"
+    r"|il|elle|ils|elles|er|sie|он|она|они|ich|wir|je|nous|я|мы"  # “dem X” is an object
 )
 _AFTER_CUE_NP = re.compile(
     rf"{_AFTER_LEAD}(?P<cue>{_VERB})(?:\s+{_FILLER})?\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL}|"
@@ -213,6 +214,14 @@ _AFTER_ROLE_CUE = re.compile(
 _AFTER_CUE_ROLE = re.compile(
     rf"{_AFTER_LEAD}(?P<cue>{_VERB})\s+{_LOWROLE}(?:{_NAME}\s+{_LOWROLE})?(?P<np>{_NAME})"
     r"(?![\w’'])"
+    rf"(?=\s*(?:$|[.,;(\n]|{_NP_TAIL}\s*(?:$|[.,;\n])))"
+)
+#: “said Latvian foreign minister Baiba Braze”: a capitalised word, a lower-case role, a name.
+_AFTER_CUE_NAME_ROLE = re.compile(
+    rf"{_AFTER_LEAD}(?P<cue>{_VERB})\s+{_UPWORD}\s+"
+    r"(?!(?:am|im|dem|der|die|das|den|beim|vom|zum|zur|au|aux|du|de|des|le|la|les|à|en|"
+    r"на|в|во|с)\s)"  # “sagte Becker dem Lokalradio”: not a role
+    rf"{_LOWROLE}(?P<np>{_NAME})(?![\w’'])"
     rf"(?=\s*(?:$|[.,;(\n]|{_NP_TAIL}\s*(?:$|[.,;\n])))"
 )
 _AFTER_AS_PUT = re.compile(
@@ -278,5 +287,8 @@ _FUNCTION = _words(
     """a an the of and or in on at to for with by from as is are be it its my our your
     his her their not no vs de la le el y und der die das et du des"""
 )
-_SENT_END = re.compile(r"[.!?]+[”\"’')\]]*\s+(?=[\"“‘'(\[]?[\w~])")
+_SENT_END = re.compile(
+    r"[.!?]+[”\"’')\]]*\s+(?=[\"“‘'(\[]?[\w~])"
+    r"|\n[ \t]*(?=(?:[*+•\-]|\d{1,2}[.)])[ \t])"  # a list item starts a sentence
+)
 _ING = re.compile(r"\w+ing$")

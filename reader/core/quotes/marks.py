@@ -13,7 +13,7 @@ import re
 #: Which closing marks end a quotation opened by each mark. “ closes „ (German)
 #: but opens in English; » opens in Danish but closes in French.
 _CLOSERS: dict[str, str] = {
-    "“": '”"',  # mixed “…" is a common typo
+    "“": '”"“',  # mixed “…" is a common typo, and so is “…“ (see _can_close)
     "„": "“”",
     "«": "»",
     "»": "«",
@@ -75,6 +75,8 @@ def _can_close(text: str, i: int, opener: str) -> bool:
         return opener in '”"' and not (nxt.isalnum())
     if mark in "’'‘":  # it’s, can’t: a letter after means apostrophe
         return not _is_letter(nxt)
+    if mark == "“" and opener == "“":  # “C++ Brain Teasers“, and …: a typo for ”
+        return not nxt.isalnum() and nxt not in "‘'\"`"
     return True
 
 

@@ -5,18 +5,34 @@ from __future__ import annotations
 import bisect
 import re
 
-from reader.core.quotes.attribution import _np_in
+from reader.core.quotes.attribution import _np_at_end, _np_in
 from reader.core.quotes.context import _Article
-from reader.core.quotes.lexicon import _FOREIGN_PRON, _NAME_AFTER, _NAME_APPOSED, _ORG, _TITLE
+from reader.core.quotes.lexicon import (
+    _CUE_RE,
+    _FOREIGN_PRON,
+    _NAME_AFTER,
+    _NAME_APPOSED,
+    _ORG,
+    _PLURAL,
+    _TITLE,
+    _words,
+)
 
 
 def _resolve(art: _Article, a: int, b: int) -> tuple[str | None, bool]:
-    """Name for the mention ``[a, b)``; True when it was a pronoun or description."""
+    """Name for the mention ``[a, b)``; True when it was a pronoun or description.
+
+    A pronoun resolved to a name further back than the paragraph before is recorded in
+    ``art.far`` so the caller can lower its confidence.
+    """
     mention = art.text[a:b]
     low = mention.lower()
     low = _FOREIGN_PRON.get(low, low)
     if low in ("he", "she", "his", "her"):
         name = _nearest_name(art, a, low)
+        return (name, True) if name else (mention, False)
+    if low in ("it", "they"):  # “the report says … It also points out”
+        name = _nearest_source(art, a, low)
         return (name, True) if name else (mention, False)
     if low in ("who", "which", "that"):  # “Smith, who said …”
         span = _np_in(art.masked[max(0, a - 120) : a].rstrip(" ,"), max(0, a - 120))
@@ -27,7 +43,15 @@ def _resolve(art: _Article, a: int, b: int) -> tuple[str | None, bool]:
         name = _described(art, a, mention)
         if name:
             return name, True
+        if mention.split()[-1].lower() in _MEDIA_NOUNS:  # “said the outlet”
+            name = _nearest_source(art, a, "org")
+            if name:
+                return name, True
     return mention, False
+
+
+#: How many paragraphs back a pronoun may find its name (beyond the one before: “low”).
+_PRONOUN_PARAS = 4
 
 
 def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
@@ -40,7 +64,13 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
     names = art.names()
     k = bisect.bisect_left(names, (pos, pos))
     text = art.text
+    here = bisect.bisect_right(art.para_starts, pos) - 1
+    floor = art.paras[max(0, here - _PRONOUN_PARAS)][0]
+    near = art.paras[max(0, here - 1)][0]  # this paragraph or the one before: sure
     for a, b in reversed(names[max(0, k - 40) : k]):
+        if a < floor:
+            break
+        art.far = a < near
         if b > pos:
             continue
         full = _full_name(art, text[a:b], a)
@@ -51,6 +81,16 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
             continue
         if " " in full or re.match(_TITLE, text[a:b]):
             return full
+        if re.match(r"(?:[A-Z]\.)+$", full):
+            continue
+        # a one-word name: the pronoun is theirs when they spoke (“Obama said. He called
+        # …”, “streamer QTCinderella told me”); one nearer in the paragraph that did not
+        # speak may still be it, so nobody
+        cue = _CUE_RE.match(art.masked, b + 1) if art.masked[b : b + 1] == " " else None
+        if cue and cue.group("verb"):
+            return full
+        if a >= art.para_of(pos)[0]:
+            return None
     return None
 
 
@@ -102,3 +142,90 @@ def _described(art: _Article, pos: int, mention: str) -> str | None:
         if before:  # “Lukashenko, the Belarusian dictator”
             best = before.group("n")
     return best
+
+
+#: Capitalised words that open sentences but never name anyone: quantifiers, ordinals,
+#: discourse words. (Sentence-initial function words are already in ``_STOPCAPS``.)
+_NEVER_NAMES = _words(
+    """some many most several few others other all both each every ever first second third
+    fourth fifth finally lastly next also someone somebody everyone everybody anyone nobody
+    none whatever whoever sure yes no okay well oh so"""
+)
+#: Function words that a name never holds in the middle: a headline's Title Case does.
+_TITLE_CASE_WORDS = _words(
+    """From To For With And Or Is Are Was Were Has Have Had Will Would Can Could In On At By
+    As Against After Over Into Needs Need Gets Turned Turns Says Said How Why What When
+    Where Who Which This That These Those Not No Its Their"""
+)
+_PLURAL_RE = re.compile(_PLURAL, re.IGNORECASE)
+_LOWER_HYPHEN = re.compile(r"\w-[a-z]")
+_CAMEL = re.compile(r"[a-z][A-Z].*[a-z][A-Z]|[A-Z]{2,}[a-z]+[A-Z]")
+
+
+def _plausible(art: _Article, name: str, a: int) -> bool:
+    """Could ``name`` (written at ``a``) be a speaker? Issue 11's list of what never is:
+    sentence-initial words and participles (“Some”, “Second”, “Describing Europe”),
+    a headline's Title Case run, a product, code or UI token, a possessive fragment."""
+    words = name.split()
+    if not words:
+        return False
+    if re.search(r"[’']s\s+(?:the|a|an|this|that|his|her)\b", name):
+        return False  # “Donald Trump’s the president”: a possessive then another phrase
+    first = words[0]
+    if not (first[:1].isupper() or first[:1].isdigit()):
+        return True  # a description: “the mayor”, “critics”, “a Pentagon spokesperson”
+    if first.casefold() in _NEVER_NAMES:
+        return False
+    if any(w in _TITLE_CASE_WORDS for w in words[1:]):
+        return False  # “Takaichi Needs Votes From”, “Europe Has Turned Against U”
+    if any(_CAMEL.search(w) for w in words) or name.count("-") >= 2:
+        return False  # “NamedModulesPlugin”, “Einstein-Durkheim-Mendel”
+    if len(words) == 1 and _LOWER_HYPHEN.search(name):
+        return False  # “Evidence-based”
+    if a < 0:
+        return True  # a name found elsewhere (a pronoun's antecedent): no position to judge
+    initial = art.sentence_start(a + 1) >= a - 1
+    if initial and len(words) <= 2 and re.search(r"(?:ing|ed|ly)$", first):
+        return False  # “Describing Europe”, “Accelerating AI”: a participle opening it
+    if len(words) == 1 and initial and not _PLURAL_RE.fullmatch(first):
+        low = first.casefold()
+        if re.search(rf"(?<![\w’'])(?<![.!?] ){re.escape(low)}(?![\w’'])", art.text):
+            return False  # a common word that opens the sentence: “Users”, “Second”
+    return True
+
+
+_MEDIA_NOUNS = _words(
+    """outlet paper newspaper site website magazine network publication broadcaster
+    channel station agency"""
+)
+
+
+def _nearest_source(art: _Article, pos: int, pron: str) -> str | None:
+    """“it”/“they” → the subject of the last speech cue in this paragraph or the one
+    before, when it is an organisation, a work or a group (“the report says”, “the
+    campaign said”, “officials said”): never a person."""
+    here = bisect.bisect_right(art.para_starts, pos) - 1
+    lo = art.paras[max(0, here - 1)][0]
+    s = art.masked
+    for cue in reversed(list(_CUE_RE.finditer(s, lo, pos))):
+        if not cue.group("verb"):
+            continue
+        span = _np_at_end(art, art.sentence_start(cue.start()), cue.start())
+        after = _NAME_AFTER.match(s, cue.end())  # “…,” said NerdWallet
+        if after and (span is None or not art.text[span[0] : span[1]].strip("~ ,")):
+            span = after.span("n")
+        if span is None:
+            continue
+        found = art.text[span[0] : span[1]]
+        low = found.casefold()
+        if low in ("it", "they", "he", "she", "i", "we", "you", "who", "which", "that"):
+            continue
+        plural = bool(_PLURAL_RE.search(found)) or (found.endswith("s") and " " not in found)
+        if pron == "they" and not plural and not _ORG.search(found):
+            continue
+        if pron == "org" and not (found[:1].isupper() and not low.startswith("the ")):
+            continue
+        if pron == "it" and (plural or not (_ORG.search(found) or low.startswith("the "))):
+            continue
+        return found
+    return None

@@ -29,7 +29,7 @@ def _looks_like_title(art: _Article, a: int, b: int, slot: bool = False) -> bool
 
 
 _TITLE_SLOT = re.compile(
-    r"(?:\b(?:on|of|in|at|to|for|from|titled|entitled|called|named|dubbed|show|program|"
+    r"(?:\b(?:(?i:on|of|in|at|to|for|from)|titled|entitled|called|named|dubbed|show|program|"
     r"book|film|song|album|series|column|article|segment|documentary|movie|anthem|hymn|"
     r"poem|podcast|newsletter|episode|broadcast|commentary|essay|editorial|op-ed|novel|"
     r"memoir|play|musical)(?:,\s*|\s+)(?:[\w’'.\-]+[’']s\s+)?"
