@@ -363,6 +363,77 @@ def cmd_fetch_text(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Sync with the [sync] server, or subscribe/unsubscribe there."""
+    from reader.core import sync as syncing
+
+    config = load_config(args)
+    try:
+        if args.subscribe:
+            syncing.subscribe(config, args.subscribe, args.folder)
+            print(f"Subscribed to {args.subscribe} on the server; syncing")
+        elif args.unsubscribe:
+            title = syncing.unsubscribe(config, _data_dir(args), args.unsubscribe)
+            print(f"Unsubscribed from {title} on the server")
+            return 0
+        show = not args.json and sys.stderr.isatty()
+        report = syncing.sync(config, _data_dir(args), _sync_progress if show else None)
+        if show:
+            sys.stderr.write("\r\x1b[K")
+    except (syncing.SyncAuthError, syncing.SyncConfigError, syncing.SyncUnsupported) as err:
+        raise UserError(str(err)) from None
+    except syncing.SyncServerError as err:
+        pending = _pending_changes(args)
+        if args.json:
+            _print_json({"ok": False, "error": str(err), "reason": err.reason, "pending": pending})
+        else:
+            _note(f"byline: sync failed: {err}; {pending} local changes kept for the next sync")
+        return 1
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report.summary())
+    return 0
+
+
+def _pending_changes(args: argparse.Namespace) -> int:
+    from reader.core.store import Store
+    from reader.core.sync import queue
+
+    with Store.in_dir(_data_dir(args)) as store:
+        return queue.count(store)
+
+
+def _sync_progress(p) -> None:
+    sys.stderr.write(f"\r\x1b[K{p.text()}")
+    sys.stderr.flush()
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    """Mark entries read/unread/saved/unsaved; synced ones are queued for the server."""
+    config = load_config(args)
+    with _store(args, config) as store:
+        missing = [i for i in args.ids if store.entry(i) is None]
+        if missing:
+            raise UserError(
+                f"no entry {', '.join(map(str, missing))} (see: byline entries); nothing marked"
+            )
+        if args.state in ("read", "unread"):
+            store.set_read(args.ids, args.state == "read")
+        else:
+            for entry_id in args.ids:
+                store.set_saved(entry_id, args.state == "saved")
+        from reader.core.sync import queue
+
+        queued = queue.count(store)
+    plural = "entry" if len(args.ids) == 1 else "entries"
+    line = f"Marked {len(args.ids)} {plural} {args.state}"
+    if config.sync is not None and queued:
+        line += f" ({queued} changes queued for the next sync)"
+    print(line)
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -459,6 +530,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("fetch-text", cmd_fetch_text, "fetch and keep the full article of one entry")
     p.add_argument("entry", type=int, metavar="ENTRY")
+    p = add("sync", cmd_sync, "sync with the [sync] server (Google Reader API, Fever, TT-RSS)")
+    p.add_argument("--json", action="store_true", help="print a machine-readable report")
+    p.add_argument("--subscribe", metavar="URL", help="subscribe on the server, then sync")
+    p.add_argument("--folder", metavar="NAME", help="the server folder for --subscribe")
+    p.add_argument("--unsubscribe", metavar="URL", help="unsubscribe a server feed")
+    p = add("mark", cmd_mark, "mark entries read, unread, saved or unsaved (synced on next sync)")
+    p.add_argument("state", choices=["read", "unread", "saved", "unsaved"])
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
     return parser
 
 

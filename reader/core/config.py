@@ -64,12 +64,31 @@ class FeedConfig:
         return self.overrides.get(name, getattr(settings, name))
 
 
+SYNC_KINDS = ("greader", "fever", "ttrss")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncConfig:
+    """The [sync] table: a feed server to sync with. The password never lives here: it comes
+    from `password_command` (argv, run without a shell) or the `password_env` variable, read
+    only when a sync runs (reader.core.sync.secret)."""
+
+    kind: str
+    url: str
+    username: str
+    password_command: tuple[str, ...] = ()
+    password_env: str | None = None
+    app_id: str | None = None  # Inoreader's AppId/AppKey headers
+    app_key: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     path: Path
     settings: Settings = Settings()
     feeds: tuple[FeedConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
+    sync: SyncConfig | None = None
 
     def feed(self, url: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.url == url), None)
@@ -125,11 +144,12 @@ def parse(text: str, path: Path) -> Config:
         reason = re.sub(r"\s*\(at line.*\)$", "", str(err))
         raise ConfigError(path, f"not valid TOML: {reason}", line) from None
     locate = _Locator(text)
-    _check_keys(data, {"settings", "keys", "feeds"}, "top level", path, locate.top)
+    _check_keys(data, {"settings", "keys", "feeds", "sync"}, "top level", path, locate.top)
     settings = _settings(data.get("settings", {}), path, locate)
     keys = _keys(data.get("keys", {}), path, locate)
     feeds = _feeds(data.get("feeds", []), path, locate)
-    return Config(path=path, settings=settings, feeds=feeds, keys=keys)
+    sync = _sync(data["sync"], path, locate) if "sync" in data else None
+    return Config(path=path, settings=settings, feeds=feeds, keys=keys, sync=sync)
 
 
 def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) -> None:
@@ -214,6 +234,72 @@ def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
         }
         feeds.append(FeedConfig(url, title, tuple(t.strip() for t in tags), overrides))
     return tuple(feeds)
+
+
+_SYNC_KEYS = {
+    "kind", "url", "username", "password_command", "password_env", "app_id", "app_key",
+}  # fmt: skip
+
+
+def _sync(table: Any, path: Path, locate: _Locator) -> SyncConfig:
+    """[sync]: strict like the rest, and a plain password is refused with the reason."""
+    line_of = locate.in_table("sync")
+    if not isinstance(table, dict):
+        raise ConfigError(path, "[sync] must be a table", line_of(None))
+    if "password" in table:
+        raise ConfigError(
+            path,
+            "[sync] password is not allowed: a password written in the config file sits in plain"
+            ' text (and in backups and dotfile repos); use password_command = ["pass", "show",'
+            ' "rss"] (run without a shell) or password_env = "BYLINE_SYNC_PASSWORD"',
+            line_of("password"),
+        )
+    _check_keys(table, _SYNC_KEYS, "[sync]", path, line_of)
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = table.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(path, f'[sync] needs {key} = "..." (a string)', line_of(key))
+        return value.strip()
+
+    kind = text("kind", required=True)
+    if kind not in SYNC_KINDS:
+        raise ConfigError(
+            path,
+            f"[sync] kind must be one of {', '.join(SYNC_KINDS)}, not {kind!r}",
+            line_of("kind"),
+        )
+    url = text("url", required=True)
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError(path, "[sync] url must start with http:// or https://", line_of("url"))
+    username = text("username", required=True)
+    command = table.get("password_command")
+    if command is not None and (
+        not isinstance(command, list)
+        or not command
+        or not all(isinstance(a, str) and a for a in command)
+    ):
+        raise ConfigError(
+            path,
+            '[sync] password_command must be a list of strings, e.g. ["pass", "show", "rss"]',
+            line_of("password_command"),
+        )
+    env = text("password_env")
+    if command is None and env is None:
+        raise ConfigError(
+            path,
+            '[sync] needs password_command = [...] or password_env = "VARIABLE" for the password',
+            line_of(None),
+        )
+    if command is not None and env is not None:
+        raise ConfigError(
+            path, "[sync] give password_command or password_env, not both", line_of("password_env")
+        )
+    return SyncConfig(
+        kind, url, username, tuple(command or ()), env, text("app_id"), text("app_key")
+    )
 
 
 def key_line(path: Path, table: str, key: str) -> int | None:

@@ -124,6 +124,38 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_sync(db: Database) -> None:
+    """Sync with a feed server (reader.core.sync): which feeds and entries came from it, the
+    queue of local changes still to push, and the sync cursor."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(feeds)").fetchall()}
+    if "remote" not in columns:  # the server's id for a feed from [sync]; NULL for [[feeds]]
+        db.execute("ALTER TABLE feeds ADD COLUMN remote TEXT")
+    db.executescript(
+        """
+        CREATE UNIQUE INDEX IF NOT EXISTS feeds_remote ON feeds (remote) WHERE remote IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS sync_items (
+            remote_id TEXT PRIMARY KEY,
+            entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id)
+        );
+        CREATE TABLE IF NOT EXISTS sync_queue (
+            remote_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try REAL NOT NULL DEFAULT 0,
+            error TEXT,
+            PRIMARY KEY (remote_id, field)
+        );
+        CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS sync_items_gone AFTER DELETE ON entries BEGIN
+            DELETE FROM sync_items WHERE entry_id = OLD.id;
+        END;
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))

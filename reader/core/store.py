@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from reader.core.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 1  # the number of migrations in reader.core.schema
+SCHEMA_VERSION = 2  # the number of migrations in reader.core.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
@@ -265,7 +265,10 @@ class Store:
                     [feed.url, feed.title, json.dumps(list(feed.tags)), position],
                 )
             marks = ",".join("?" * len(urls))
-            self.db.execute(f"UPDATE feeds SET active = 0 WHERE url NOT IN ({marks})", urls)
+            # Feeds from a sync server (remote set) follow the server, not the config.
+            self.db.execute(
+                f"UPDATE feeds SET active = 0 WHERE url NOT IN ({marks}) AND remote IS NULL", urls
+            )
 
     def drop_feed(self, url: str) -> None:
         """Forget a feed: its unsaved entries go; saved entries and quoted ones stay (the
@@ -606,6 +609,22 @@ class Store:
 
     # ------------------------------------------------------------ read / saved state
 
+    def _enqueue_sync(self, entry_ids: Sequence[int], field: str, value: bool) -> None:
+        """Queue a change of synced entries for the sync server (reader.core.sync.queue), in
+        the caller's transaction: the app and `byline mark` share it, and a kill right after
+        the mark cannot lose the change. Entries that did not come from a server cost one
+        index lookup and queue nothing."""
+        now = time.time()
+        for chunk in _chunks(list(entry_ids)):
+            self.db.execute(
+                f"""INSERT INTO sync_queue (remote_id, field, value, at)
+                    SELECT remote_id, ?, ?, ? FROM sync_items
+                    WHERE entry_id IN ({",".join("?" * len(chunk))})
+                    ON CONFLICT (remote_id, field) DO UPDATE SET value = excluded.value,
+                      at = excluded.at, attempts = 0, next_try = 0, error = NULL""",
+                [field, int(value), now, *chunk],
+            )
+
     def set_read(self, entry_ids: Sequence[int], read: bool = True) -> None:
         with self.db.atomic():
             for chunk in _chunks(list(entry_ids)):
@@ -613,6 +632,7 @@ class Store:
                     f"UPDATE entries SET read = ? WHERE id IN ({','.join('?' * len(chunk))})",
                     [int(read), *chunk],
                 )
+            self._enqueue_sync(entry_ids, "read", read)
 
     def mark_view_read(self, view: View) -> list[int]:
         """Mark every unread entry of a view read; returns their ids so it can be undone."""
@@ -623,15 +643,18 @@ class Store:
                 for r in self._rows(f"SELECT id FROM entries WHERE {where} AND read = 0", params)
             ]
             self.db.execute(f"UPDATE entries SET read = 1 WHERE {where} AND read = 0", params)
+            self._enqueue_sync(ids, "read", True)
         return ids
 
     def set_saved(self, entry_id: int, saved: bool = True) -> bool:
         """Save or unsave; False when the entry is gone (a refresh elsewhere pruned it a
         moment ago), so the caller can say so instead of pretending it was saved."""
-        cursor = self.db.execute(
-            "UPDATE entries SET saved = ?, saved_at = ? WHERE id = ?",
-            [int(saved), time.time() if saved else None, entry_id],
-        )
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE entries SET saved = ?, saved_at = ? WHERE id = ?",
+                [int(saved), time.time() if saved else None, entry_id],
+            )
+            self._enqueue_sync([entry_id], "saved", saved)
         return cursor.rowcount > 0
 
     # ------------------------------------------------------------ full texts
