@@ -22,6 +22,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -245,6 +246,229 @@ def coldsweat_server(tmp_root: Path):
     return server
 
 
+# ---------------------------------------------------------------- Tiny Tiny RSS
+
+
+TTRSS_CONFIG = """<?php
+define('DB_TYPE', 'pgsql');
+define('DB_HOST', '127.0.0.1');
+define('DB_PORT', '{pg_port}');
+define('DB_USER', 'ttrss');
+define('DB_NAME', 'ttrss');
+define('DB_PASS', 'ttrss');
+define('MYSQL_CHARSET', 'UTF8');
+define('SELF_URL_PATH', 'http://127.0.0.1:{port}/');
+define('SINGLE_USER_MODE', false);
+define('SIMPLE_UPDATE_MODE', false);
+define('PHP_EXECUTABLE', '/usr/bin/php');
+define('LOCK_DIRECTORY', '{var}/lock');
+define('CACHE_DIR', '{var}/cache');
+define('ICONS_DIR', '{var}/icons');
+define('ICONS_URL', 'feed-icons');
+define('AUTH_AUTO_CREATE', true);
+define('AUTH_AUTO_LOGIN', true);
+define('FORCE_ARTICLE_PURGE', 0);
+define('ENABLE_REGISTRATION', false);
+define('REG_NOTIFY_ADDRESS', 'user@example.org');
+define('REG_MAX_USERS', 10);
+define('SESSION_COOKIE_LIFETIME', 86400);
+define('SMTP_FROM_NAME', 'Tiny Tiny RSS');
+define('SMTP_FROM_ADDRESS', 'noreply@example.org');
+define('DIGEST_SUBJECT', '[tt-rss] New headlines for last 24 hours');
+define('CHECK_FOR_UPDATES', false);
+define('ENABLE_GZIP_OUTPUT', false);
+define('PLUGINS', 'auth_internal');
+define('LOG_DESTINATION', '');
+define('CONFIG_VERSION', 26);
+"""
+
+
+class Ttrss:
+    """Tiny Tiny RSS for the session: its own PostgreSQL cluster on a spare port (run as the
+    postgres user: initdb refuses root) and PHP's built-in server on another; each test gets
+    its own tt-rss user with API access on."""
+
+    def __init__(self, root: Path) -> None:
+        self.src = SERVERS / "tt-rss" / "usr" / "share"
+        self.root = root
+        self.pg_port = free_port()
+        self.port = free_port()
+        # Outside pytest's folders (0700, root's): initdb runs as the postgres user.
+        self.pgroot = Path(tempfile.mkdtemp(prefix="byline-ttrss-pg-"))
+        self.pgdata = self.pgroot / "pg"
+        self.php: subprocess.Popen | None = None
+        self.users = 0
+        self.pg_bin = Path("/usr/lib/postgresql/15/bin")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def _pg(self, *argv: str, **kwargs) -> subprocess.CompletedProcess:
+        runas = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+        return subprocess.run(
+            [*runas, *argv], check=True, capture_output=True, timeout=120, **kwargs
+        )
+
+    def psql(self, sql: str) -> str:
+        done = subprocess.run(
+            [str(self.pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "ttrss",
+             "-d", "ttrss", "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
+            check=True, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "PGPASSWORD": "ttrss"},
+        )  # fmt: skip
+        return done.stdout.strip()
+
+    def start(self) -> Ttrss:
+        self.pgdata.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.pgdata, "postgres", "postgres")
+            os.chmod(self.pgroot, 0o755)
+        pwfile = self.pgroot / "pgpw"
+        pwfile.write_text("ttrss\n")
+        pwfile.chmod(0o644)
+        self._pg(str(self.pg_bin / "initdb"), "-D", str(self.pgdata), "-U", "ttrss",
+                 "--pwfile", str(pwfile), "-A", "md5", "-E", "UTF8")  # fmt: skip
+        self._pg(
+            str(self.pg_bin / "pg_ctl"), "-D", str(self.pgdata), "-w", "-l",
+            str(self.pgdata / "log"), "-o",
+            f"-p {self.pg_port} -h 127.0.0.1 -k {self.pgdata} -c fsync=off", "start",
+        )  # fmt: skip
+        subprocess.run(
+            [str(self.pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port),
+             "-U", "ttrss", "ttrss"],
+            check=True, capture_output=True, timeout=60, env={**os.environ, "PGPASSWORD": "ttrss"},
+        )  # fmt: skip
+        schema = self.src / "tt-rss" / "schema" / "ttrss_schema_pgsql.sql"
+        subprocess.run(
+            [str(self.pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "ttrss",
+             "-d", "ttrss", "-v", "ON_ERROR_STOP=1", "-q", "-f", str(schema)],
+            check=True, capture_output=True, timeout=120, env={**os.environ, "PGPASSWORD": "ttrss"},
+        )  # fmt: skip
+        # A copy of the files per session (relative links kept): its own config.php.
+        share = self.root / "share"
+        shutil.copytree(self.src, share, symlinks=True)
+        www = share / "tt-rss" / "www"
+        var = self.root / "var"
+        for sub in ("lock", "cache/images", "cache/upload", "cache/export", "icons"):
+            (var / sub).mkdir(parents=True, exist_ok=True)
+        for link in ("config.php", "feed-icons"):
+            (www / link).unlink()
+        (www / "feed-icons").mkdir()
+        (www / "config.php").write_text(
+            TTRSS_CONFIG.format(pg_port=self.pg_port, port=self.port, var=var)
+        )
+        self.www = www
+        self.start_php()
+        return self
+
+    def start_php(self) -> None:
+        self.php = subprocess.Popen(
+            ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(self.www)],
+            cwd=self.www, stdout=subprocess.DEVNULL,
+            stderr=open(self.root / "php.log", "ab"),  # noqa: SIM115 - the child keeps it
+            env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}, start_new_session=True,
+        )  # fmt: skip
+        wait_port("127.0.0.1", self.port, self.php)
+
+    def stop_php(self) -> None:
+        if self.php is not None:  # the workers too: the whole process group
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.php.pid, signal.SIGTERM)
+            self.php.wait(10)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", self.port)) != 0:
+                        break
+                time.sleep(0.05)
+        self.php = None
+
+    def stop(self) -> None:
+        self.stop_php()
+        with contextlib.suppress(Exception):
+            self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(self.pgdata), "-m", "immediate", "stop")
+        shutil.rmtree(self.pgroot, ignore_errors=True)
+
+    def new_user(self) -> str:
+        self.users += 1
+        login = f"user{self.users}"
+        digest = hashlib.sha1(PASSWORD.encode()).hexdigest()
+        self.psql(
+            f"INSERT INTO ttrss_users (login, pwd_hash, access_level, salt)"
+            f" VALUES ('{login}', 'SHA1:{digest}', 0, '');"
+            f" INSERT INTO ttrss_user_prefs (owner_uid, pref_name, value)"
+            f" SELECT id, 'ENABLE_API_ACCESS', 'true' FROM ttrss_users WHERE login = '{login}';"
+        )
+        return login
+
+    def api(self, login: str, op: str, password: str = PASSWORD, **params) -> object:
+        """The API as another client would use it (login, then one call)."""
+
+        def post(body: dict) -> dict:
+            request = urllib.request.Request(
+                self.url + "api/", data=json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"},
+            )  # fmt: skip
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return json.loads(answer.read())
+
+        sid = post({"op": "login", "user": login, "password": password})["content"]["session_id"]
+        reply = post({"op": op, "sid": sid, **params})
+        assert reply["status"] == 0, reply
+        return reply["content"]
+
+    def subscribe(self, login: str, url: str, category: str | None = None) -> int:
+        """Subscribe and fetch now; returns the feed id."""
+        cat_id = 0
+        if category:
+            self.psql(
+                f"INSERT INTO ttrss_feed_categories (owner_uid, title) SELECT id, '{category}'"
+                f" FROM ttrss_users WHERE login = '{login}' AND NOT EXISTS (SELECT 1 FROM"
+                f" ttrss_feed_categories c WHERE c.title = '{category}' AND c.owner_uid = ttrss_users.id)"
+            )
+            cat_id = int(self.psql(
+                f"SELECT c.id FROM ttrss_feed_categories c JOIN ttrss_users u ON u.id = c.owner_uid"
+                f" WHERE u.login = '{login}' AND c.title = '{category}'"
+            ))  # fmt: skip
+        status = self.api(login, "subscribeToFeed", feed_url=url, category_id=cat_id)
+        assert status["status"]["code"] == 1, status
+        feed_id = self.feed_id(login, url)
+        self.update(login, feed_id)
+        return feed_id
+
+    def feed_id(self, login: str, url: str) -> int:
+        return int(self.psql(
+            f"SELECT f.id FROM ttrss_feeds f JOIN ttrss_users u ON u.id = f.owner_uid"
+            f" WHERE u.login = '{login}' AND f.feed_url = '{url}'"
+        ))  # fmt: skip
+
+    def update(self, login: str, feed_id: int) -> None:
+        self.psql(
+            f"UPDATE ttrss_feeds SET last_updated = NULL, last_update_started = NULL WHERE id = {feed_id}"
+        )
+        self.api(login, "updateFeed", feed_id=feed_id)
+
+    def ids(self, login: str, which: str) -> set[int]:
+        flag = {"unread": "unread", "saved": "marked"}[which]
+        out = self.psql(
+            f"SELECT e.ref_id FROM ttrss_user_entries e JOIN ttrss_users u ON u.id = e.owner_uid"
+            f" WHERE u.login = '{login}' AND e.{flag}"
+        )
+        return {int(x) for x in out.split()}
+
+
+def ttrss_server(tmp_root: Path) -> Ttrss:
+    share = SERVERS / "tt-rss" / "usr" / "share" / "tt-rss"
+    if not (share / "www" / "classes" / "api.php").exists():
+        missing(f"Tiny Tiny RSS is not extracted in {SERVERS / 'tt-rss'}")
+    if not shutil.which("php") or not Path("/usr/lib/postgresql/15/bin/initdb").exists():
+        missing("PHP 8.2 or PostgreSQL 15 is not installed")
+    server = Ttrss(tmp_root)
+    server.start()
+    return server
+
+
 # ---------------------------------------------------------------- a proxy that breaks
 
 
@@ -261,6 +485,7 @@ class Proxy:
         self.mode = "forward"
         self.hang_after: int | None = None
         self.forwarded = 0
+        self.held = 0  # requests waiting in "hang": the client got every answer before them
         self.release = threading.Event()
         self.lock = threading.Lock()
         proxy = self
@@ -291,6 +516,8 @@ class Proxy:
                     if mode == "forward":
                         proxy.forwarded += 1
                 if mode == "hang":
+                    with proxy.lock:
+                        proxy.held += 1
                     proxy.release.wait(120)
                     return
                 if mode == "html":
@@ -331,7 +558,7 @@ class Proxy:
 
     def set(self, mode: str = "forward", hang_after: int | None = None) -> None:
         with self.lock:
-            self.mode, self.hang_after, self.forwarded = mode, hang_after, 0
+            self.mode, self.hang_after, self.forwarded, self.held = mode, hang_after, 0, 0
             self.release.set()
             self.release = threading.Event()
 

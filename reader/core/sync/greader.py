@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 from reader.core.config import SyncConfig
 from reader.core.sync.base import (
@@ -42,6 +43,7 @@ LONG_PREFIX = "tag:google.com,2005:reader/item/"
 IDS_PAGE = 10000  # Miniflux's cap on n
 CONTENTS_BATCH = 250
 EDIT_BATCH = 250
+FORM = "application/x-www-form-urlencoded"
 OVERLAP_S = 3600  # ask a little before the last sync: server clocks and crawl times differ
 
 
@@ -100,7 +102,8 @@ class GReaderClient(SyncClient):
                 self._fetch_token()
             answer = self.http.send(
                 "POST", f"{self.base}/reader/api/0/{path}", params=[("output", "json")],
-                data=[*form, ("T", self.token)], headers=self._headers(),
+                content=urlencode([*form, ("T", self.token)]).encode(),
+                headers={**self._headers(), "Content-Type": FORM},
             )  # fmt: skip
             stale = answer.headers.get("x-reader-google-bad-token", "").lower() == "true"
             if answer.status == 401 and stale and attempt == 0:
@@ -144,7 +147,11 @@ class GReaderClient(SyncClient):
         if not auth:
             if "<" in answer.text[:200]:
                 self.http.json(answer, "the login")  # raises the "web page" error
-            raise self.http.error(f"{self.http.host} answered the login without Auth=", "garbage")
+            raise self.http.error(
+                f"{self.http.host} answered something that is not a Google Reader login"
+                f" (no Auth=) to the login",
+                "garbage",
+            )
         self.auth = auth
         self.secrets.add(auth)
         self.token = None
