@@ -554,3 +554,76 @@ def test_password_command_runs_without_a_shell(fever, in_cli, tmp_path: Path) ->
         )
     )
     assert sync_json(in_cli)["new_entries"] == 1
+
+
+# ---------------------------------------------------------------- subscribe / unsubscribe
+
+
+@pytest.fixture
+def ttrss_account(ttrss, feeds6, isolated_env: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", PASSWORD)
+    backend = TtrssBackend(ttrss, feeds6)
+    return backend, Account(backend, isolated_env)
+
+
+def test_ttrss_subscribe_and_unsubscribe(ttrss_account, in_cli) -> None:
+    backend, account = ttrss_account
+    backend.add_feed("a", 2, folder="News")  # the category exists: the API cannot make one
+    sync_json(in_cli)
+    url = backend._put("b", 3)
+    result = in_cli("sync", "--subscribe", url, "--folder", "News")
+    assert result.returncode == 0, result.stderr
+    assert url in backend.server.psql(
+        "SELECT feed_url FROM ttrss_feeds f JOIN ttrss_users u ON u.id = f.owner_uid"
+        f" WHERE u.login = '{backend.username}'"
+    )
+    backend.feed_ids["b"] = backend.server.feed_id(backend.username, url)
+    backend.server.update(backend.username, backend.feed_ids["b"])  # tt-rss's updater, now
+    sync_json(in_cli)
+    listed = {f["url"]: f for f in json.loads(in_cli("feeds", "--json").stdout)}
+    assert listed[url]["tags"] == ["News"] and listed[url]["total"] == 3
+    result = in_cli("sync", "--unsubscribe", url)
+    assert result.returncode == 0 and "Unsubscribed from Feed b" in result.stdout
+    assert url not in backend.server.psql("SELECT feed_url FROM ttrss_feeds")
+    assert url not in {f["url"] for f in json.loads(in_cli("feeds", "--json").stdout)}
+    assert sync_json(in_cli)["feeds"] == 1
+    result = in_cli("sync", "--subscribe", url, "--folder", "No such folder")
+    assert result.returncode == 1 and "no category 'No such folder'" in result.stderr
+
+
+def test_ttrss_api_access_off_is_said(ttrss_account, in_cli) -> None:
+    backend, account = ttrss_account
+    backend.server.psql(
+        "UPDATE ttrss_user_prefs SET value = 'false' WHERE pref_name = 'ENABLE_API_ACCESS'"
+        f" AND owner_uid = (SELECT id FROM ttrss_users WHERE login = '{backend.username}')"
+    )
+    result = in_cli("sync")
+    assert result.returncode == 2 and "API access is disabled" in result.stderr
+
+
+@pytest.mark.parametrize("flavour", ["freshrss", "miniflux"])
+def test_greader_subscribe_and_unsubscribe(
+    flavour: str, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, in_cli
+) -> None:
+    monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", PASSWORD)
+    backend = GReaderBackend(flavour)
+    try:
+        account = Account(backend, isolated_env)
+        backend.add_feed("a", 1)
+        sync_json(in_cli)
+        url = "https://example.org/new.xml"
+        assert in_cli("sync", "--subscribe", url, "--folder", "Tech").returncode == 0
+        (sub,) = [s for s in backend.server.state.subs.values() if s.url == url]
+        assert sub.folder == "Tech"
+        listed = {f["url"]: f for f in json.loads(in_cli("feeds", "--json").stdout)}
+        assert listed[url]["tags"] == ["Tech"]
+        result = in_cli("sync", "--unsubscribe", url)
+        assert result.returncode == 0, result.stderr
+        assert url not in {s.url for s in backend.server.state.subs.values()}
+        edits = [r for r in backend.server.requests if r.path.endswith("subscription/edit")]
+        assert dict(edits[0].form)["s"] == f"feed/{url}"  # Miniflux: subscribe by feed/<url>
+        assert dict(edits[1].form)["s"] == f"feed/{sub.id}"  # unsubscribe by feed/<id>
+        assert url not in {f["url"] for f in json.loads(in_cli("feeds", "--json").stdout)}
+        assert account.local()
+    finally:
+        backend.close()
