@@ -20,6 +20,7 @@ from typing import Any
 
 import feedparser
 
+from reader.core.fastparse import parse_fast
 from reader.core.sanitize import clean_line, clean_url
 from reader.core.searchtext import content_hash, html_to_search_text
 
@@ -51,13 +52,18 @@ class ParsedFeed:
     warning: str | None = None  # a survivable problem (bozo with entries)
 
 
-def parse_feed(body: bytes, url: str = "", content_type: str = "", limit: int = 0) -> ParsedFeed:
-    """Parse a downloaded feed. Never raises: a broken feed comes back with `error` set."""
+def parse_feed(
+    body: bytes, url: str = "", content_type: str = "", limit: int = 0, *, fast: bool = True
+) -> ParsedFeed:
+    """Parse a downloaded feed. Never raises: a broken feed comes back with `error` set.
+
+    Well-formed UTF-8 RSS/Atom goes through the lxml fast path (reader/core/fastparse.py),
+    everything else through feedparser; `fast=False` forces feedparser (the parity tests)."""
     try:
         if _looks_like_json(body, content_type):
             feed = _parse_json_feed(body)
         else:
-            feed = _parse_xml_feed(body, url, content_type)
+            feed = _parse_xml_feed(body, url, content_type, fast)
     except Exception as err:  # noqa: BLE001 - one broken feed must never stop a refresh
         return ParsedFeed(error=f"could not parse the feed: {type(err).__name__}: {err}")
     entries = feed.entries[:limit] if limit else feed.entries
@@ -130,8 +136,14 @@ def _undeclared_charset(body: bytes, content_type: str, used: str) -> str | None
     return best.encoding
 
 
-def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
+def _parse_xml_feed(body: bytes, url: str, content_type: str, fast: bool = True) -> ParsedFeed:
     body, content_type = _from_bom(body, content_type)
+    if fast:
+        replayed = parse_fast(body, url, content_type)
+        if replayed is not None:
+            meta, raw_entries = replayed
+            entries = [_xml_entry(e, url) for e in raw_entries]
+            return ParsedFeed(clean_line(meta.get("title")), clean_url(meta.get("link")), entries)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
