@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from reader.core.quotes.marks import QUOTE_MARKS
+
 _EDGE_WORDS = 5
 _WHOLE_MAX_WORDS = 10
-_TRIM = " \t\n\"'“”„«»‘’‚「」『』.,;:!?…"
+_TRIM = " \t\n" + QUOTE_MARKS + ".,;:!?…"
 
 
 def _encode(text: str) -> str:

@@ -15,20 +15,20 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
 
 import reader
 from reader.core.config import Config, set_setting
-from reader.core.store import Store
+from reader.core.store import SavedQuote, Store
 from reader.tui.browser import BrowserError, open_url
-from reader.tui.keymap import MAIN_KEYS
+from reader.tui.keymap import MAIN_KEYS, display_keys
 from reader.tui.main_screen import MainScreen, action_name
-from reader.tui.screens import (
-    QuoteInfo,
-)
+from reader.tui.messages import FullTextDone, QuotesChanged, RefreshDone, RefreshProgress
+from reader.tui.safe import markup, notify
 
 if TYPE_CHECKING:
-    pass
+    from reader.tui.screens import QuoteInfo
 
 
 def styles_dir() -> Path:
@@ -69,12 +69,13 @@ class BylineApp(App):
         if theme in self.available_themes:
             self.theme = theme
         else:
-            self.notify(f"Unknown theme {theme!r}; using textual-dark.", severity="warning")
+            notify(self, f"Unknown theme {theme!r}; using textual-dark.", severity="warning")
         self._saved_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(MainScreen(self.store))
         if self.notice:
-            self.notify(self.notice, timeout=15)
+            notify(self, self.notice, timeout=15)
+        self.call_after_refresh(self._warm_up)
         settings = self.config.settings
         if settings.refresh_on_start and self.config.feeds:
             self.call_after_refresh(self.start_refresh, None, False, False)
@@ -91,6 +92,32 @@ class BylineApp(App):
                 return screen
         return None
 
+    def tell_main(self, message: Message) -> None:
+        """Post `message` to the main screen (the one channel from app to screen)."""
+        main = self.main
+        if main is not None:
+            main.post_message(message)
+
+    @work(thread=True, exit_on_error=False, group="warm")
+    def _warm_up(self) -> None:
+        """Load what the first article needs (renderer, quote finder tables) off the main
+        thread once the first screen is up, so the first enter is as fast as the next ones."""
+        from reader.core.articles import render_entry  # noqa: F401 - imported to warm it
+        from reader.core.quotes import extract
+        from reader.core.quotes.placement import speaker_labels
+        from reader.core.quotes.sentence import sentence_around
+        from reader.core.render import render_html
+
+        sample = render_html(
+            "<p>“Warm the tables up before the first article,” said Jane Doe. "
+            "<a href='https://example.org/'>A link</a>.</p>",
+            "https://example.org/",
+        ).text
+        quotes = extract(sample)
+        speaker_labels(sample, quotes)
+        if quotes:
+            sentence_around(sample, quotes[0].start, quotes[0].end)
+
     def _theme_changed(self, theme) -> None:
         name = theme.name
         if name == self._saved_theme:
@@ -101,7 +128,7 @@ class BylineApp(App):
         try:
             set_setting(self.config.path, "theme", name)
         except Exception as err:  # noqa: BLE001 - an unwritable config must not crash the app
-            self.notify(f"Could not remember the theme: {err}", severity="warning")
+            notify(self, f"Could not remember the theme: {err}", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -112,10 +139,11 @@ class BylineApp(App):
             if binding_id.startswith("open_link_") or binding_id in ("quit", "help", "back"):
                 continue
             action = action_name(binding_id)
+            shown = display_keys(self.config.keys.get(binding_id, keys))
             yield SystemCommand(
                 description.split(" (")[0],
-                f"{description} [{keys}]",
-                lambda action=action: self.call_later(main.run_action, action),
+                markup(f"{description} [{shown}]"),  # the palette reads help as markup
+                lambda action=action: self.call_later(main.attempt, action),
             )
 
     # ---------------------------------------------------------- browser
@@ -124,9 +152,9 @@ class BylineApp(App):
         try:
             open_url(url, self.config.settings.browser)
         except BrowserError as err:
-            self.notify(str(err), severity="warning")
+            notify(self, str(err), severity="warning")
         else:
-            self.notify(f"Opening {url[:70]}", timeout=2)
+            notify(self, f"Opening {url[:70]}", timeout=2)
 
     # ---------------------------------------------------------- quotes
 
@@ -137,12 +165,30 @@ class BylineApp(App):
                 speaker=info.speaker, cue=info.cue, context=info.context,
             )  # fmt: skip
         except KeyError:  # a refresh elsewhere pruned the entry just now
-            self.notify("That entry is no longer in the cache.", severity="warning")
+            notify(self, "That entry is no longer in the cache.", severity="warning")
             return False
-        self.notify("Quote saved (sidebar: Quotes)", timeout=2)
-        main = self.main
-        if main is not None:
-            main.refresh_sidebar()
+        notify(self, "Quote saved (sidebar: Quotes)", timeout=2)
+        self.tell_main(QuotesChanged())
+        return True
+
+    def delete_quote(self, quote: SavedQuote) -> bool:
+        """Delete a saved quote; the main screen keeps it for `u` (undo)."""
+        self.store.delete_quote(quote.id)
+        notify(self, "Quote deleted. u: undo", timeout=4)
+        self.tell_main(QuotesChanged(deleted=quote))
+        return True
+
+    def restore_quote(self, quote: SavedQuote) -> bool:
+        """Save a deleted quote again (undo)."""
+        try:
+            self.store.save_quote(
+                quote.entry_id, quote.text, quote.kind, quote.start, quote.end,
+                speaker=quote.speaker, cue=quote.cue, context=quote.context,
+            )  # fmt: skip
+        except KeyError:
+            notify(self, "That quote's entry is no longer in the cache.", severity="warning")
+            return False
+        self.tell_main(QuotesChanged())
         return True
 
     # ---------------------------------------------------------- refresh
@@ -152,62 +198,52 @@ class BylineApp(App):
 
     def start_refresh(self, urls: list[str] | None, force: bool = False, only_due: bool = False):
         if self._refreshing:
-            self.notify("A refresh is already running.", timeout=2)
+            notify(self, "A refresh is already running.", timeout=2)
             return
         if not self.config.feeds:
-            self.notify("No feeds configured: byline add URL", severity="warning")
+            notify(self, "No feeds configured: byline add URL", severity="warning")
             return
         self._refreshing = True
         self._shown_new, self._last_reload = 0, time.monotonic()
         total = len(urls) if urls else len(self.config.feeds)
-        self._progress_text(f"refreshing 0/{total}")
+        self.tell_main(RefreshProgress(f"refreshing 0/{total}"))
         self._refresh_worker(urls, force, only_due)
-
-    def _progress_text(self, text: str) -> None:
-        main = self.main
-        if main is not None:
-            main.refresh_progress(text)
 
     @work(thread=True, exit_on_error=False, group="refresh")
     def _refresh_worker(self, urls, force: bool, only_due: bool) -> None:
         from reader.core.refresh_child import refresh_in_child
 
         def progress(p) -> None:
-            self.call_from_thread(self._on_progress, p)
+            self.call_from_thread(self._refresh_moved, p)
 
         try:
             report = refresh_in_child(
                 self.config, self.data_dir, urls, force=force, only_due=only_due, progress=progress
             )
         except Exception as err:  # noqa: BLE001 - the one sink for refresh failures
-            self.call_from_thread(self._on_refresh_done, None, f"{type(err).__name__}: {err}")
+            self.call_from_thread(self._refresh_finished, None, f"{type(err).__name__}: {err}")
             return
-        self.call_from_thread(self._on_refresh_done, report, None)
+        self.call_from_thread(self._refresh_finished, report, None)
 
-    def _on_progress(self, p) -> None:
-        self._progress_text(f"refreshing {p.done}/{p.total} · {p.new} new")
-        main = self.main
+    def _refresh_moved(self, p) -> None:
         # New entries show up while the refresh runs, but the list and sidebar are reloaded
         # at most once a second: each reload runs on the UI thread, between two key presses.
         now = time.monotonic()
-        if main is not None and p.new > self._shown_new and now - self._last_reload >= 1.0:
+        reload = p.new > self._shown_new and now - self._last_reload >= 1.0
+        if reload:
             self._shown_new, self._last_reload = p.new, now
-            main.after_refresh()
+        self.tell_main(RefreshProgress(f"refreshing {p.done}/{p.total} · {p.new} new", reload))
 
-    def _on_refresh_done(self, report, error: str | None) -> None:
+    def _refresh_finished(self, report, error: str | None) -> None:
         self._refreshing = False
-        main = self.main
         if error:
-            self._progress_text("")
-            self.notify(f"Refresh failed: {error}", severity="error")
-        else:
-            failed = report.count("error")
-            text = f"refreshed: {report.new} new"
-            if failed:
-                text += f", {failed} feed{'s' if failed != 1 else ''} failing (e)"
-            self._progress_text(text)
-        if main is not None:
-            main.after_refresh()
+            self.tell_main(RefreshDone("", error))
+            return
+        failed = report.count("error")
+        text = f"refreshed: {report.new} new"
+        if failed:
+            text += f", {failed} feed{'s' if failed != 1 else ''} failing (e)"
+        self.tell_main(RefreshDone(text))
 
     # ---------------------------------------------------------- full text
 
@@ -223,12 +259,7 @@ class BylineApp(App):
             error = None if result.status == "ok" else (result.error or "failed")
         except Exception as err:  # noqa: BLE001 - shown as a note, the feed text stays
             error = f"{type(err).__name__}: {err}"
-        self.call_from_thread(self._full_text_done, entry_id, show, error)
-
-    def _full_text_done(self, entry_id: int, show: bool, error: str | None) -> None:
-        main = self.main
-        if main is not None:
-            main.full_text_done(entry_id, show, error)
+        self.call_from_thread(self.tell_main, FullTextDone(entry_id, show, error))
 
 
 def run_app(config: Config, data_dir: Path, *, demo: bool = False, notice: str = "") -> None:

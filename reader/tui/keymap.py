@@ -19,8 +19,10 @@ MAIN_KEYS: dict[str, tuple[str, str]] = {
     "prev_unread": ("p", "Previous unread entry"),
     "toggle_read": ("m", "Toggle read"),
     "toggle_saved": ("s", "Toggle saved (saving fetches the full text)"),
+    "first": ("home,g", "First entry (or the article's top)"),
+    "last": ("end,G", "Last entry (or the article's end)"),
     "mark_view_read": ("A", "Mark every entry of this view read"),
-    "undo": ("u", "Undo the last mark-all-read"),
+    "undo": ("u", "Undo the last mark-all-read or quote deletion"),
     "open_browser": ("o", "Open the entry's link in the browser"),
     **{
         f"open_link_{n}": (str(n), f"Open link [{n}] of the article" if n == 1 else "")
@@ -36,10 +38,11 @@ MAIN_KEYS: dict[str, tuple[str, str]] = {
     "next_quote": ("right_square_bracket", "Next quote in the article"),
     "prev_quote": ("left_square_bracket", "Previous quote in the article"),
     "quotes_panel": ("Q", "Quotes of this article"),
-    "group_quotes": ("g", "Group saved quotes by speaker (Quotes view)"),
+    "group_quotes": ("S", "Group saved quotes by speaker (Quotes view)"),
+    "delete_quote": ("d", "Delete the saved quote (Quotes view)"),
     "switch_pane": ("tab", "Switch pane"),
     "back": ("escape", "Back to the list"),
-    "toggle_sidebar": ("ctrl+b", "Show / hide the sidebar"),
+    "toggle_sidebar": ("backslash", "Show / hide the sidebar"),
     "help": ("question_mark", "This help"),
     "quit": ("q", "Quit"),
 }
@@ -49,6 +52,7 @@ QUOTE_KEYS: dict[str, tuple[str, str]] = {
     "quote_save": ("s", "Save the quote"),
     "quote_copy": ("y", "Copy the quote with its source"),
     "quote_open": ("o", "Open the article at the quote in the browser"),
+    "quote_delete": ("d", "Delete the quote from the saved quotes"),
     "quote_close": ("escape,q", "Close"),
 }
 
@@ -62,6 +66,7 @@ def display_keys(keys: str) -> str:
         "slash": "/",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "backslash": "\\",
         "space": "space",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

@@ -1,25 +1,35 @@
-"""The main screen: sidebar of views, the paged entry list and the article pane, and every
-reading key (their ids and defaults live in `keymap.py`)."""
+"""The main screen: it arranges the panes and runs every reading key.
+
+The panes are widgets of their own, one module each:
+  sidebar      reader/tui/widgets/sidebar.py      views, tags, feeds (sections)
+  entry list   reader/tui/widgets/entry_list.py   the paged list of entries
+  quotes view  reader/tui/widgets/quotes_view.py  the saved quotes (replaces the list)
+  article      reader/tui/widgets/article.py      the article, its quotes and speakers
+  status line  reader/tui/widgets/status.py
+Key ids and defaults live in `keymap.py`. The app talks to this screen with the messages of
+`messages.py`; actions that cannot run now say why (`unavailable`, used by `check_action`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input
 
 from reader.core.store import Entry, FullText, SavedQuote, Store, View
 from reader.tui.format import date
 from reader.tui.keymap import MAIN_KEYS
+from reader.tui.kinds import Mode, Source, ViewKind
+from reader.tui.messages import FullTextDone, QuotesChanged, RefreshDone, RefreshProgress
+from reader.tui.safe import notify
 from reader.tui.screens import (
     FeedStatusScreen,
     HelpScreen,
@@ -30,14 +40,27 @@ from reader.tui.screens import (
 )
 from reader.tui.widgets.article import ArticleContent, ArticleView
 from reader.tui.widgets.entry_list import EntryList
+from reader.tui.widgets.quotes_view import QuotesView
+from reader.tui.widgets.sidebar import Sidebar
+from reader.tui.widgets.status import DONE_SECONDS, StatusLine
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
     from reader.core.render import Rendered
+    from reader.tui.app import BylineApp
 
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 NARROW = 100  # below this many columns the sidebar hides and panes stack tighter
-FOOTER_IDS = {"open", "next_unread", "toggle_saved", "search", "refresh_all", "help", "quit"}
+# The footer's keys and their short names: at 80 columns help and quit must still fit.
+FOOTER = {
+    "open": "Open",
+    "next_unread": "Next unread",
+    "toggle_saved": "Save",
+    "search": "Search",
+    "refresh_all": "Refresh",
+    "help": "Help",
+    "quit": "Quit",
+}
+NO_ARTICLE = "No article open: enter opens the highlighted entry."
 
 
 def action_name(binding_id: str) -> str:
@@ -52,8 +75,8 @@ def _bindings() -> list[Binding]:
         Binding(
             keys,
             action_name(binding_id),
-            description.split(" (")[0] or binding_id,
-            show=binding_id in FOOTER_IDS,
+            FOOTER.get(binding_id) or description.split(" (")[0] or binding_id,
+            show=binding_id in FOOTER,
             id=binding_id,
             priority=binding_id in ("quit", "toggle_sidebar", "help"),
         )
@@ -61,20 +84,18 @@ def _bindings() -> list[Binding]:
     ]
 
 
-def _sentence(text: str, a: int, b: int) -> str:
-    """The sentence(s) around text[a:b], for a quote's context."""
-    start = a
-    while start > 0 and not (
-        text[start - 1] == "\n" or (text[start - 1] == " " and text[start - 2 : start - 1] in ".?!")
-    ):
-        start -= 1
-    end = b
-    while end < len(text) and text[end] != "\n":
-        if text[end] in ".?!" and (end + 1 == len(text) or text[end + 1] in " \n"):
-            end += 1
-            break
-        end += 1
-    return " ".join(text[start:end].split())
+@dataclass(frozen=True)
+class MarkedRead:
+    """Undo for mark-all-read: these entries become unread again."""
+
+    ids: list[int]
+
+
+@dataclass(frozen=True)
+class DeletedQuote:
+    """Undo for a quote deletion: the quote is saved again."""
+
+    quote: SavedQuote
 
 
 class MainScreen(Screen):
@@ -83,31 +104,31 @@ class MainScreen(Screen):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.view = View("all")
-        self.mode = "entries"  # or "quotes" (the saved quotes view)
-        self.undo_ids: list[list[int]] = []
+        self.view = View(ViewKind.ALL)
+        self.mode = Mode.ENTRIES
+        self.undo_stack: list[MarkedRead | DeletedQuote] = []
         self.article_id: int | None = None
-        self.article_source = "feed"
+        self.article_source = Source.FEED
         self.fetching: set[int] = set()
-        self._spin = 0
-        self._spinner: Timer | None = None
-        self.group_quotes = False
-        self.quote_search = ""
         self.sidebar_choice = False  # the user toggled the sidebar: stop auto-hiding it
-        self.progress_text = ""
-        self.saved_quote_ids: list[int | None] = []
+        self.view_before_search: View | None = None
+
+    @property
+    def app(self) -> BylineApp:  # type: ignore[override]
+        """The running app, typed: the screen calls its methods without duck typing."""
+        return cast("BylineApp", super().app)
 
     # ---------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield OptionList(id="sidebar")
+            yield Sidebar(self.store, id="sidebar")
             with Vertical(id="main"):
                 yield EntryList(self.store, id="entries")
-                yield OptionList(id="saved-quotes")
+                yield QuotesView(self.store, id="saved-quotes")
                 yield ArticleView(id="article")
         yield Input(placeholder="Search…  (enter: search, escape: cancel)", id="search")
-        yield Static("", id="status")
+        yield StatusLine(id="status")
         yield Footer(compact=True)
 
     @property
@@ -119,21 +140,31 @@ class MainScreen(Screen):
         return self.query_one(ArticleView)
 
     @property
-    def sidebar(self) -> OptionList:
-        return self.query_one("#sidebar", OptionList)
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
 
     @property
-    def quotes_list(self) -> OptionList:
-        return self.query_one("#saved-quotes", OptionList)
+    def quotes_view(self) -> QuotesView:
+        return self.query_one(QuotesView)
+
+    quotes_list = quotes_view  # the name the tests and older code use
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
 
     # Focus changes go through Screen.set_focus, which applies at once: keys typed quickly
     # (] then enter) must see the pane the previous key moved to.
 
     def on_mount(self) -> None:
-        self.query_one("#saved-quotes").display = False
-        self.query_one("#search").display = False
+        self.quotes_view.display = False
+        self.search_box.display = False
         self.article.empty_message = self._empty_message()
-        self.refresh_sidebar()
+        self.sidebar.reload()
         self.sidebar.highlighted = 0
         self.entries.load(self.view)
         self.entries.focus()
@@ -143,10 +174,9 @@ class MainScreen(Screen):
     def _empty_message(self) -> str:
         if self.store.totals()["all"]:
             return "Press enter to read the highlighted entry · ? for keys"
-        config = self.app.config  # type: ignore[attr-defined]
         return (
             "No entries yet. R refreshes all feeds; e shows feed problems.\n"
-            f"Your feeds are listed in {config.path} — add one with: byline add URL"
+            f"Your feeds are listed in {self.app.config.path} — add one with: byline add URL"
         )
 
     def on_resize(self) -> None:
@@ -158,102 +188,114 @@ class MainScreen(Screen):
         if not self.sidebar_choice:
             self.sidebar.display = not narrow
 
+    # ---------------------------------------------------------- what can run now
+
+    def unavailable(self, action: str) -> str | None:
+        """Why `action` cannot run now, or None when it can (one place for every guard)."""
+        content = self.article.content
+        if action in ("quotes_panel", "links", "next_quote", "prev_quote", "open_link"):
+            if content is None:
+                return NO_ARTICLE
+            if action in ("quotes_panel", "next_quote", "prev_quote") and not content.quotes:
+                return "No quotes found in this article."
+            if action == "links" and not content.rendered.links:
+                return "This article has no links."
+        quotes_mode = self.mode == Mode.QUOTES
+        if (
+            action in ("mark_view_read", "next_unread", "prev_unread", "refresh_feed")
+            and quotes_mode
+        ):
+            return "Not in the Quotes view: pick a view of entries in the sidebar."
+        if action == "group_quotes" and self.mode != Mode.QUOTES:
+            return "S groups the Quotes view by speaker (sidebar: Quotes)."
+        if action == "delete_quote":
+            if self.mode != Mode.QUOTES:
+                return "d deletes a saved quote in the Quotes view (or from a saved quote)."
+            if self.quotes_view.current is None:
+                return "No saved quote highlighted."
+        if action == "undo" and not self.undo_stack:
+            return "Nothing to undo."
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None: the footer greys the key out; pressing it says why (`on_key` below).
+        return None if self.unavailable(action) else True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key whose action cannot run now says why, instead of doing nothing."""
+        if isinstance(self.focused, Input):
+            return
+        keymap = self.app.config.keys
+        for binding_id, (default, _description) in MAIN_KEYS.items():
+            keys = keymap.get(binding_id, default)
+            if event.key not in [k.strip() for k in keys.split(",")]:
+                continue
+            action = action_name(binding_id).split("(")[0]
+            reason = self.unavailable(action)
+            if reason:
+                event.stop()
+                event.prevent_default()
+                self.say(reason)
+            return
+
+    def attempt(self, action: str) -> None:
+        """Run an action by name (the command palette), saying why when it cannot run."""
+        reason = self.unavailable(action.split("(")[0])
+        if reason:
+            self.say(reason)
+        else:
+            self.run_action(action)
+
+    def say(self, message: str) -> None:
+        """A short note in the status line (it expires)."""
+        self.status.flash(message)
+
     # ---------------------------------------------------------- sidebar
 
     def refresh_sidebar(self) -> None:
-        store = self.store
-        totals = store.totals()
-        feeds = store.feeds()
-        failing = sum(1 for f in feeds if f.status == "error")
-        rows: list[tuple[str, str, int | None]] = [
-            ("all", "All", totals["unread"]),
-            ("unread", "Unread", totals["unread"]),
-            ("saved", "Saved", totals["saved"]),
-            ("quotes", "Quotes", totals["quotes"]),
-        ]
-        if failing:
-            rows.append(("status", "⚠ Feed problems", failing))
-        tags = store.tags()
-        if tags:
-            rows.append(("", "Tags", None))
-            rows += [(f"tag:{t}", f"# {t}", unread) for t, unread, _total in tags]
-        if feeds:
-            rows.append(("", "Feeds", None))
-            rows += [
-                (f"feed:{f.id}", ("⚠ " if f.status == "error" else "") + f.title, f.unread_count)
-                for f in feeds
-            ]
-        width = 24
-        options: list[Option] = []
-        for key, label, count in rows:
-            if not key:
-                options.append(Option(Text(label, style="bold dim"), disabled=True))
-                continue
-            number = "" if not count else str(count)
-            room = width - len(number) - 1
-            name = label if len(label) <= room else label[: room - 1] + "…"
-            text = Text(name)
-            text.append(" " * max(1, width - len(name) - len(number)))
-            text.append(number, style="bold" if key != "quotes" else "")
-            options.append(Option(text, id=key))
-        sidebar = self.sidebar
-        shown = [(o.id, str(o.prompt)) for o in sidebar.options]
-        if [o.id for o in options] == [i for i, _ in shown]:
-            # Same views: change only the labels whose counts moved (no re-layout).
-            for option, (key, old) in zip(options, shown, strict=True):
-                if key and str(option.prompt) != old:
-                    sidebar.replace_option_prompt(key, option.prompt)
-            return
-        keep = sidebar.highlighted
-        sidebar.clear_options()
-        sidebar.add_options(options)
-        if keep is not None and keep < len(options):
-            sidebar.highlighted = keep
+        self.sidebar.reload()
 
-    @on(OptionList.OptionSelected, "#sidebar")
-    def _sidebar_selected(self, event: OptionList.OptionSelected) -> None:
-        key = event.option.id or ""
-        if key == "status":
+    @on(Sidebar.Picked)
+    def on_sidebar_picked(self, event: Sidebar.Picked) -> None:
+        kind = event.item.kind
+        if kind == ViewKind.STATUS:
             self.action_feed_status()
-            return
-        if key == "quotes":
+        elif kind == ViewKind.QUOTES:
             self.show_quotes_view()
-            return
-        kind, _, value = key.partition(":")
-        view = View(kind, int(value) if kind == "feed" else value or None)
-        self.show_view(view)
-        self.set_focus(self.entries)
+        elif kind.lists_entries:
+            self.show_view(event.item.view)
+            self.set_focus(self.entries)
 
     def show_view(self, view: View) -> None:
-        self.mode = "entries"
+        self.mode = Mode.ENTRIES
         self.view = view
-        self.query_one("#saved-quotes").display = False
+        self.quotes_view.display = False
         self.entries.display = True
         self.entries.load(view)
         self.update_status()
 
     def view_label(self) -> str:
         view = self.view
-        if self.mode == "quotes":
-            label = "Saved quotes"
-            return label + (f" matching “{self.quote_search}”" if self.quote_search else "")
-        if view.kind == "feed":
+        if self.mode == Mode.QUOTES:
+            return self.quotes_view.label
+        if view.kind == ViewKind.FEED:
             feed = self.store.feed(int(view.value))
             return feed.title if feed else "Feed"
-        if view.kind == "tag":
+        if view.kind == ViewKind.TAG:
             return f"# {view.value}"
-        if view.kind == "search":
-            return f"Search “{view.value}”"
-        return view.kind.capitalize()
+        if view.kind == ViewKind.SEARCH:
+            return f"Search “{view.value}” (escape: clear)"
+        return str(view.kind).capitalize()
 
     def update_status(self, message: str = "") -> None:
-        if self.mode == "quotes":
-            count = len([q for q in self.saved_quote_ids if q is not None])
-            left = f"{self.view_label()} · {count} quote{'s' if count != 1 else ''}"
+        if self.mode == Mode.QUOTES:
+            count = self.quotes_view.count
+            place = f"{self.view_label()} · {_count(count, 'quote')}"
         else:
-            left = f"{self.view_label()} · {self.entries.count:,} entries"
-        parts = [left, self.progress_text, message]
-        self.query_one("#status", Static).update(Text("  ·  ".join(p for p in parts if p)))
+            place = f"{self.view_label()} · {_count(self.entries.count, 'entry', 'entries')}"
+        self.status.set_place(place)
+        if message:
+            self.say(message)
 
     # ---------------------------------------------------------- list events
 
@@ -267,7 +309,7 @@ class MainScreen(Screen):
     def current_entry_id(self) -> int | None:
         if self.focused_on_article() and self.article_id is not None:
             return self.article_id
-        if self.mode == "entries":
+        if self.mode == Mode.ENTRIES:
             row = self.entries.current
             if row is not None:
                 return row.id
@@ -275,37 +317,38 @@ class MainScreen(Screen):
 
     # ---------------------------------------------------------- the article
 
-    def open_entry(self, entry_id: int, source: str | None = None) -> Entry | None:
+    def open_entry(self, entry_id: int, source: Source | None = None) -> Entry | None:
         store = self.store
         entry = store.entry(entry_id)
         if entry is None:
-            self.notify("That entry is no longer in the cache.", severity="warning")
+            notify(self, "That entry is no longer in the cache.", severity="warning")
             return None
-        if self.app.config.settings.mark_read_on_open and not entry.read:  # type: ignore[attr-defined]
+        if self.app.config.settings.mark_read_on_open and not entry.read:
             store.set_read([entry_id], True)
             entry = dataclasses.replace(entry, read=True)
             self.entries.update_row(entry_id, read=True)
             self.refresh_sidebar()
         fulltext = store.fulltext(entry_id)
         has_full = fulltext is not None and fulltext.status == "ok"
-        source = "full" if has_full and source != "feed" else "feed"
-        rendered = render_entry(entry, fulltext if source == "full" else None)
+        source = Source.FULL if has_full and source != Source.FEED else Source.FEED
+        rendered = render_entry(entry, fulltext if source == Source.FULL else None)
         self.article_id = entry_id
         self.article_source = source
         content = ArticleContent(entry, rendered, _quotes(rendered), source)
         content.notes = self._notes(entry_id, source)
+        content.fetching = entry_id in self.fetching
         self.article.show(content)
         return entry
 
-    def _notes(self, entry_id: int, source: str) -> list[str]:
+    def _notes(self, entry_id: int, source: Source) -> list[str]:
         if entry_id in self.fetching:
-            return [f"{SPINNER[self._spin % len(SPINNER)]} fetching the full article…"]
+            return []  # the article view turns a spinner instead
         fulltext = self.store.fulltext(entry_id)
         if fulltext is None:
             return []
         if fulltext.status != "ok":
             return [f"Full text failed: {fulltext.error or 'unknown reason'} (F: retry)"]
-        if source == "full":
+        if source == Source.FULL:
             return [f"Fetched {date(fulltext.fetched_at)} from {fulltext.url} · F: feed content"]
         return [f"Full article kept {date(fulltext.fetched_at)} · F: show it"]
 
@@ -321,10 +364,27 @@ class MainScreen(Screen):
         focused = self.focused
         if focused is self.article:
             self.article.scroll_to(y=self.article.scroll_offset.y + delta, animate=False)
-        elif focused is self.sidebar or focused is self.quotes_list:
+        elif focused is self.sidebar or focused is self.quotes_view:
             focused.action_cursor_down() if delta > 0 else focused.action_cursor_up()
-        elif self.mode == "entries":
+        elif self.mode == Mode.ENTRIES:
             self.entries.move(delta)
+
+    def action_first(self) -> None:
+        self._jump(first=True)
+
+    def action_last(self) -> None:
+        self._jump(first=False)
+
+    def _jump(self, first: bool) -> None:
+        focused = self.focused
+        if focused is self.article:
+            self.article.scroll_to(
+                y=0 if first else self.article.max_scroll_y, animate=False, immediate=True
+            )
+        elif focused is self.sidebar or focused is self.quotes_view:
+            focused.action_first() if first else focused.action_last()
+        elif self.mode == Mode.ENTRIES and self.entries.count:
+            self.entries.move(-self.entries.cursor if first else self.entries.count)
 
     def action_page_down(self) -> None:
         if self.focused is self.entries and self.article.content is None:
@@ -347,8 +407,8 @@ class MainScreen(Screen):
         if focused is self.sidebar:
             self.sidebar.action_select()
             return
-        if focused is self.quotes_list or self.mode == "quotes":
-            self.quotes_list.action_select()
+        if focused is self.quotes_view or self.mode == Mode.QUOTES:
+            self.quotes_view.action_select()
             return
         row = self.entries.current
         if row is not None:
@@ -361,16 +421,14 @@ class MainScreen(Screen):
         self._next_unread(False)
 
     def _next_unread(self, forward: bool) -> None:
-        if self.mode != "entries":
-            return
         current = self.current_entry_id()
         target = self.store.next_unread(self.view, current, forward)
         if target is None and current is None:
             target = self.store.next_unread(self.view, None)
         if target is None:
-            self.notify("No more unread entries here." if forward else "No newer unread entries.")
+            self.say("No more unread entries here." if forward else "No newer unread entries.")
             return
-        if self.view.kind == "unread":
+        if self.view.kind == ViewKind.UNREAD:
             self.entries.load(self.view, current)  # rows read since loading drop out
         self.entries.go_to_id(target)
         self.open_entry(target)
@@ -383,17 +441,26 @@ class MainScreen(Screen):
             index = -1
         self.set_focus(order[(index + 1) % len(order)])
 
-    def _list_widget(self):
-        return self.quotes_list if self.mode == "quotes" else self.entries
+    def _list_widget(self) -> EntryList | QuotesView:
+        return self.quotes_view if self.mode == Mode.QUOTES else self.entries
 
     def action_back(self) -> None:
-        if self.query_one("#search").display:
+        if self.search_box.display:
             self._close_search()
             return
         if self.article.current_quote is not None and self.focused is self.article:
             self.article.select_quote(None)
             return
-        self.set_focus(self._list_widget())
+        if self.focused is not self._list_widget():
+            self.set_focus(self._list_widget())
+            return
+        # In the list: escape clears a search.
+        if self.mode == Mode.QUOTES and self.quotes_view.search:
+            self.quotes_view.search = ""
+            self.show_quotes_view()
+        elif self.mode == Mode.ENTRIES and self.view.kind == ViewKind.SEARCH:
+            self.show_view(self.view_before_search or View(ViewKind.ALL))
+            self.sidebar.select_key(_view_key(self.view))
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_choice = True
@@ -405,7 +472,7 @@ class MainScreen(Screen):
             self.set_focus(self._list_widget())
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(dict(self.app._keymap)))  # noqa: SLF001
+        self.app.push_screen(HelpScreen(dict(self.app.config.keys)))
 
     def action_quit(self) -> None:
         self.app.exit()
@@ -420,7 +487,7 @@ class MainScreen(Screen):
         self.store.set_read([entry.id], not entry.read)
         self.entries.update_row(entry.id, read=not entry.read)
         self.refresh_sidebar()
-        self.update_status("marked read" if not entry.read else "marked unread")
+        self.say("marked read" if not entry.read else "marked unread")
 
     def action_toggle_saved(self) -> None:
         entry_id = self.current_entry_id()
@@ -429,35 +496,37 @@ class MainScreen(Screen):
             return
         saved = not entry.saved
         if not self.store.set_saved(entry.id, saved):
-            self.notify("That entry is no longer in the cache.", severity="warning")
+            notify(self, "That entry is no longer in the cache.", severity="warning")
             return
         self.entries.update_row(entry.id, saved=saved)
         self.refresh_sidebar()
-        self.update_status("saved" if saved else "unsaved")
+        self.say("saved" if saved else "unsaved")
         if saved and entry.link and self.store.fulltext(entry.id) is None:
             self.fetch_full_text(entry.id, show=False)
 
     def action_mark_view_read(self) -> None:
-        if self.mode != "entries":
-            return
         ids = self.store.mark_view_read(self.view)
         if not ids:
-            self.update_status("nothing unread here")
+            self.say("nothing unread here")
             return
-        self.undo_ids.append(ids)
+        self.undo_stack.append(MarkedRead(ids))
         self.entries.reload()
         self.refresh_sidebar()
-        self.notify(f"Marked {len(ids):,} entries read. u: undo", timeout=4)
+        notify(self, f"Marked {_count(len(ids), 'entry', 'entries')} read. u: undo", timeout=4)
 
     def action_undo(self) -> None:
-        if not self.undo_ids:
-            self.update_status("nothing to undo")
+        if not self.undo_stack:
+            self.say("nothing to undo")
             return
-        ids = self.undo_ids.pop()
-        self.store.set_read(ids, False)
-        self.entries.reload()
-        self.refresh_sidebar()
-        self.update_status(f"{len(ids):,} entries unread again")
+        last = self.undo_stack.pop()
+        if isinstance(last, MarkedRead):
+            self.store.set_read(last.ids, False)
+            self.entries.reload()
+            self.refresh_sidebar()
+            self.say(f"{_count(len(last.ids), 'entry', 'entries')} unread again")
+            return
+        if self.app.restore_quote(last.quote):
+            self.say("quote restored")
 
     # ---------------------------------------------------------- actions: links
 
@@ -468,73 +537,73 @@ class MainScreen(Screen):
     def action_open_browser(self) -> None:
         entry = self._entry_for_links()
         if entry is not None:
-            self.app.open_in_browser(entry.link)  # type: ignore[attr-defined]
+            self.app.open_in_browser(entry.link)
 
     def action_open_link(self, number: int) -> None:
         content = self.article.content
         if content is None:
-            self.update_status("open an entry first (enter)")
+            self.say(NO_ARTICLE)
             return
         link = content.rendered.link(number)
         if link is None:
-            self.notify(f"This article has no link [{number}].", severity="warning")
+            notify(self, f"This article has no link [{number}].", severity="warning")
             return
-        self.app.open_in_browser(link.url)  # type: ignore[attr-defined]
+        self.app.open_in_browser(link.url)
 
     def action_links(self) -> None:
         content = self.article.content
         if content is None or not content.rendered.links:
-            self.notify("This article has no links.")
             return
         links = content.rendered.links
 
         def picked(index: int | None) -> None:
             if index is not None:
-                self.app.open_in_browser(links[index].url)  # type: ignore[attr-defined]
+                self.app.open_in_browser(links[index].url)
 
         self.app.push_screen(links_screen(links), picked)
 
     def action_copy_link(self) -> None:
         entry = self._entry_for_links()
         if entry is None or not entry.link:
-            self.notify("No link to copy.", severity="warning")
+            notify(self, "No link to copy.", severity="warning")
             return
         self.app.copy_to_clipboard(entry.link)
-        self.update_status("link copied")
+        self.say("link copied")
 
     # ---------------------------------------------------------- search
 
     def action_search(self) -> None:
-        box = self.query_one("#search", Input)
+        box = self.search_box
         box.display = True
-        box.value = self.quote_search if self.mode == "quotes" else ""
+        box.value = self.quotes_view.search if self.mode == Mode.QUOTES else ""
         box.focus()
 
     def _close_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.display = False
+        self.search_box.display = False
         self.set_focus(self._list_widget())
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         self._close_search()
-        if self.mode == "quotes":
-            self.quote_search = text
+        if self.mode == Mode.QUOTES:
+            self.quotes_view.search = text
             self.show_quotes_view()
             return
         if not text:
             return
-        self.show_view(View("search", text))
+        if self.view.kind != ViewKind.SEARCH:
+            self.view_before_search = self.view
+        self.show_view(View(ViewKind.SEARCH, text))
         self.sidebar.highlighted = None
         if not self.entries.count:
-            self.update_status("no entries match")
+            self.say("no entries match")
 
     # ---------------------------------------------------------- refresh
 
     def action_refresh_feed(self) -> None:
         feed_id = None
-        if self.view.kind == "feed" and self.mode == "entries":
+        if self.view.kind == ViewKind.FEED:
             feed_id = int(self.view.value)
         else:
             entry_id = self.current_entry_id()
@@ -542,25 +611,34 @@ class MainScreen(Screen):
             feed_id = entry.feed_id if entry else None
         feed = self.store.feed(feed_id) if feed_id is not None else None
         if feed is None:
-            self.notify("No feed here to refresh; R refreshes all.")
+            notify(self, "No feed here to refresh; R refreshes all.")
             return
-        self.app.start_refresh([feed.url], force=True)  # type: ignore[attr-defined]
+        self.app.start_refresh([feed.url], force=True)
 
     def action_refresh_all(self) -> None:
-        self.app.start_refresh(None, force=True)  # type: ignore[attr-defined]
+        self.app.start_refresh(None, force=True)
 
     def action_feed_status(self) -> None:
         self.app.push_screen(FeedStatusScreen(self.store.feeds()))
 
-    def refresh_progress(self, text: str) -> None:
-        self.progress_text = text
-        self.update_status()
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        self.status.set_progress(message.text)
+        if message.new_entries:
+            self.after_refresh()
+
+    def on_refresh_done(self, message: RefreshDone) -> None:
+        if message.error:
+            self.status.set_progress("")
+            notify(self, f"Refresh failed: {message.error}", severity="error")
+        else:
+            self.status.set_progress(message.text, expire=DONE_SECONDS)
+        self.after_refresh()
 
     def after_refresh(self) -> None:
         if self.article.content is None:  # the placeholder may still say "No entries yet"
             self.article.empty_message = self._empty_message()
             self.article.show(None)
-        if self.mode == "entries":
+        if self.mode == Mode.ENTRIES:
             self.entries.reload()
         self.refresh_sidebar()
         self.update_status()
@@ -569,16 +647,18 @@ class MainScreen(Screen):
 
     def action_full_text(self) -> None:
         entry_id = self.article_id
-        if entry_id is None or (self.focused is not self.article and self.mode == "entries"):
-            row = self.entries.current if self.mode == "entries" else None
+        if entry_id is None or (self.focused is not self.article and self.mode == Mode.ENTRIES):
+            row = self.entries.current if self.mode == Mode.ENTRIES else None
             if row is not None and row.id != self.article_id:
                 self.open_entry(row.id)
                 entry_id = row.id
         if entry_id is None:
+            self.say(NO_ARTICLE)
             return
         fulltext = self.store.fulltext(entry_id)
         if fulltext is not None and fulltext.status == "ok":
-            self.open_entry(entry_id, "feed" if self.article_source == "full" else "full")
+            other = Source.FEED if self.article_source == Source.FULL else Source.FULL
+            self.open_entry(entry_id, other)
             return
         self.fetch_full_text(entry_id, show=True)
 
@@ -586,33 +666,25 @@ class MainScreen(Screen):
         if entry_id in self.fetching:
             return
         self.fetching.add(entry_id)
-        self._spin_notes()
-        if self._spinner is None:
-            self._spinner = self.set_interval(0.1, self._spin_notes)
-        self.app.run_full_text(entry_id, show)  # type: ignore[attr-defined]
+        if self.article_id == entry_id:
+            self.article.set_notes([], fetching=True)
+        self.app.run_full_text(entry_id, show)
 
-    def _spin_notes(self) -> None:
-        """Turn the header's spinner while the open article's full text is being fetched."""
-        self._spin += 1
-        if not self.fetching and self._spinner is not None:
-            self._spinner.stop()
-            self._spinner = None
-        if self.article_id in self.fetching:
-            self.article.set_notes(self._notes(self.article_id, self.article_source))
-
-    def full_text_done(self, entry_id: int, show: bool, error: str | None) -> None:
+    def on_full_text_done(self, message: FullTextDone) -> None:
+        entry_id, error = message.entry_id, message.error
         self.fetching.discard(entry_id)
         if self.article_id != entry_id:
-            if error and show:
-                self.notify(f"Full text failed: {error}", severity="warning")
+            if error and message.show:
+                notify(self, f"Full text failed: {error}", severity="warning")
             return
         fulltext = self.store.fulltext(entry_id)
-        if show and fulltext is not None and fulltext.status == "ok":
-            self.open_entry(entry_id, "full")
+        if message.show and fulltext is not None and fulltext.status == "ok":
+            self.open_entry(entry_id, Source.FULL)
         else:
-            self.article.set_notes(self._notes(entry_id, self.article_source))
+            notes = self._notes(entry_id, self.article_source)
             if error and not fulltext:
-                self.article.set_notes([f"Full text failed: {error} (F: retry)"])
+                notes = [f"Full text failed: {error} (F: retry)"]
+            self.article.set_notes(notes, fetching=False)
 
     # ---------------------------------------------------------- quotes in the article
 
@@ -625,7 +697,6 @@ class MainScreen(Screen):
     def _step_quote(self, step: int) -> None:
         content = self.article.content
         if content is None or not content.quotes:
-            self.update_status("no quotes in this article")
             return
         current = self.article.current_quote
         if current is None:
@@ -639,23 +710,28 @@ class MainScreen(Screen):
             index = max(0, index)
         else:
             index = (current + step) % len(content.quotes)
+        self.go_to_quote(index)
+
+    def go_to_quote(self, index: int) -> None:
+        """Select quote `index` of the open article, say which it is and focus the article."""
+        content = self.article.content
+        if content is None or not 0 <= index < len(content.quotes):
+            return
         self.article.select_quote(index)
         quote = content.quotes[index]
-        who = f" — {quote.speaker}" if quote.speaker else ""
-        self.update_status(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
+        who = f" — {quote.speaker}" if quote.speaker and quote.confidence != "low" else ""
+        self.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
         if self.focused is not self.article:
             self.set_focus(self.article)
 
     def action_quotes_panel(self) -> None:
         content = self.article.content
         if content is None or not content.quotes:
-            self.notify("No quotes found in this article.")
             return
 
         def picked(index: int | None) -> None:
             if index is not None:
-                self.article.select_quote(index)
-                self.set_focus(self.article)
+                self.go_to_quote(index)
 
         self.app.push_screen(quotes_screen(content.quotes), picked)
 
@@ -663,12 +739,17 @@ class MainScreen(Screen):
         content = self.article.content
         if content is None:
             return None
+        from reader.core.quotes.sentence import sentence_around
+
         quote = content.quotes[index]
         entry = content.entry
+        text = content.rendered.text
         return QuoteInfo(
             entry.id, quote.text, quote.kind, quote.start, quote.end, quote.speaker, quote.cue,
-            _sentence(content.rendered.text, quote.start, quote.end),
+            sentence_around(text, quote.start, quote.end),
             entry.title, entry.link, entry.feed_title,
+            marks=_marks_around(text, quote.start, quote.end),
+            uncertain=quote.confidence == "low",
         )  # fmt: skip
 
     def open_quote_screen(self, index: int) -> None:
@@ -681,51 +762,34 @@ class MainScreen(Screen):
     # ---------------------------------------------------------- saved quotes view
 
     def show_quotes_view(self) -> None:
-        self.mode = "quotes"
-        quotes = self.store.saved_quotes(search=self.quote_search or None)
-        if self.group_quotes:
-            quotes.sort(key=lambda q: ((q.speaker or "~").lower(), -q.saved_at))
-        options: list[Option] = []
-        ids: list[int | None] = []
-        speaker: str | None = "\0"
-        for q in quotes:
-            if self.group_quotes and (q.speaker or "") != speaker:
-                speaker = q.speaker or ""
-                options.append(Option(Text(speaker or "Unattributed", style="bold"), disabled=True))
-                ids.append(None)
-            line = Text.assemble(("“", "bold"), _short(q.text, 160), ("”", "bold"))
-            line.append(f"\n  — {q.speaker or 'unattributed'}, {q.entry_title}", style="dim")
-            options.append(Option(line, id=str(q.id)))
-            ids.append(q.id)
-        self.saved_quote_ids = ids
-        widget = self.quotes_list
-        widget.clear_options()
-        if options:
-            widget.add_options(options)
-        else:
-            widget.add_option(
-                Option("No saved quotes yet: ] in an article, enter, s.", disabled=True)
-            )
+        self.mode = Mode.QUOTES
+        view = self.quotes_view
+        view.load()
         self.entries.display = False
-        widget.display = True
-        self.set_focus(widget)
+        view.display = True
+        self.set_focus(view)
         self.update_status()
 
     def action_group_quotes(self) -> None:
-        if self.mode != "quotes":
-            self.update_status("g groups the Quotes view by speaker")
-            return
-        self.group_quotes = not self.group_quotes
+        self.quotes_view.grouped = not self.quotes_view.grouped
         self.show_quotes_view()
 
-    @on(OptionList.OptionSelected, "#saved-quotes")
-    def _saved_quote_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
-            return
-        quote = next(
-            (q for q in self.store.saved_quotes(limit=100000) if q.id == int(event.option.id)),
-            None,
-        )
+    def action_delete_quote(self) -> None:
+        quote = self.quotes_view.current
+        if quote is not None:
+            self.app.delete_quote(quote)
+
+    def on_quotes_changed(self, message: QuotesChanged) -> None:
+        if message.deleted is not None:
+            self.undo_stack.append(DeletedQuote(message.deleted))
+        if self.mode == Mode.QUOTES:
+            self.quotes_view.load()
+            self.update_status()
+        self.refresh_sidebar()
+
+    @on(QuotesView.Picked)
+    def _saved_quote_picked(self, event: QuotesView.Picked) -> None:
+        quote = next((q for q in self.quotes_view.quotes if q.id == event.quote_id), None)
         if quote is not None:
             self.open_saved_quote(quote)
 
@@ -735,17 +799,41 @@ class MainScreen(Screen):
             return
         content = self.article.content
         found = _find_quote(content.quotes, content.rendered.text, quote)
-        if found is None and self.article_source == "full":
-            self.open_entry(quote.entry_id, "feed")
+        if found is None and self.article_source == Source.FULL:
+            self.open_entry(quote.entry_id, Source.FEED)
             content = self.article.content
             found = _find_quote(content.quotes, content.rendered.text, quote)
         if isinstance(found, int):
-            self.article.select_quote(found)
+            self.go_to_quote(found)
         elif isinstance(found, tuple):
             self.article.scroll_to_offset(found[1])
         else:
-            self.notify("The quote's text is no longer in the article.", severity="warning")
+            notify(self, "The quote's text is no longer in the article.", severity="warning")
         self.set_focus(self.article)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _view_key(view: View) -> str:
+    return str(view.kind) if view.value is None else f"{view.kind}:{view.value}"
+
+
+def _marks_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The quotation marks the article itself uses around text[start:end] («…», „…“)."""
+    from reader.core.quotes.marks import QUOTE_MARKS
+
+    spaces = " \u00a0\u202f"
+    while start > 0 and text[start - 1] in spaces:  # French « x » has inner spaces
+        start -= 1
+    while end < len(text) and text[end] in spaces:
+        end += 1
+    before = text[start - 1] if start > 0 and text[start - 1] in QUOTE_MARKS else ""
+    after = text[end] if end < len(text) and text[end] in QUOTE_MARKS else ""
+    if not before or not after:
+        return ("“", "”")
+    return (before, after)
 
 
 def _find_quote(quotes: list[Quote], text: str, saved: SavedQuote):
@@ -766,16 +854,11 @@ def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
 
 
 def _quotes(rendered: Rendered) -> list[Quote]:
-    # Imported on first use: building the quote finder's tables costs ~0.2 s at import,
-    # which the first screen (a list, no article yet) should not pay.
+    # Imported on first use (the app warms it in a thread after the first screen): building
+    # the quote finder's tables costs ~0.2 s at import.
     from reader.core.quotes import extract
 
     try:
         return extract(rendered.text)
     except Exception:  # noqa: BLE001 - a quote-finder bug must not hide the article
         return []
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,55 +17,80 @@ from textual.widgets.option_list import Option
 from reader.core.store import Feed
 from reader.tui.format import date
 from reader.tui.keymap import MAIN_KEYS, QUOTE_KEYS, display_keys
+from reader.tui.safe import notify, text
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
+    from reader.tui.app import BylineApp
 
 
 class _Modal(ModalScreen):
     BINDINGS = [Binding("escape,q", "dismiss_none", "Close", id="modal_close")]
+
+    @property
+    def app(self) -> BylineApp:  # type: ignore[override]
+        return cast("BylineApp", super().app)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
 
 
 class HelpScreen(_Modal):
-    """Every key, as the user's keymap has it now."""
+    """Every key, as the user's keymap has it now; j/k and the arrows scroll it.
+
+    A table whose key and binding-id columns never wrap: at 80 columns only the
+    description column folds onto a second line."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("space,pagedown", "scroll_page(1)", "Page down", show=False),
+        Binding("b,pageup", "scroll_page(-1)", "Page up", show=False),
+    ]
 
     def __init__(self, keymap: dict[str, str]) -> None:
         super().__init__()
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        table = Text()
-        rows: list[tuple[str, str, str]] = []
+        tables: list[Table | Text] = []
+        self.rows: list[tuple[str, str, str]] = []  # (keys, description, binding id)
         for table_keys, title in ((MAIN_KEYS, "Main"), (QUOTE_KEYS, "Quote screen")):
-            rows.append(("", title, ""))
+            tables.append(text(f"\n{title}", style="bold"))
+            table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+            table.add_column("keys", no_wrap=True, style="bold", min_width=8)
+            table.add_column("description", ratio=1, overflow="fold")
+            table.add_column("id", no_wrap=True, style="dim")
             for binding_id, (keys, description) in table_keys.items():
                 if binding_id.startswith("open_link_") and binding_id != "open_link_1":
                     continue
                 shown = self.keymap.get(binding_id, keys)
                 if binding_id == "open_link_1":
                     shown, description = "1-9", "Open link [n] of the article"
-                rows.append((display_keys(shown), description, binding_id))
-        width = max(len(description) for keys, description, _ in rows if keys)
-        for keys, description, binding_id in rows:
-            if not keys:
-                table.append(f"\n{description}\n", style="bold")
-                continue
-            table.append(f"  {keys:<16}", style="bold")
-            table.append(f"{description:<{width}}")
-            table.append(f"  {binding_id}\n", style="dim")
-        table.append(
-            '\nKeys can be changed in the config\'s [keys] table: binding id = "keys".\n'
-            "ctrl+p opens the command palette (themes, every command).",
-            style="dim",
+                self.rows.append((display_keys(shown), description, binding_id))
+                table.add_row(text(display_keys(shown)), text(description), text(binding_id))
+            tables.append(table)
+        tables.append(
+            text(
+                '\nKeys can be changed in the config\'s [keys] table: binding id = "keys".\n'
+                "ctrl+p opens the command palette (themes, every command).",
+                style="dim",
+            )
         )
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="help-dialog"):
             yield Static("Byline keys", classes="dialog-title")
-            with VerticalScroll():
-                yield Static(table)
-            yield Static("escape: close", classes="dialog-hint")
+            with VerticalScroll(id="help-scroll"):
+                for part in tables:
+                    yield Static(part, classes="help-part")
+            yield Static("j/k: scroll · escape: close", classes="dialog-hint")
+
+    def action_scroll(self, lines: int) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        scroll.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_page(self, pages: int) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        scroll.scroll_relative(y=pages * max(1, scroll.size.height - 1), animate=False)
 
 
 class PickScreen(_Modal):
@@ -77,10 +103,11 @@ class PickScreen(_Modal):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
+        options = [o if isinstance(o, Text) else text(o) for o in self.options]
         with Vertical(id="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(o, id=str(i)) for i, o in enumerate(self.options)])
-            yield Static(self.hint or "enter: pick · escape: close", classes="dialog-hint")
+            yield Static(text(self.title_text), classes="dialog-title")
+            yield OptionList(*[Option(o, id=str(i)) for i, o in enumerate(options)])
+            yield Static(text(self.hint or "enter: pick · escape: close"), classes="dialog-hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id))
@@ -88,7 +115,7 @@ class PickScreen(_Modal):
 
 def links_screen(links) -> PickScreen:
     options = [
-        Text.assemble((f"[{link.number}] ", "bold"), link.text, "\n    ", (link.url, "dim"))
+        text((f"[{link.number}] ", "bold"), link.text, "\n    ", (link.url, "dim"))
         for link in links
     ]
     return PickScreen("Links", options, "enter: open in the browser · escape: close")
@@ -97,9 +124,13 @@ def links_screen(links) -> PickScreen:
 def quotes_screen(quotes: list[Quote]) -> PickScreen:
     options = []
     for q in quotes:
-        line = Text.assemble(("“", "bold"), _short(q.text, 200), ("”", "bold"))
+        line = text(("“", "bold"), _short(q.text, 200), ("”", "bold"))
         who = q.speaker or "unattributed"
-        line.append(f"\n    — {who}" + (" (partial)" if q.kind == "partial" else ""), "dim")
+        if q.speaker and q.confidence == "low":
+            who += " (uncertain)"
+        line.append_text(
+            text(f"\n    — {who}" + (" (partial)" if q.kind == "partial" else ""), style="dim")
+        )
         options.append(line)
     return PickScreen("Quotes in this article", options, "enter: jump to it · escape: close")
 
@@ -117,6 +148,8 @@ class QuoteInfo:
     entry_title: str
     entry_link: str
     feed_title: str
+    marks: tuple[str, str] = ("“", "”")  # the article's own marks: «…», „…“
+    uncertain: bool = False  # the speaker is a guess (confidence "low")
 
     @property
     def bare_text(self) -> str:
@@ -126,14 +159,15 @@ class QuoteInfo:
     def citation(self) -> str:
         who = f" — {self.speaker}" if self.speaker else ""
         parts = [p for p in (self.entry_title, self.entry_link) if p]
-        return f"“{self.bare_text}”{who}, " + ", ".join(parts)
+        return f"{self.marks[0]}{self.bare_text}{self.marks[1]}{who}, " + ", ".join(parts)
 
 
-class QuoteScreen(ModalScreen):
-    """One quotation with who said it and where; s saves, y copies, o opens."""
+class QuoteScreen(_Modal):
+    """One quotation with who said it and where; s saves, d deletes, y copies, o opens."""
 
     BINDINGS = [
         Binding(QUOTE_KEYS["quote_save"][0], "save", "Save", id="quote_save"),
+        Binding(QUOTE_KEYS["quote_delete"][0], "delete", "Delete", id="quote_delete"),
         Binding(QUOTE_KEYS["quote_copy"][0], "copy", "Copy", id="quote_copy"),
         Binding(QUOTE_KEYS["quote_open"][0], "open", "Open at quote", id="quote_open"),
         Binding(QUOTE_KEYS["quote_close"][0], "close", "Close", id="quote_close"),
@@ -149,35 +183,56 @@ class QuoteScreen(ModalScreen):
         with Vertical(id="dialog", classes="quote-dialog"):
             yield Static("Quote", classes="dialog-title")
             with VerticalScroll():
-                yield Static(Text(f"“{info.bare_text}”"), id="quote-text")
+                opening, closing = info.marks
+                yield Static(text(f"{opening}{info.bare_text}{closing}"), id="quote-text")
                 who = info.speaker or "Speaker not identified"
+                if info.speaker and info.uncertain:
+                    who += " (uncertain)"
                 if info.cue and info.speaker and info.cue.lower() != "said":
                     who += f"  ({info.cue})"
-                yield Static(Text(f"— {who}"), id="quote-speaker")
+                yield Static(text(f"— {who}"), id="quote-speaker")
                 if info.context and info.context.strip() != info.text.strip():
-                    yield Static(Text(info.context), id="quote-context")
-                yield Static(Text(f"{info.entry_title}\n{info.feed_title}"), id="quote-source")
-            yield Static(self._hint(), id="quote-hint", classes="dialog-hint")
+                    yield Static(text(info.context), id="quote-context")
+                yield Static(text(f"{info.entry_title}\n{info.feed_title}"), id="quote-source")
+            yield Static(text(self._hint()), id="quote-hint", classes="dialog-hint")
 
     def _hint(self) -> str:
-        state = "saved" if self.saved else "s: save"
+        state = "saved · d: delete" if self.saved else "s: save"
         return f"{state} · y: copy · o: open at the quote · escape: close"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete" and not self.saved:
+            return None
+        return True
+
     def action_save(self) -> None:
-        if not self.app.save_quote(self.info):  # type: ignore[attr-defined]
+        if not self.app.save_quote(self.info):
             return
         self.saved = True
-        self.query_one("#quote-hint", Static).update(self._hint())
+        self.query_one("#quote-hint", Static).update(text(self._hint()))
+        self.refresh_bindings()
+
+    def action_delete(self) -> None:
+        found = [
+            q
+            for q in self.app.store.saved_quotes(entry_id=self.info.entry_id)
+            if q.text == self.info.text
+        ]
+        if not found or not self.app.delete_quote(found[0]):
+            return
+        self.saved = False
+        self.query_one("#quote-hint", Static).update(text(self._hint()))
+        self.refresh_bindings()
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.info.citation())
-        self.notify("Quote copied")
+        notify(self, "Quote copied")
 
     def action_open(self) -> None:
         from reader.core.textfragment import text_fragment_url
 
         url = self.info.entry_link
-        self.app.open_in_browser(url and text_fragment_url(url, self.info.text))  # type: ignore[attr-defined]
+        self.app.open_in_browser(url and text_fragment_url(url, self.info.text))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -191,28 +246,34 @@ class FeedStatusScreen(_Modal):
         self.feeds = feeds
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        body = Text()
         bad = [f for f in self.feeds if f.status == "error" or f.error]
         if not bad:
-            text.append("Every feed refreshed fine the last time it was tried.")
+            body.append("Every feed refreshed fine the last time it was tried.")
         for feed in bad:
-            text.append(feed.title + "\n", style="bold")
-            text.append(f"  {feed.url}\n", style="dim")
             reason = feed.error or feed.status
             if feed.http_status:
                 reason = f"HTTP {feed.http_status}: {reason}"
-            text.append(f"  {reason}\n")
             when = f"  last tried {date(feed.checked_at)}" if feed.checked_at else ""
             if feed.ok_at:
                 when += f", last worked {date(feed.ok_at)}"
             if feed.failures:
                 when += f", {feed.failures} failure{'s' if feed.failures != 1 else ''} in a row"
-            text.append(when + "\n\n", style="dim")
+            body.append_text(
+                text(
+                    (feed.title + "\n", "bold"),
+                    (f"  {feed.url}\n", "dim"),
+                    f"  {reason}\n",
+                    (when + "\n\n", "dim"),
+                )
+            )
         ok = len(self.feeds) - len(bad)
         with Vertical(id="dialog"):
-            yield Static(f"Feed problems · {len(bad)} failing, {ok} fine", classes="dialog-title")
+            yield Static(
+                text(f"Feed problems · {len(bad)} failing, {ok} fine"), classes="dialog-title"
+            )
             with VerticalScroll():
-                yield Static(text)
+                yield Static(body)
             yield Static("escape: close · r/R in the list refreshes", classes="dialog-hint")
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from reader.core.quotes.marks import QUOTE_MARKS
+
 
 def _words(spaced: str) -> frozenset[str]:
     """Word lists are kept as prose so they stay readable and easy to extend."""
@@ -263,7 +265,7 @@ _ORG = re.compile(
 _NAME_AFTER = re.compile(rf"\s+(?P<n>{_NAME})")
 _NAME_APPOSED = re.compile(rf"(?P<n>{_NAME}),\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}$")
 _PRON_ANY = re.compile(r"(?<![\w’'])(?:he|she|they|we|I|He|She|They|We)(?![\w])")
-_LEAD_TRIM = re.compile(r"[\s“”„«»‘’‚「」『』\"'~\u2060]*")
+_LEAD_TRIM = re.compile(rf"[\s{re.escape(QUOTE_MARKS)}~\u2060]*")
 
 _STOPCAPS = _words(
     """A An The But And Or So Yet If When While As After Before Since Although Though In On

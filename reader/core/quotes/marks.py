@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+#: Every quotation mark Byline reads, written once: the finder, the article view, the
+#: quote dialog and text fragments all take their set from here.
+QUOTE_MARKS = "“”„«»‘’‚「」『』\"'"
+
 #: Which closing marks end a quotation opened by each mark. “ closes „ (German)
 #: but opens in English; » opens in Danish but closes in French.
 _CLOSERS: dict[str, str] = {
@@ -25,7 +29,7 @@ _CLOSERS: dict[str, str] = {
     '"': '"”',
     "'": "'",
 }
-_MARK_RE = re.compile("[“”„«»‘’‚「」『』\"']")
+_MARK_RE = re.compile(f"[{re.escape(QUOTE_MARKS)}]")
 #: Marks whose unclosed use is too ambiguous (apostrophes, inches) to keep.
 _WEAK = "'\"‘‚"
 _SPACE = " \t\u00a0\u202f\u2009"

@@ -18,14 +18,16 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
 from reader.tui.format import date
+from reader.tui.kinds import Source
 
 _LINK_MARK = re.compile(r"\[(\d+)\]|\[image(?:: [^\]]*)?\]")
-_MARKS = "\"'“”„«»‘’‚「」『』"
 MARGIN = 1
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
@@ -37,8 +39,9 @@ class ArticleContent:
     entry: Entry
     rendered: Rendered
     quotes: list[Quote] = field(default_factory=list)
-    source: str = "feed"  # "feed" or "full"
+    source: Source = Source.FEED
     notes: list[str] = field(default_factory=list)
+    fetching: bool = False  # the full text is being fetched: a spinner turns in the header
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -71,6 +74,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_starts: list[int] = []  # display offset of each body visual line
         self._line_ys: list[int] = []
         self._to_display: list[tuple[int, int]] = []  # (orig pos, inserted length)
+        self._spin = 0
+        self._spinner: Timer | None = None
+        self._spinner_y: int | None = None  # the header line the spinner is drawn on
 
     # ---------------------------------------------------------- content
 
@@ -81,9 +87,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if not keep_scroll:
             self.scroll_to(y=0, animate=False, immediate=True)
 
-    def set_notes(self, notes: list[str]) -> None:
+    def set_notes(self, notes: list[str], fetching: bool | None = None) -> None:
         if self.content is not None:
             self.content.notes = notes
+            if fetching is not None:
+                self.content.fetching = fetching
             self._changed()
 
     def _changed(self) -> None:
@@ -91,6 +99,29 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._built_for = None
         self._ensure()
         self.refresh()
+        fetching = self.content is not None and self.content.fetching
+        if fetching and self._spinner is None:
+            self._spinner = self.set_interval(0.1, self._turn_spinner)
+        elif not fetching and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+
+    def _spinner_text(self) -> Text:
+        frame = SPINNER[self._spin % len(SPINNER)]
+        return Text(f"{frame} fetching the full article…", self._style("article--note"))
+
+    def _turn_spinner(self) -> None:
+        """Redraw only the spinner's line: the article is not wrapped again 10 times a second."""
+        self._spin += 1
+        y = self._spinner_y
+        if y is None or y >= len(self._lines) or self._built_for is None:
+            return
+        width = self._built_for[0]
+        line = Text(" " * MARGIN) + self._spinner_text()
+        self._lines[y] = Strip(list(line.render(self.app.console))).adjust_cell_length(
+            width + 2 * MARGIN
+        )
+        self.refresh_line(y - self.scroll_offset.y)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -159,12 +190,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         console = self.app.console
         texts: list[Text] = []
         self._line_starts, self._line_ys, self._to_display = [], [], []
+        self._spinner_y = None
         content = self.content
         if content is None:
             for line in self.empty_message.splitlines():
                 self._wrap(Text(line, self._style("article--empty")), width, texts)
         else:
             for line in self._header(content):
+                if line is None:
+                    self._spinner_y = len(texts)
+                    texts.append(self._spinner_text())
+                    continue
                 self._wrap(line, width, texts)
             texts.append(Text(""))
             self._body_y = len(texts)
@@ -195,8 +231,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             strips.append(Strip(segments).adjust_cell_length(width + 2 * MARGIN))
         return strips
 
-    def _header(self, content: ArticleContent) -> list[Text]:
+    def _header(self, content: ArticleContent) -> list[Text | None]:
+        """The header's lines; None stands for the spinner's line."""
         entry = content.entry
+        lines: list[Text | None]
         lines = [Text(clean_line(entry.title) or "(untitled)", self._style("article--title"))]
         meta = [clean_line(entry.feed_title), clean_line(entry.author)]
         meta.append(date(entry.published or entry.sort_ts))
@@ -204,6 +242,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if entry.link:
             lines.append(Text(clean_url(entry.link), self._style("article--link")))
         lines.append(Text(self._source_line(content), self._style("article--status")))
+        if content.fetching:
+            lines.append(None)
         for note in content.notes:
             lines.append(Text(note, self._style("article--note")))
         return lines
@@ -212,21 +252,21 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _source_line(content: ArticleContent) -> str:
         quotes = len(content.quotes)
         tail = f" · {quotes} quote{'s' if quotes != 1 else ''} ( ] [ Q )" if quotes else ""
-        if content.source == "full":
+        if content.source == Source.FULL:
             return f"Full article{tail}"
         return f"Feed content (F: full article){tail}"
 
     def _body(self, content: ArticleContent) -> Text:
         source = content.rendered.text
         quotes = content.quotes
-        # Speakers are shown after a quote only where the text does not name them right
-        # there ("he said" -> "— Jane Doe"), so a plain "…," said Jane Doe stays quiet.
-        inserts: list[tuple[int, str, int]] = []  # (orig pos, text, quote index)
-        for i, quote in enumerate(quotes):
-            if quote.kind != "quote" or not quote.speaker or _named_nearby(source, quote):
-                continue
-            end = _after_closing_mark(source, quote.end)
-            inserts.append((end, f" — {quote.speaker}", i))
+        # Who spoke goes on its own line after the quotation's paragraph, never inside the
+        # sentence; the placement is the engine's (reader.core.quotes.placement).
+        from reader.core.quotes.placement import speaker_labels
+
+        inserts: list[tuple[int, str, int]] = [  # (orig pos, text, first quote index)
+            (label.at, "\n" + label.text, label.quotes[0])
+            for label in speaker_labels(source, quotes)
+        ]
         inserts.sort()
         self._to_display = [(at, len(s)) for at, s, _ in inserts]
         pieces, last = [], 0
@@ -253,11 +293,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         for match in _LINK_MARK.finditer(display):
             text.stylize(self._style("article--link-marker"), match.start(), match.end())
         # Quotes, then the current one on top.
+        from reader.core.quotes.marks import QUOTE_MARKS
+
         for i, quote in enumerate(quotes):
             a, b = quote.start, quote.end
-            if a > 0 and source[a - 1] in _MARKS:
+            if a > 0 and source[a - 1] in QUOTE_MARKS:
                 a -= 1
-            if b < len(source) and source[b] in _MARKS:
+            if b < len(source) and source[b] in QUOTE_MARKS:
                 b += 1
             da, db = self.display_offset(a), self.display_offset(b - 1) + 1
             name = "article--quote" if quote.kind == "quote" else "article--partial"
@@ -266,7 +308,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 text.stylize(self._style("article--current-quote"), da, db)
         for at, string, _ in inserts:
             da = self.display_offset(at - 1) + 1
-            text.stylize(self._style("article--speaker"), da, da + len(string))
+            text.stylize(self._style("article--speaker"), da + 1, da + len(string))
         return text
 
     # ---------------------------------------------------------- drawing
@@ -278,23 +320,3 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         return self._lines[index].adjust_cell_length(width).apply_style(self.rich_style)
-
-
-def _after_closing_mark(source: str, end: int) -> int:
-    """Past the closing mark(s) of a quote, including the spaces French puts before »."""
-    probe = end
-    while probe < len(source) and source[probe] in " \u00a0\u202f":
-        probe += 1
-    if probe < len(source) and source[probe] in _MARKS:
-        end = probe
-        while end < len(source) and source[end] in _MARKS:
-            end += 1
-    return end
-
-
-def _named_nearby(source: str, quote: Quote) -> bool:
-    if quote.speaker_start is None or quote.speaker_end is None or not quote.speaker:
-        return False
-    mention = source[quote.speaker_start : quote.speaker_end]
-    near = quote.start - 80 <= quote.speaker_start <= quote.end + 80
-    return near and quote.speaker.split()[-1] in mention

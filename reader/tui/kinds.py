@@ -1,0 +1,45 @@
+"""The kinds of things the main screen shows, as enums (never strings split on ":").
+
+`ViewKind` names every sidebar row's kind; its values are the `kind` strings the engine's
+`View` already understands for entry views (all, unread, saved, tag, feed, search), so a
+`View(ViewKind.TAG, "tech")` is the engine's `View("tag", "tech")`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ViewKind(StrEnum):
+    ALL = "all"
+    UNREAD = "unread"
+    SAVED = "saved"
+    TAG = "tag"
+    FEED = "feed"
+    SEARCH = "search"
+    QUOTES = "quotes"  # the saved quotes view (not an entry list)
+    STATUS = "status"  # feed problems (opens a dialog)
+
+    @property
+    def lists_entries(self) -> bool:
+        """Whether the engine's `View` pages this kind as an entry list."""
+        return self in ENTRY_KINDS
+
+
+ENTRY_KINDS = frozenset(
+    {ViewKind.ALL, ViewKind.UNREAD, ViewKind.SAVED, ViewKind.TAG, ViewKind.FEED, ViewKind.SEARCH}
+)
+
+
+class Mode(StrEnum):
+    """What the upper pane of the main screen holds."""
+
+    ENTRIES = "entries"
+    QUOTES = "quotes"
+
+
+class Source(StrEnum):
+    """Which text the article pane shows: the feed's content or the fetched full article."""
+
+    FEED = "feed"
+    FULL = "full"

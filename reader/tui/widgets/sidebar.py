@@ -1,0 +1,162 @@
+"""The sidebar: the views a reader can pick, in sections (views, tags, feeds, …).
+
+Each section comes from a small function `(store) -> Section | None`; `SECTIONS` lists them
+in order. To add one (sync progress, rule views, people):
+
+1. if its rows open something new, add a member to `ViewKind` (reader/tui/kinds.py);
+2. write `def my_section(store) -> Section | None` returning its title and `SidebarItem`s;
+3. insert it into `SECTIONS` where it should appear (or pass `sections=` to `Sidebar`);
+4. handle the new kind in `MainScreen.on_sidebar_picked` (entry views of a kind the engine
+   pages, `kind.lists_entries`, need nothing: they open as entry lists).
+
+Call `sidebar.reload()` when the section's data changes; rows whose text did not change
+are left alone, so reloading often (once a second during a refresh) is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.core.store import Store, View
+from reader.tui.kinds import ViewKind
+from reader.tui.safe import text
+
+WIDTH = 24  # label and count, in cells
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarItem:
+    """One row: what it opens (`kind`, `value`), what it says, the count on its right."""
+
+    kind: ViewKind
+    label: str
+    count: int | None = None
+    value: str | int | None = None
+    warn: bool = False  # drawn with a ⚠ (a failing feed)
+    dim_count: bool = False  # a total rather than an unread count
+
+    @property
+    def key(self) -> str:
+        """A stable id for the option (and for tests): "all", "tag:tech", "feed:3"."""
+        return self.kind.value if self.value is None else f"{self.kind.value}:{self.value}"
+
+    @property
+    def view(self) -> View:
+        return View(self.kind, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str | None  # None: no heading line (the first section)
+    items: Sequence[SidebarItem] = field(default_factory=tuple)
+
+
+SectionSource = Callable[[Store], "Section | None"]
+
+
+def views_section(store: Store) -> Section:
+    totals = store.totals()
+    items = [
+        SidebarItem(ViewKind.ALL, "All", totals["unread"]),
+        SidebarItem(ViewKind.UNREAD, "Unread", totals["unread"]),
+        SidebarItem(ViewKind.SAVED, "Saved", totals["saved"]),
+        SidebarItem(ViewKind.QUOTES, "Quotes", totals["quotes"], dim_count=True),
+    ]
+    failing = sum(1 for f in store.feeds() if f.status == "error")
+    if failing:
+        items.append(SidebarItem(ViewKind.STATUS, "Feed problems", failing, warn=True))
+    return Section(None, items)
+
+
+def tags_section(store: Store) -> Section | None:
+    tags = store.tags()
+    if not tags:
+        return None
+    return Section("Tags", [SidebarItem(ViewKind.TAG, f"# {t}", n, t) for t, n, _ in tags])
+
+
+def feeds_section(store: Store) -> Section | None:
+    feeds = store.feeds()
+    if not feeds:
+        return None
+    items = [
+        SidebarItem(ViewKind.FEED, f.title, f.unread_count, f.id, warn=f.status == "error")
+        for f in feeds
+    ]
+    return Section("Feeds", items)
+
+
+SECTIONS: list[SectionSource] = [views_section, tags_section, feeds_section]
+
+
+def _row(item: SidebarItem, width: int = WIDTH) -> Text:
+    label = ("⚠ " if item.warn else "") + item.label
+    number = str(item.count) if item.count else ""
+    room = width - len(number) - 1
+    name = label if len(label) <= room else label[: room - 1] + "…"
+    row = text(name)
+    row.append(" " * max(1, width - len(name) - len(number)))
+    row.append(number, style="" if item.dim_count else "bold")
+    return row
+
+
+class Sidebar(OptionList):
+    """An `OptionList` of `SidebarItem`s; posts `Sidebar.Picked` when one is chosen."""
+
+    class Picked(Message):
+        def __init__(self, item: SidebarItem) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(
+        self, store: Store, sections: Sequence[SectionSource] | None = None, **kwargs
+    ) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.sections = list(SECTIONS if sections is None else sections)
+        self.items: dict[str, SidebarItem] = {}
+
+    def reload(self) -> None:
+        """Rebuild from the sections; only changed labels are redrawn when the rows stay."""
+        options: list[Option] = []
+        items: dict[str, SidebarItem] = {}
+        for source in self.sections:
+            section = source(self.store)
+            if section is None:
+                continue
+            if section.title:
+                options.append(Option(text(section.title, style="bold dim"), disabled=True))
+            for item in section.items:
+                items[item.key] = item
+                options.append(Option(_row(item), id=item.key))
+        self.items = items
+        shown = [(o.id, str(o.prompt)) for o in self.options]
+        if [o.id for o in options] == [key for key, _ in shown]:
+            for option, (key, old) in zip(options, shown, strict=True):
+                if key and str(option.prompt) != old:
+                    self.replace_option_prompt(key, option.prompt)
+            return
+        keep = self.highlighted
+        self.clear_options()
+        self.add_options(options)
+        if keep is not None and keep < len(options):
+            self.highlighted = keep
+
+    def select_key(self, key: str) -> None:
+        """Highlight the row with this key (e.g. after a view was opened another way)."""
+        try:
+            self.highlighted = self.get_option_index(key)
+        except Exception:  # noqa: BLE001 - OptionDoesNotExist: nothing to highlight
+            self.highlighted = None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        item = self.items.get(event.option.id or "")
+        if item is not None:
+            self.post_message(self.Picked(item))
