@@ -1,7 +1,9 @@
-"""Where the article view shows who spoke a quotation: never inside the sentence.
+"""Which speaker labels the article view shows, and where: never inside the sentence.
 
-A label goes on its own line after the quotation's paragraph ("— Paul Whitcombe"), so a
-reader never takes it for part of the text (issue 10: "— Takaichi Needs Votes From and
+Built on the finder's own rules (`label_offset`: the end of the quotation's paragraph;
+`shows_speaker`: only "high" confidence speakers), this groups the quotations of one
+paragraph into one label line ("— Paul Whitcombe") drawn after that paragraph, so a reader
+never takes a label for part of the text (issue 10: "— Takaichi Needs Votes From and
 channel…" read as if written there). Pure: the view only draws what this returns.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.core.quotes.marks import _paragraphs
+from reader.core.quotes import label_offset, shows_speaker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,43 +33,34 @@ class SpeakerLabel:
         return "— " + ", ".join(self.speakers)
 
 
-def _named_by_cue(text: str, quote: Quote, a: int, b: int) -> bool:
-    """The cue of the quotation names the speaker in its paragraph ("…," said Jane Doe): a
+def _named_by_cue(text: str, quote: Quote, at: int) -> bool:
+    """The quotation's cue names the speaker in the same paragraph ("…," said Jane Doe): a
     label would only repeat it. A pronoun or a description ("he added", "the minister
     said") gets a label."""
     if quote.speaker_start is None or quote.speaker_end is None or not quote.speaker:
         return False
-    if not (a <= quote.speaker_start and quote.speaker_end <= b):
+    if quote.speaker_end > at or "\n\n" in text[quote.speaker_start : at]:
+        return False
+    if quote.speaker_start < quote.start and "\n\n" in text[quote.speaker_start : quote.start]:
         return False
     surname = quote.speaker.split()[-1]
     return surname in text[quote.speaker_start : quote.speaker_end]
 
 
 def speaker_labels(text: str, quotes: Sequence[Quote]) -> list[SpeakerLabel]:
-    """One label per paragraph holding quotations whose speaker the paragraph does not name.
+    """One label per paragraph holding quotations whose speaker its text does not name.
 
-    Shown: whole quotations ("quote", not "partial") with a speaker found at "high"
-    confidence. "low" speakers (inherited, guessed) stay out of the article text; the quote
-    dialog may still show them as uncertain.
+    Shown: whole quotations ("quote", not "partial") whose speaker `shows_speaker` allows;
+    "low" speakers stay out of the article text (the quote dialog marks them uncertain).
     """
-    paras = _paragraphs(text)
     labels: dict[int, tuple[list[str], list[int]]] = {}
-    k = 0
-    for index, quote in sorted(enumerate(quotes), key=lambda iq: iq[1].start):
-        if quote.kind != "quote" or not quote.speaker or quote.confidence == "low":
+    for index, quote in enumerate(quotes):
+        if quote.kind != "quote" or not shows_speaker(quote):
             continue
-        while k + 1 < len(paras) and paras[k + 1][0] <= quote.start:
-            k += 1
-        if not paras:
-            break
-        # A quotation running over paragraphs is labelled after the one it ends in.
-        end_para = k
-        while end_para + 1 < len(paras) and paras[end_para][1] < quote.end:
-            end_para += 1
-        a, b = paras[k][0], paras[end_para][1]
-        if _named_by_cue(text, quote, a, b):
+        at = label_offset(text, quote)
+        if _named_by_cue(text, quote, at):
             continue
-        speakers, indexes = labels.setdefault(b, ([], []))
+        speakers, indexes = labels.setdefault(at, ([], []))
         if quote.speaker not in speakers:
             speakers.append(quote.speaker)
         indexes.append(index)
