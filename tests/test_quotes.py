@@ -210,7 +210,11 @@ def test_later_quote_in_paragraph_inherits_with_low_confidence() -> None:
 
 
 def test_no_inheritance_across_paragraphs_or_other_names() -> None:
+    # issue 11: a paragraph that is only a quotation continues the speaker whose quote ends
+    # the paragraph before (newswire style), with "low" confidence: never shown in the text
     text = "“We are ready for this,” Smith said.\n\n“The team has trained for years.”"
+    assert (extract(text)[1].speaker, extract(text)[1].confidence) == ("Smith", "low")
+    text = "“We are ready for this,” Smith said.\n\nThe coach agreed. “The team has trained.”"
     assert extract(text)[1].speaker is None
     text = "“We are ready,” Smith said. Jones disagreed. “The team has not trained at all.”"
     assert extract(text)[1].speaker is None

@@ -386,3 +386,184 @@ def test_only_high_confidence_speakers_show_in_the_text() -> None:
     first, second = extract(text)
     assert shows_speaker(first) and first.confidence == "high"
     assert second.speaker == "Smith" and not shows_speaker(second)
+
+
+# -- round 2: roles, one-word names, possessives, lead-ins ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "U.S. President Donald Trump arrived in Davos. Russian President Vladimir Putin "
+            "stayed home.\n\nThe U.S. President said it could be “one of the most "
+            "consequential bodies ever created.”",
+            "Donald Trump",
+        ),
+        (
+            "Prime Minister Mark Carney spoke in Ottawa.\n\nThe Prime Minister said Canada "
+            "would “never be the 51st state of any country at all.”",
+            "Mark Carney",
+        ),
+        (
+            "Chancellor Olaf Scholz met the press.\n\nThe chancellor said the plan was “the "
+            "only way to keep the coalition together.”",
+            "Olaf Scholz",
+        ),
+    ],
+)
+def test_the_president_resolves_to_the_name_given_with_the_title(text: str, speaker: str) -> None:
+    q = find(text, "")
+    assert q is not None and q.speaker == speaker
+
+
+def test_a_role_the_text_never_named_is_low_confidence() -> None:
+    q = find("Talks stalled.\n\nThe President said it was “the best deal anyone has seen.”", "")
+    assert q is not None and q.confidence == "low" and not shows_speaker(q)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protests spread in Iran this week.\n\n“We will not stop until the regime falls,” he said.",
+        "Troops flew from Greenland on Monday.\n\n“We will not stop until it is over,” she said.",
+        "Americans want change, the poll found.\n\n“We will deliver it for every family,” he said.",
+        "American forces defended the island.\n\n“How ungrateful are they now?” he added.",
+    ],
+)
+def test_places_and_nationalities_are_not_he_or_she(text: str) -> None:
+    assert all(q.speaker is None for q in extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Kallas’ remarks appeared to answer Rubio’s speech the day before.\n\nHe claimed "
+            "that “acting together will restore a clearer sense of ourselves.”",
+            "Rubio",
+        ),
+        (
+            "Critics answered Macron’s remarks on Monday.\n\nHe said “Europe must be able to "
+            "defend itself without anyone else.”",
+            "Macron",
+        ),
+    ],
+)
+def test_a_possessive_with_a_speech_noun_is_an_antecedent(text: str, speaker: str) -> None:
+    q = find(text, "")
+    assert q is not None and q.speaker == speaker
+
+
+def test_who_after_a_place_names_nobody() -> None:
+    text = (
+        "“Trump is worse than Obama,” said a 40-year-old businessman in Tehran, who said he "
+        "called friends after Trump’s “help is on its way” post."
+    )
+    assert find(text, "worse").speaker == "a 40-year-old businessman"
+    assert find(text, "help is").speaker != "Tehran"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "“China treats Hong Kong the way it wants to treat Taiwan,” Mark Clifford, "
+            "president of a foundation in the U.S., told TIME.",
+            "Mark Clifford",
+        ),
+        (
+            "Starmer told reporters that the relationship between the U.K. and the U.S. "
+            "“matters profoundly, not just to our security.”",
+            "Starmer",
+        ),
+        (
+            "“It’s a dog whistle to all Americans,” Rep. Gwen Moore (D-Wis.) said Friday. “If "
+            "he is not intelligent, then why did he win twice?”",
+            "Rep. Gwen Moore",
+        ),
+    ],
+)
+def test_initialisms_and_party_tags_do_not_end_sentences(text: str, speaker: str) -> None:
+    assert all(q.speaker == speaker for q in extract(text))
+
+
+@pytest.mark.parametrize("lead", ["Read more", "Related", "See also", "Watch"])
+def test_read_more_lines_are_links_not_prose(lead: str) -> None:
+    text = (
+        f"{lead}: What’s Happening in Iran Right Now, Explained\n\n“It is time,” he told POLITICO."
+    )
+    assert all(q.speaker is None for q in extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Taiwan is the island whose “reunification” President Xi has called inevitable.",
+        "The minister called it “madness” on Monday.",
+        "She described the plan as “reckless” in a post.",
+    ],
+)
+def test_a_short_word_someone_used_is_partial(text: str) -> None:
+    assert all(q.kind == "partial" for q in extract(text))
+
+
+@pytest.mark.parametrize(
+    ("noun", "verb"), [("article", "read"), ("sign", "reads"), ("letter", "stated")]
+)
+def test_a_text_that_carries_the_words(noun: str, verb: str) -> None:
+    q = extract(f"“Though there are still four years to go, the city booms,” the {noun} {verb}.")[0]
+    assert q.speaker == f"the {noun}"
+
+
+@pytest.mark.parametrize(
+    ("lead", "speaker"),
+    [
+        ("On July 6, 2015, Sanders made the following comment:", "Sanders"),
+        ("The bias shows in how the website rated this statement by Trump on June 11:", "Trump"),
+        ("Later that day, Jane Smith issued a short statement:", "Jane Smith"),
+    ],
+)
+def test_a_lead_in_that_names_the_words_source(lead: str, speaker: str) -> None:
+    q = extract(f"{lead}\n\n“For young people who graduated, the rate is terrible.”")[0]
+    assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Clinton’s campaign is seeking to contrast her approach with what they call Trump’s "
+            "“self-centered message.”",
+            "Clinton’s campaign",
+        ),
+        (
+            "The article praised his comeback. “Mr. Trump came to epitomize wealth,” it added.",
+            "The article",
+        ),
+    ],
+)
+def test_it_and_they_resolve_to_the_sentence_subject_before(text: str, speaker: str) -> None:
+    q = find(text, "")
+    assert q is not None and q.speaker == speaker
+
+
+@pytest.mark.parametrize("party", ["Republican", "Democratic"])
+def test_a_party_adjective_before_claims_is_not_a_speaker(party: str) -> None:
+    text = f"PolitiFact rated the {party} claims “false” and moved on."
+    assert all(q.speaker is None for q in extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We are ready,” said a spokesman for the ministry on Monday.", "a spokesman"),
+        ("“Ready,” said the local fire chief, who asked not to be named.", "the local fire chief"),
+        (
+            "“Trump is worse,” said a 40-year-old businessman in Tehran.",
+            "a 40-year-old businessman",
+        ),
+    ],
+)
+def test_a_description_after_the_cue_is_whole(text: str, speaker: str) -> None:
+    assert extract(text)[0].speaker == speaker

@@ -16,6 +16,7 @@ Measured with ``python bench/eval_quotes.py`` against PolNeAr annotations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from reader.core.quotes.attribution import _attribute, _may_inherit, _standalone
 from reader.core.quotes.context import _Article
-from reader.core.quotes.lexicon import _words
+from reader.core.quotes.lexicon import _LEAD_TRIM, _words
 from reader.core.quotes.marks import _DOUBLED, _JOINER, _find_spans
 from reader.core.quotes.speakers import _plausible, _resolve
 from reader.core.quotes.structure import CODE, Zones, code_string
@@ -73,6 +74,7 @@ _UNNAMED = _words(
 )
 
 
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 _THIRD_PERSON = _words("he she they er sie il elle ils elles он она они")
 
 
@@ -116,8 +118,13 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 name = None  # “When unsure, no speaker”: a pronoun nobody was named for
             if name is not None and not _plausible(art, name, -1 if resolved else found.start):
                 name = None
+            if name is not None and "[" in name:
+                name = _FOOTNOTE.sub("", name)  # “a release[4] from the RCMP”
             cue = f"{mention} {found.cue}" if resolved else found.cue
-            kind = "quote" if words >= 4 or found.adjacent else "partial"
+            # a short quotation is a quote when it is an utterance of its own (“No,” she
+            # said), not a word someone used (what he called “reunification”)
+            utterance = found.adjacent and qtext.rstrip()[-1:] in ",.!?…"
+            kind = "quote" if words >= 4 or utterance else "partial"
             if name is None:  # an unresolvable “which said”
                 q = Quote(a, b, qtext, kind, None, cue, "low")
             else:
@@ -131,11 +138,14 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
             q = Quote(a, b, qtext, kind, None, None, "low")
             prev = last_by_para.get(para)
             whole = kind == "quote" or _standalone(art, a, b, floor)
+            if prev is None and kind == "quote" and quotes:
+                prev = _continued(art, quotes[-1], a, b)
             if prev is not None and whole and prev.speaker and _may_inherit(art, prev, a):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
                     prev.speaker_start, prev.speaker_end,
                 )  # fmt: skip
+                last_by_para[para] = q
         quotes.append(q)
     if not any(q.speaker for q in quotes):
         # A text that reports nobody's words (a blog post, a how-to): its quoted phrases
@@ -143,6 +153,25 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
         # cue with a third person (“No,” she said) still says someone spoke them.
         quotes = [q if q.kind == "partial" or q.start in spoken else _as_partial(q) for q in quotes]
     return quotes
+
+
+def _continued(art: _Article, prev: Quote, a: int, b: int) -> Quote | None:
+    """A paragraph that is nothing but a quotation, right after a paragraph that ends by
+    attributing one (“…,” he said.¶“…”): newswire's way of letting a speaker go on.
+    Returns the quote it continues, or None."""
+    if prev.speaker is None or prev.cue is None:
+        return None
+    pa, pb = art.para_of(a)
+    if art.para_of(prev.start)[1] >= pa or _LEAD_TRIM.match(art.masked, pa, a).end() < a:
+        return None
+    rest = art.masked[b:pb]
+    if re.search(r"[^\W_]", rest.replace("~", "")):
+        return None  # the paragraph says more than the quotation
+    k = bisect.bisect_right(art.para_starts, a) - 1
+    qa, qb = art.paras[k - 1]
+    if not qa <= prev.start < qb or len(art.masked[prev.end : qb]) > 80:
+        return None  # the quote before must end its paragraph, with its attribution
+    return prev
 
 
 def _as_partial(q: Quote) -> Quote:

@@ -49,6 +49,7 @@ from reader.core.quotes.lexicon import (
     _RELATIVE,
     _SEEN_DOING,
     _SENT_END,
+    _SPEECH_NOUNS,
 )
 from reader.core.quotes.marks import _JOINER, _SPACE
 from reader.core.quotes.titles import _NOT_HEAD
@@ -158,7 +159,11 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     m = _AFTER_CUE_NP.match(seg)
     if m and not m.group("cue").endswith("ing") and seg[m.end() : m.end() + 2] not in ("’s", "'s"):
-        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+        end = m.end("np")
+        if re.match(r"(?:a|an|the|another|one)\s", seg[m.start("np") :]):  # “said a 40-year-old
+            # businessman in Tehran”: the lazy match stopped at the first word
+            end = _NP_REST.match(seg, end).end()
+        return _Attr(pos + m.start("np"), pos + end, m.group("cue"), True)
     m = _AFTER_NP_CUE.match(seg)
     if m and _introduces_next(seg, m):
         return None  # “…” A third wrote “…”: the cue belongs to the next quotation
@@ -187,12 +192,28 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
     m = _AFTER_CUE_ROLE.match(seg)
     if m and not m.group("cue").endswith("ing"):
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
-    m = _AFTER_AS_PUT.match(seg) or _AFTER_DASH.match(seg)
+    m = _AFTER_AS_PUT.match(seg) or _AFTER_DASH.match(seg) or _AFTER_READ.match(seg)
     if m:
         return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
     return None
 
 
+#: “…,” the article read. / “…,” the sign reads: a text that carries the words.
+_AFTER_READ = re.compile(
+    r"[\s,]*(?P<np>(?:the|its|his|her|their|a|an)\s+(?:[\w’'\-]+\s+){0,3}?"
+    r"(?:article|letter|statement|sign|post|message|note|tweet|report|headline|text|"
+    r"caption|banner|memo|email|editorial|release|filing|complaint|order|ruling))\s+"
+    r"(?P<cue>read|reads|stated|states)(?=\s*(?:$|[.,;\n]))"
+)
+
+
+#: The rest of a lazily matched description: lower-case words up to a preposition,
+#: a relative pronoun or punctuation.
+_NP_REST = re.compile(
+    r"(?:\s+(?!(?:in|of|at|from|on|for|with|who|which|that|and|but|to|as|after|before|"
+    r"during|when|while|said|says|told|added|yesterday|today|tonight|tomorrow|earlier|later|"
+    r"last|this|next|then|also|\w+day|\w+ly)\b)[a-z][\w\-]*)*"
+)
 _NEXT_OPENS = re.compile(r"\s*:?\s*[“„«‘\"]")
 
 
@@ -337,8 +358,12 @@ def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
 
 
 def _adjective_use(s: str, a: int, b: int) -> bool:
+    if s[a : a + 4].lower() == "the ":
+        a += 4  # “the Republican claims”
     word = s[a:b]
     before = s[max(0, a - 8) : a].split()
+    if " " not in word and _nationality(s, a, b):
+        return True  # “Republican claims”, “Democratic statements”
     return " " not in word and bool(before) and before[-1] in ("the", "a", "an", "its", "their")
 
 
@@ -371,7 +396,23 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
         return None
     if art.zones and art.zones.covers(pb - 1):
         return None  # a heading ending with a colon introduces nobody's words
-    return _attr_before(art, art.paras[k][0] + 1, art.sentence_start(pb - 1))
+    floor = art.sentence_start(pb - 1)
+    found = _attr_before(art, art.paras[k][0] + 1, floor)
+    if found is None:  # “Sanders made the following comment:”, “this statement by Trump:”
+        lead = art.masked[floor:pb]
+        by = _LEAD_IN_BY.search(lead)
+        m = by or _LEAD_IN_SUBJECT.match(lead)
+        if m and (by or art.person_like(floor + m.start("np"), floor + m.end("np"))):
+            found = _Attr(floor + m.start("np"), floor + m.end("np"), ":", True)
+    return found
+
+
+_LEAD_IN_BY = re.compile(rf"{_SPEECH_NOUNS}\s+(?:\w+\s+)?by\s+(?P<np>{_NAME})\b[^:]*:\s*$")
+_LEAD_IN_SUBJECT = re.compile(
+    rf"(?:[\w,’' ]{{0,40}},\s*)?(?P<np>{_NAME})\s+(?:made|issued|gave|posted|offered|"
+    rf"released|shared|put\s+out)\s+(?:the|a|an|this|these|his|her|their)\s+"
+    rf"(?:following\s+|short\s+|brief\s+)?{_SPEECH_NOUNS}[^:]*:\s*$"
+)
 
 
 def _standalone(art: _Article, a: int, b: int, floor: int) -> bool:
@@ -392,7 +433,8 @@ def _may_inherit(art: _Article, prev: Quote, a: int) -> bool:
     """
     s = art.masked
     lo = max(prev.end, prev.speaker_end or 0)
-    m = _SENT_END.search(s, lo, a + 1)
+    ends = (m for m in _SENT_END.finditer(s, lo, a + 1) if not art._abbrev_before(m.start()))
+    m = next(ends, None)  # the end of the sentence that attributes ``prev``
     lo = m.end() if m else a
     if lo < a and _CUE_RE.search(s, lo, a):
         return False

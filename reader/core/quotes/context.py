@@ -7,17 +7,30 @@ import re
 
 from reader.core.quotes.lexicon import (
     _ABBREV,
+    _CUE_PLAIN,
     _END_NAME,
+    _FILLER,
     _FILLER_TAIL,
+    _NAME,
     _NAME_RE,
     _PREPS,
     _SENT_END,
+    _SPEECH_NOUNS,
     _STOPCAPS,
 )
 from reader.core.quotes.marks import _paragraphs
 from reader.core.quotes.structure import Zones
 
 _FOOTNOTE = re.compile(r"(?<=[\w.,’'”\"])\[\d{1,3}\]")
+_PLACE = re.compile(
+    r"\b(?:in|from|across|throughout|within|into|inside|outside)\s+([A-ZÀ-ÖØ-Þ][\w’'\-]*)"
+)
+_LOWER_WORD = re.compile(r"(?<![\w’'\-])[a-zà-öø-ÿ][\w’'\-]*")
+_POSS_NAME = re.compile(rf"(?<![\w’'.])(?P<n>{_NAME})(?:[’']s|(?<=s)[’'])(?=\s)")
+_POSS_SPEECH = re.compile(
+    rf"(?:[’']s|[’'])\s+(?:[a-z\-]+\s+){{0,2}}?{_SPEECH_NOUNS}|(?:[’']s|[’'])\s+speech"
+)
+_SPOKE = re.compile(rf"(?:\s+{_FILLER})*\s+{_CUE_PLAIN}")
 _PRON_HE_SHE = re.compile(r" (?P<p>he|she) ")
 _SAID_BEFORE = re.compile(
     r"(?:^|\s)(?:said|says|told\s+\w+|added|argued|insisted|believes|believed|thinks|"
@@ -44,6 +57,10 @@ class _Article:
         self.paras = _paragraphs(text)
         self.para_starts = [a for a, _ in self.paras]
         self._names: list[tuple[int, int]] | None = None
+        self._speakers: list[tuple[int, str]] | None = None
+        self._poss: list[tuple[int, int]] | None = None
+        self._places: set[str] | None = None
+        self._lower: frozenset[str] | None = None
         self._surnames: dict[str, list[tuple[int, str]]] | None = None
         self._gender: dict[str, dict[str, int]] | None = None
 
@@ -67,6 +84,10 @@ class _Article:
         if not m:
             return False
         word = m.group(1)
+        if re.search(r"\([A-Z]-[A-Z][\w.\- ]{0,20}$", self.masked[max(0, dot - 24) : dot]):
+            return True  # “Rep. Gwen Moore (D-Wis.) said”: a party tag
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word):
+            return True  # “the U.K. and”, “E.U. leaders”: an initialism, not a sentence end
         return word.lower() in _ABBREV or (len(word) == 1 and word.isupper())
 
     def names(self) -> list[tuple[int, int]]:
@@ -82,6 +103,48 @@ class _Article:
                     found.append(span)
             self._names = found
         return self._names
+
+    def possessives(self) -> list[tuple[int, int]]:
+        """Spans of names written as possessives (“Rubio’s speech”, “Kallas’ remarks”):
+        a pronoun may refer to them though they are not subjects themselves."""
+        if self._poss is None:
+            found = []
+            for m in _POSS_NAME.finditer(self.masked):
+                span = _strip_caps(self.masked, m.start("n"), m.end("n"))
+                if not _POSS_SPEECH.match(self.masked, m.end("n")):
+                    continue  # only “Rubio’s speech”, never “McSweeney’s resignation”
+                if span and not (self.zones and self.zones.covers(m.start())):
+                    found.append(span)
+            self._poss = found
+        return self._poss
+
+    def speakers_before(self, pos: int) -> set[str]:
+        """Names that are the subject of a speech verb before ``pos`` (“Trump said”,
+        “Rubio has repeatedly praised”) or own someone's words (“Rubio’s speech”):
+        one-word names known to be people."""
+        if self._speakers is None:
+            found: list[tuple[int, str]] = []
+            for a, b in self.names():
+                if _SPOKE.match(self.masked, b):
+                    found.append((a, self.text[a:b]))
+            for a, b in self.possessives():
+                if _POSS_SPEECH.match(self.masked, b):
+                    found.append((a, self.text[a:b]))
+            self._speakers = found
+        return {name for at, name in self._speakers if at < pos}
+
+    def place_like(self, word: str) -> bool:
+        """“in Iran”, “from Greenland”: a one-word name the text uses as a place."""
+        if self._places is None:
+            self._places = {m.group(1) for m in _PLACE.finditer(self.masked)}
+        return word in self._places
+
+    def lower_words(self) -> frozenset[str]:
+        """Every lower-case word of the article (“users” makes a sentence-initial “Users”
+        a common word, not a name)."""
+        if self._lower is None:
+            self._lower = frozenset(_LOWER_WORD.findall(self.text))
+        return self._lower
 
     def by_surname(self) -> dict[str, list[tuple[int, str]]]:
         """Name mentions grouped by their last word, in text order."""
@@ -127,6 +190,8 @@ class _Article:
             return False
         if s[a - 1 : a] in "(-/" and a > 0 or s[b : b + 2] in ("’s", "'s"):
             return False
+        if s[b : b + 1] in "’'" and s[b - 1 : b] == "s" and s[b + 1 : b + 2] == " ":
+            return False  # “Kallas’ remarks”: a possessive
         name = s[a:b]
         return not (name.isupper() and " " in name)
 
@@ -140,9 +205,17 @@ def _strip_caps(s: str, a: int, b: int) -> tuple[int, int] | None:
         a += m.end()
         while a < b and s[a].isspace():
             a += 1
+    m = _LEAD_PARTICIPLE.match(s, a, b)
+    if m:  # “Describing Europe”, “Speaking Tuesday”: a participle opens the sentence
+        a = m.end()
     if s[b - 2 : b] in ("’s", "'s"):
         b -= 2
+    elif s[b - 1 : b] in "’'" and s[b - 2 : b - 1] == "s":
+        b -= 1  # “Kallas’”
     return (a, b) if b > a else None
+
+
+_LEAD_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}ing\s+(?=\S)")
 
 
 def _strip_fillers(window: str) -> str:

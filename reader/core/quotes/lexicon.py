@@ -176,7 +176,7 @@ _AFTER_LEAD = r"[\s,;:—–\-]*"
 #: Sierra Club”, “Flynn, a top adviser,”.
 _NP_TAIL = (
     rf"(?:\s*\([^)~\n]{{1,40}}\))?(?:\s+(?:of|from|at)\s+(?:the\s+)?{_NAME})?"
-    r"(?:\s*,[^,.;~\n]{1,160},)?"
+    r"(?:\s*,(?:[^,.;~\n]|\.(?=[\w,])){1,160},)?"  # “Clifford, president of X in the U.S.,”
 )
 _AFTER_NP_CUE = re.compile(
     rf"{_AFTER_LEAD}(?P<np>{_ROLE_NAME}|{_NP}){_NP_TAIL}(?:\s+{_FILLER})*\s+"

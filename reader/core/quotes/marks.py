@@ -110,7 +110,7 @@ def _match(
             memo[i] = k
             return k
         ch = text[k]
-        symmetric = ch in _CLOSERS[opener] and ch == opener
+        symmetric = ch in _CLOSERS[opener] and ch == opener != "“"  # “ closes “ by typo only
         if not symmetric and ch not in "'’" and _can_open(text, k):
             inner = _match(text, k, limit, memo, depth + 1)
             if inner is not None:

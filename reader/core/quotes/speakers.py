@@ -5,16 +5,19 @@ from __future__ import annotations
 import bisect
 import re
 
-from reader.core.quotes.attribution import _np_at_end, _np_in
+from reader.core.quotes.attribution import _nationality, _np_at_end, _np_in
 from reader.core.quotes.context import _Article
 from reader.core.quotes.lexicon import (
     _CUE_RE,
     _FOREIGN_PRON,
+    _NAME,
     _NAME_AFTER,
     _NAME_APPOSED,
     _ORG,
     _PLURAL,
+    _SENT_END,
     _TITLE,
+    _UP,
     _words,
 )
 
@@ -36,9 +39,18 @@ def _resolve(art: _Article, a: int, b: int) -> tuple[str | None, bool]:
         return (name, True) if name else (mention, False)
     if low in ("who", "which", "that"):  # “Smith, who said …”
         span = _np_in(art.masked[max(0, a - 120) : a].rstrip(" ,"), max(0, a - 120))
+        if low == "who" and span and not art.person_like(*span):
+            return None, False  # “a businessman in Tehran, who said”: not Tehran
         if span and art.text[span[0] : span[1]].lower() not in ("it", "that", "which"):
             return _resolve(art, *span)[0], True
         return None, False
+    if low.startswith("the ") and _only_roles(mention):  # “the President”
+        name = _described(art, a, mention)
+        if name:
+            return name, True
+        if mention.split()[-1][:1].isupper():
+            art.far = True  # “the President” the text never named: say it, unsure
+        return mention, False
     if low.startswith("the ") and mention.split()[-1].islower():
         name = _described(art, a, mention)
         if name:
@@ -61,7 +73,7 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
     that was earlier written in full, so “the 13th Amendment” never speaks.
     """
     want = "she" if pron in ("she", "her") else "he"
-    names = art.names()
+    names = sorted(art.names() + art.possessives())
     k = bisect.bisect_left(names, (pos, pos))
     text = art.text
     here = bisect.bisect_right(art.para_starts, pos) - 1
@@ -74,24 +86,46 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         if b > pos:
             continue
         full = _full_name(art, text[a:b], a)
-        if _ORG.search(full):
-            continue
+        if _ORG.search(full) or text[max(0, a - 4) : a] == "the ":
+            continue  # “at the Kent County Republican headquarters”: a thing, not a person
         known = _gender(art, full, text[a:b], text[max(0, a - 9) : a])
         if known and want not in known:
             continue
         if " " in full or re.match(_TITLE, text[a:b]):
             return full
-        if re.match(r"(?:[A-Z]\.)+$", full):
-            continue
-        # a one-word name: the pronoun is theirs when they spoke (“Obama said. He called
-        # …”, “streamer QTCinderella told me”); one nearer in the paragraph that did not
-        # speak may still be it, so nobody
-        cue = _CUE_RE.match(art.masked, b + 1) if art.masked[b : b + 1] == " " else None
-        if cue and cue.group("verb"):
+        if full.isupper() or _only_roles(full):
+            continue  # “NATO”, “U.S.”, “President”
+        # a one-word name is a person when the article shows it: it spoke somewhere before
+        # (“Obama said”, “Trump has repeatedly questioned”) or a role stands before it
+        # (“streamer QTCinderella”); places and things (“Greenland”) never are
+        if art.place_like(full) or (_nationality(text, a, b) and text[b : b + 1] == " "):
+            continue  # “in Iran”, “American forces”
+        if re.search(r"(?:ans|ese|ists|ites)$", full):
+            continue  # “Americans”, “Republicans”: a group, not he or she
+        if full in art.speakers_before(pos) or _ROLE_BEFORE.search(text, max(0, a - 30), a):
             return full
-        if a >= art.para_of(pos)[0]:
-            return None
     return None
+
+
+_ROLE_BEFORE = re.compile(
+    r"(?<![\w’'])(?!(?:the|a|an|in|of|at|on|to|from|for|with|by|and|or|but|that|than|as|"
+    r"into|over|about|after|before|said|says|told|its|his|her|their|our|is|was|were|are|"
+    r"how|when|where|why|what|which|who|whom|whose|then|also|even|just|only|not|never|"
+    r"while|since|until|because|if|so|yet|like|unlike|between|among|against|toward)\s)"
+    r"[a-z][a-z\-]{2,}(?<!ed)(?<!ing)(?<!ly)\s+$"  # a noun: “streamer QTCinderella”
+)
+#: Words that name a role, not a person: “the President” is resolved, never a name itself.
+_ROLE_WORDS = _words(
+    """president vice prime minister chancellor secretary governor senator mayor king queen
+    pope premier chairman chairwoman chair ceo director leader spokesperson spokesman
+    spokeswoman general ambassador judge justice attorney foreign defense defence interior
+    finance u.s. us uk u.k. eu deputy state former then acting"""
+)
+
+
+def _only_roles(name: str) -> bool:
+    words = [w for w in name.casefold().split() if w != "the"]
+    return bool(words) and all(w in _ROLE_WORDS for w in words)
 
 
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Mme|Mlle)\.|\b(?:Frau|Madame|Mademoiselle|госпожа)\s")
@@ -127,12 +161,19 @@ def _full_name(art: _Article, name: str, pos: int) -> str:
 
 
 def _described(art: _Article, pos: int, mention: str) -> str | None:
-    """“the Belarusian dictator” → the name earlier written as “Belarusian dictator X”."""
-    head = mention.split()[-1]
+    """“the Belarusian dictator” → the name earlier written as “Belarusian dictator X”.
+
+    A qualified role (“the U.S. President”) only matches where the qualifier is written
+    too, so “Russian President Vladimir Putin” never answers for it."""
+    words = mention.split()
+    head = words[-1]
+    if len(words) > 2 and words[-2][:1].isupper():
+        head = " ".join(words[1:])
     text = art.text
     lo = max(0, pos - 4000)
     best = None
-    for m in re.finditer(rf"(?i)(?<![\w’']){re.escape(head)}\b", text[lo:pos]):
+    head_rx = r"\s+".join(re.escape(w) for w in head.split())
+    for m in re.finditer(rf"(?i)(?<![\w’']){head_rx}\b", text[lo:pos]):
         at = lo + m.end()
         after = _NAME_AFTER.match(text, at, pos)  # “dictator Alexander Lukashenko”
         if after:
@@ -174,8 +215,8 @@ def _plausible(art: _Article, name: str, a: int) -> bool:
     first = words[0]
     if not (first[:1].isupper() or first[:1].isdigit()):
         return True  # a description: “the mayor”, “critics”, “a Pentagon spokesperson”
-    if first.casefold() in _NEVER_NAMES:
-        return False
+    if first.casefold() in _NEVER_NAMES or (_only_roles(name) and first.casefold() != "the"):
+        return False  # “President” alone; “the senator” is a description
     if any(w in _TITLE_CASE_WORDS for w in words[1:]):
         return False  # “Takaichi Needs Votes From”, “Europe Has Turned Against U”
     if any(_CAMEL.search(w) for w in words) or name.count("-") >= 2:
@@ -187,11 +228,9 @@ def _plausible(art: _Article, name: str, a: int) -> bool:
     initial = art.sentence_start(a + 1) >= a - 1
     if initial and len(words) <= 2 and re.search(r"(?:ing|ed|ly)$", first):
         return False  # “Describing Europe”, “Accelerating AI”: a participle opening it
-    if len(words) == 1 and initial and not _PLURAL_RE.fullmatch(first):
-        low = first.casefold()
-        if re.search(rf"(?<![\w’'])(?<![.!?] ){re.escape(low)}(?![\w’'])", art.text):
-            return False  # a common word that opens the sentence: “Users”, “Second”
-    return True
+    one = len(words) == 1 and initial and not _PLURAL_RE.fullmatch(first)
+    # a common word that opens the sentence (“Users”, “Second”) is no name
+    return not (one and first.casefold() in art.lower_words())
 
 
 _MEDIA_NOUNS = _words(
@@ -228,4 +267,41 @@ def _nearest_source(art: _Article, pos: int, pron: str) -> str | None:
         if pron == "it" and (plural or not (_ORG.search(found) or low.startswith("the "))):
             continue
         return found
+    if pron in ("it", "they"):
+        return _sentence_subject(art, lo, pos, pron)
     return None
+
+
+_SUBJECT_AT_START = re.compile(
+    rf"(?P<np>[Tt]he\s+(?:[{_UP}][\w.\-]*\s+)*[a-z][a-z\-]+|{_NAME}[’']s\s+[a-z][a-z\-]+"
+    rf"|{_NAME}(?=\s))"
+    r"\s+(?:is|was|are|were|has|have|had|will|would|read|reads|[a-z]\w*ed|[a-z]\w*s)\b"
+)
+
+
+def _sentence_subject(art: _Article, lo: int, pos: int, pron: str) -> str | None:
+    """The subject opening the nearest sentence before ``pos`` that can be “it” (an
+    organisation, “the article”, “Clinton’s campaign”) or “they” (a group)."""
+    s = art.masked
+    starts = [lo] + [m.end() for m in _SENT_END.finditer(s, lo, pos)]
+    for start in reversed(starts):
+        m = _SUBJECT_AT_START.match(s, start, pos)
+        if not m or m.end() > pos:
+            continue
+        found = art.text[m.start("np") : m.end("np")]
+        head = found.split()[-1].lower()
+        plural = head.endswith("s") and not head.endswith("ss")
+        org = bool(_ORG.search(found)) or head in _GROUP_NOUNS
+        if pron == "it" and not plural and (org or found[:4].lower() == "the "):
+            return found
+        if pron == "they" and (plural or org):
+            return found
+    return None
+
+
+#: Lower-case heads that name an organisation or a text, which “it” may stand for.
+_GROUP_NOUNS = _words(
+    """campaign committee government administration company firm agency council court
+    ministry department party group team league union board commission report article
+    letter statement study survey poll paper newspaper magazine network museum"""
+)

@@ -45,8 +45,17 @@ def _indented_code(text: str) -> list[tuple[int, int]]:
     return found
 
 
+#: “Read more: <title of another article>” lines (TIME, The Week): links, not prose.
+_LINK_LINE = re.compile(
+    r"(?m)^[ \t]*(?:Read|Read more|Read More|More|Related|See also|Watch|Listen|Also read|"
+    r"READ MORE|Recommended|Further reading|Subscribe)\s*:[^\n]*"
+)
+
+
 def _plain_zones(text: str) -> list[tuple[int, int, str]]:
     zones = [(m.start(), m.end(), HEADING) for m in _HEADING_LINE.finditer(text)]
+    if ":" in text:
+        zones += [(m.start(), m.end(), LINKS) for m in _LINK_LINE.finditer(text)]
     if "[image:" in text:
         zones += [(m.start(), m.end(), CAPTION) for m in _CAPTION.finditer(text)]
     if "    " in text or "\t" in text:
