@@ -242,3 +242,52 @@ def test_inoreader_gets_app_id_and_app_key(
         )
     finally:
         server.stop()
+
+
+def test_incremental_sync_asks_by_ot_from_the_last_sync(configured: GReaderServer, in_cli) -> None:
+    feed = configured.add_feed("https://example.org/f.xml", "F")
+    configured.add_items(feed, 2, "story")
+    sync_json(in_cli)
+    first = [r for r in configured.requests if r.path.endswith("/stream/items/ids")][0]
+    assert int(first.query["ot"][0]) < time.time() - 80 * 86400  # the first: keep_days back
+    configured.requests.clear()
+    configured.add_items(feed, 1, "more")
+    assert sync_json(in_cli)["new_entries"] == 1
+    reading = [
+        r
+        for r in configured.requests
+        if r.path.endswith("/stream/items/ids")
+        and "xt" not in r.query
+        and r.query["s"] == [READING_LIST]
+    ]
+    assert time.time() - 2 * 3600 < int(reading[0].query["ot"][0]) < time.time()
+
+
+def test_local_feeds_and_server_feeds_side_by_side(
+    http_server, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, in_cli
+) -> None:
+    from syncservers import make_items, rss
+
+    server = GReaderServer("freshrss", password=PASSWORD)
+    try:
+        monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", PASSWORD)
+        local = http_server.route(
+            "/local.xml",
+            body=rss("Local", make_items("local", 2)),
+            content_type="application/rss+xml",
+        )
+        config = write_config(isolated_env / "config.toml", "greader", server.url, server.username)
+        config.write_text(config.read_text() + f'\n[[feeds]]\nurl = "{local}"\ntags = ["mine"]\n')
+        feed = server.add_feed("https://example.org/f.xml", "Server feed", "Theirs")
+        server.add_items(feed, 3, "story")
+        assert in_cli("refresh").returncode == 0
+        sync_json(in_cli)
+        assert in_cli("refresh").returncode == 0  # a refresh keeps the server's feeds
+        listed = {f["title"]: f for f in json.loads(in_cli("feeds", "--json").stdout)}
+        assert listed["Local"]["tags"] == ["mine"] and listed["Local"]["total"] == 2
+        assert listed["Server feed"]["tags"] == ["Theirs"] and listed["Server feed"]["total"] == 3
+        assert len(json.loads(in_cli("entries", "--json").stdout)) == 5
+        # the server's feed is fetched from the server only, never from its own URL
+        assert not any("example.org" in r.path for r in http_server.requests)
+    finally:
+        server.stop()

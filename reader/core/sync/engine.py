@@ -302,6 +302,7 @@ class _Run:
         for batch in self.client.new_items(cursor, known, window):
             self._store_items(batch)
             self._set_state("cursor", json.dumps(cursor.values))
+        self._set_state("cursor", json.dumps(cursor.values))  # moved after the last batch too
         # Unread or starred items the walk did not bring: older than the first sync's
         # window, or skipped by a server that pages out of order.
         self.unread = self.client.unread_ids()
