@@ -35,3 +35,16 @@ def test_snapshot_help(app_env: AppEnv, snap_compare) -> None:
 
 def test_snapshot_narrow(app_env: AppEnv, snap_compare) -> None:
     assert snap_compare(app_env.app(), press=["enter"], terminal_size=(80, 24))
+
+
+def test_snapshot_main_screen_light(app_env: AppEnv, snap_compare) -> None:
+    """Issue 10, defect 1: a light theme (dark text on light grounds, quotes and cursor too)."""
+    assert snap_compare(
+        app_env.app(theme="textual-light"),
+        press=["s", "enter", "right_square_bracket"],
+        terminal_size=(120, 36),
+    )
+
+
+def test_snapshot_narrow_light(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(app_env.app(theme="textual-light"), press=["enter"], terminal_size=(80, 24))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -24,6 +24,7 @@ from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
 from reader.tui.format import date
 from reader.tui.kinds import Source
+from reader.tui.styling import component_style
 
 _LINK_MARK = re.compile(r"\[(\d+)\]|\[image(?:: [^\]]*)?\]")
 MARGIN = 1
@@ -168,7 +169,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     # ---------------------------------------------------------- building
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        return component_style(self, name, partial=True)
 
     def _ensure(self) -> None:
         width = max(10, self.scrollable_content_region.width - 2 * MARGIN)
@@ -227,6 +228,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         pad = " " * MARGIN
         strips = []
         for text in texts:
+            if text.style and not text.spans:  # Text.render drops the style of a span-less Text
+                text = Text(text.plain, spans=[Span(0, len(text), text.style)])
             segments = list(Text(pad).render(console)) + list(text.render(console))
             strips.append(Strip(segments).adjust_cell_length(width + 2 * MARGIN))
         return strips

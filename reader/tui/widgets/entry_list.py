@@ -11,6 +11,7 @@ import dataclasses
 from collections import OrderedDict
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
@@ -21,6 +22,7 @@ from textual.strip import Strip
 from reader.core.sanitize import clean_line
 from reader.core.store import EntryRow, Store, View
 from reader.tui.format import age
+from reader.tui.styling import component_style
 
 PAGE = 200
 CACHED_PAGES = 16
@@ -173,17 +175,11 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles = None
         self.refresh()
 
-    _styles: dict | None = None
-
-    def _style(self, name: str):
-        if self._styles is None:
-            self._styles = {
-                n: self.get_component_rich_style(n, partial=True) for n in self.COMPONENT_CLASSES
-            }
-        return self._styles[name]
+    def _style(self, *names: str) -> Style:
+        """Later names win: the cursor's colours go last."""
+        return component_style(self, *names)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -192,12 +188,15 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, base)
-        style = self._style
-        text_style = style("entry-list--read" if row.read else "entry-list--unread")
-        line_style = base
+        kind = "entry-list--read" if row.read else "entry-list--unread"
+        cursor = ()
         if index == self.cursor:
-            cursor_name = "entry-list--cursor" if self.has_focus else "entry-list--cursor-blurred"
-            line_style = base + style(cursor_name)
+            cursor = ("entry-list--cursor" if self.has_focus else "entry-list--cursor-blurred",)
+
+        def style(part: str | None = None) -> Style:
+            return self._style(kind, *((part,) if part else ()), *cursor)
+
+        line_style = style()
         mark = "●" if not row.read else " "
         saved = "★" if row.saved else " "
         when = age(row.sort_ts).rjust(4)
@@ -207,17 +206,17 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         title = clean_line(row.title) or "(untitled)"
         segments = [
             Segment(" ", line_style),
-            Segment(mark, line_style + style("entry-list--mark")),
-            Segment(saved, line_style + style("entry-list--saved")),
+            Segment(mark, style("entry-list--mark")),
+            Segment(saved, style("entry-list--saved")),
             Segment(" ", line_style),
-            Segment(_fit(title, title_width), line_style + text_style),
+            Segment(_fit(title, title_width), line_style),
         ]
         if feed_width:
             segments += [
                 Segment("  ", line_style),
-                Segment(_fit(feed, feed_width), line_style + style("entry-list--feed")),
+                Segment(_fit(feed, feed_width), style("entry-list--feed")),
             ]
-        segments.append(Segment(" " + when, line_style + style("entry-list--age")))
+        segments.append(Segment(" " + when, style("entry-list--age")))
         strip = Strip(segments).adjust_cell_length(width, line_style)
         return strip
 

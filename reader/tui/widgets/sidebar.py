@@ -131,7 +131,7 @@ class Sidebar(OptionList):
             if section is None:
                 continue
             if section.title:
-                options.append(Option(text(section.title, style="bold dim"), disabled=True))
+                options.append(Option(text(section.title, style="bold"), disabled=True))
             for item in section.items:
                 items[item.key] = item
                 options.append(Option(_row(item), id=item.key))

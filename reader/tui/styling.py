@@ -1,0 +1,75 @@
+"""Rich styles for the line-API widgets (entry list, article), worked out from the theme.
+
+Component classes in styles/byline.tcss name theme variables only. A *partial* Rich style of a
+component cannot resolve Textual's `auto` colours ($text, $text-muted) or alpha, which is why
+light themes drew white titles on light grey (issue 10, defect 1): these styles are resolved
+over the widget's real background instead. A theme whose own pairing is unreadable (gruvbox's
+block cursor: cream on sage, 1.9:1) has that colour moved toward black or white until it reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rich.color import ColorSystem
+from rich.style import Style
+from textual.color import Color
+from textual.widget import Widget
+
+MIN_CONTRAST = 3.0  # WCAG's minimum for large text and UI components
+
+
+def component_style(widget: Widget, *names: str, partial: bool = False) -> Style:
+    """The Rich style of `names` (component classes, later ones win) on `widget`.
+
+    `partial`: only what the components set themselves (colour, background, text style), so
+    spans can be layered (a quote inside a heading); colours are still worked out over the
+    widget's background.
+    """
+    visual = widget.get_visual_style(*names)
+    fg, bg = visual.foreground, visual.background
+    opaque_rgb = fg is not None and bg is not None and fg.ansi is None and bg.ansi is None
+    if opaque_rgb and bg.a == 1 and contrast(bg + fg, bg) < MIN_CONTRAST:
+        visual = dataclasses.replace(visual, foreground=readable(bg + fg, bg))
+    style = visual.rich_style
+    if not partial:
+        return style
+    components = [widget.get_component_styles(name) for name in names]
+    return Style(
+        color=style.color if any(c.has_rule("color") for c in components) else None,
+        bgcolor=style.bgcolor if any(c.has_rule("background") for c in components) else None,
+    ) + sum((c.text_style for c in components), Style())
+
+
+def readable(color: Color, background: Color) -> Color:
+    """`color` moved toward black or white in steps until it reads on `background`, so a
+    quote's green stays green, only darker (or lighter)."""
+    target = background.get_contrast_text(1.0)
+    for step in range(1, 11):
+        candidate = color.blend(target, step / 10)
+        if contrast(candidate, background) >= MIN_CONTRAST:
+            return candidate
+    return target
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21), the lower of truecolor's and a
+    256-colour terminal's (tmux by default), where each is shown as the nearest xterm colour."""
+    return min(_contrast(a, b), _contrast(_eight_bit(a), _eight_bit(b)))
+
+
+def _eight_bit(color: Color) -> Color:
+    return Color.from_rich_color(color.rich_color.downgrade(ColorSystem.EIGHT_BIT))
+
+
+def _contrast(a: Color, b: Color) -> float:
+
+    def luminance(color: Color) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
