@@ -77,9 +77,10 @@ class BylineApp(App):
             notify(self, self.notice, timeout=15)
         self.call_after_refresh(self._warm_up)
         settings = self.config.settings
-        if settings.refresh_on_start and self.config.feeds:
+        fetches = bool(self.config.feeds) or self.config.sync is not None
+        if settings.refresh_on_start and fetches:
             self.call_after_refresh(self.start_refresh, None, False, False)
-        if settings.refresh_minutes > 0 and self.config.feeds:
+        if settings.refresh_minutes > 0 and fetches:
             self.set_interval(settings.refresh_minutes * 60, self._timer_refresh)
 
     def on_unmount(self) -> None:
@@ -200,7 +201,7 @@ class BylineApp(App):
         if self._refreshing:
             notify(self, "A refresh is already running.", timeout=2)
             return
-        if not self.config.feeds:
+        if not self.config.feeds and self.config.sync is None:
             notify(self, "No feeds configured: byline add URL", severity="warning")
             return
         self._refreshing = True
@@ -216,6 +217,12 @@ class BylineApp(App):
         def progress(p) -> None:
             self.call_from_thread(self._refresh_moved, p)
 
+        synced = ""
+        if urls is None and self.config.sync is not None:  # R (and the timer) sync first
+            synced = self._sync_in_worker(force=not only_due)
+        if not self.config.feeds:
+            self.call_from_thread(self._refresh_finished, None, None, synced)
+            return
         try:
             report = refresh_in_child(
                 self.config, self.data_dir, urls, force=force, only_due=only_due, progress=progress
@@ -223,7 +230,30 @@ class BylineApp(App):
         except Exception as err:  # noqa: BLE001 - the one sink for refresh failures
             self.call_from_thread(self._refresh_finished, None, f"{type(err).__name__}: {err}")
             return
-        self.call_from_thread(self._refresh_finished, report, None)
+        self.call_from_thread(self._refresh_finished, report, None, synced)
+
+    def _sync_in_worker(self, force: bool) -> str:
+        """[sync]: send the queued changes, take the server's (reader.core.sync), in the
+        refresh worker. Returns the summary, or "sync failed: why" (queue and cache kept)."""
+        from reader.core.sync import SyncError, sync
+
+        def progress(p) -> None:
+            self.call_from_thread(self._sync_moved, p)
+
+        try:
+            report = sync(self.config, self.data_dir, progress, force=force)
+        except SyncError as err:
+            return f"sync failed: {err}"
+        except Exception as err:  # noqa: BLE001 - the one sink for sync failures
+            return f"sync failed: {type(err).__name__}: {err}"
+        return f"synced: {report.new_entries} new"
+
+    def _sync_moved(self, p) -> None:
+        now = time.monotonic()
+        reload = p.new > self._shown_new and now - self._last_reload >= 1.0
+        if reload:
+            self._shown_new, self._last_reload = p.new, now
+        self.tell_main(RefreshProgress(p.text(), reload))
 
     def _refresh_moved(self, p) -> None:
         # New entries show up while the refresh runs, but the list and sidebar are reloaded
@@ -234,16 +264,20 @@ class BylineApp(App):
             self._shown_new, self._last_reload = p.new, now
         self.tell_main(RefreshProgress(f"refreshing {p.done}/{p.total} · {p.new} new", reload))
 
-    def _refresh_finished(self, report, error: str | None) -> None:
+    def _refresh_finished(self, report, error: str | None, synced: str = "") -> None:
         self._refreshing = False
+        if synced.startswith("sync failed"):
+            error = synced + (f"; {error}" if error else "")
         if error:
             self.tell_main(RefreshDone("", error))
             return
-        failed = report.count("error")
-        text = f"refreshed: {report.new} new"
-        if failed:
-            text += f", {failed} feed{'s' if failed != 1 else ''} failing (e)"
-        self.tell_main(RefreshDone(text))
+        text = ""
+        if report is not None:
+            failed = report.count("error")
+            text = f"refreshed: {report.new} new"
+            if failed:
+                text += f", {failed} feed{'s' if failed != 1 else ''} failing (e)"
+        self.tell_main(RefreshDone("; ".join(t for t in (synced, text) if t)))
 
     # ---------------------------------------------------------- full text
 
