@@ -48,3 +48,23 @@ def test_snapshot_main_screen_light(app_env: AppEnv, snap_compare) -> None:
 
 def test_snapshot_narrow_light(app_env: AppEnv, snap_compare) -> None:
     assert snap_compare(app_env.app(theme="textual-light"), press=["enter"], terminal_size=(80, 24))
+
+
+def test_snapshot_article_speaker_label_120x40(app_env: AppEnv, snap_compare) -> None:
+    """The speaker label on its own line after the paragraph; the article pane focused."""
+    assert snap_compare(app_env.app(), press=["enter", "tab"], terminal_size=(120, 40))
+
+
+def test_snapshot_quotes_view_120x40(app_env: AppEnv, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("enter", "right_square_bracket", "enter", "s", "escape")
+        main = pilot.app.main
+        main.sidebar.select_key("quotes")
+        main.sidebar.focus()
+        await pilot.press("enter")
+
+    assert snap_compare(app_env.app(), run_before=run_before, terminal_size=(120, 40))
+
+
+def test_snapshot_help_80x24(app_env: AppEnv, snap_compare) -> None:
+    assert snap_compare(app_env.app(), press=["question_mark"], terminal_size=(80, 24))

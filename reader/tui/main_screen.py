@@ -219,6 +219,8 @@ class MainScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # None: the footer greys the key out; pressing it says why (`on_key` below).
+        if not self.is_mounted:
+            return True
         return None if self.unavailable(action) else True
 
     def on_key(self, event: events.Key) -> None:

@@ -48,7 +48,7 @@ class QuotesView(OptionList):
     def load(self, keep: int | None = None) -> None:
         """Read the quotes again; keep the highlight near row `keep` (after a delete)."""
         if keep is None:
-            keep = self.highlighted
+            keep = self.highlighted if self.highlighted is not None else 0
         quotes = self.store.saved_quotes(search=self.search or None)
         if self.grouped:
             quotes.sort(key=lambda q: ((q.speaker or "~").lower(), -q.saved_at))

@@ -41,10 +41,10 @@ class StatusLine(Static):
         self._expire("progress", expire)
         self.refresh()
 
-    def flash(self, note: str, seconds: float = NOTE_SECONDS) -> None:
+    def flash(self, note: str, seconds: float | None = None) -> None:
         """A note that clears itself ("saved", "link copied")."""
         self.note = note
-        self._expire("note", seconds if note else None)
+        self._expire("note", (seconds or NOTE_SECONDS) if note else None)
         self.refresh()
 
     def _expire(self, name: str, seconds: float | None) -> None:
