@@ -138,6 +138,7 @@ def naive(text: str) -> list[Quote]:
 
 def evaluate(fn: Callable[[str], list[Quote]], docs, errors: bool = False) -> dict[str, float]:
     found = inside = with_sp = judged = right = 0
+    by_conf = {"high": [0, 0], "low": [0, 0]}
     q_found = q_inside = 0
     targets = hit = 0
     times = []
@@ -168,6 +169,9 @@ def evaluate(fn: Callable[[str], list[Quote]], docs, errors: bool = False) -> di
                     overlap(q.speaker_start, q.speaker_end, home.sources) > 0
                 )
                 right += ok
+                tally = by_conf.setdefault(q.confidence, [0, 0])
+                tally[0] += 1
+                tally[1] += ok
                 if errors and not ok:
                     src = [text[a:b] for a, b in home.sources]
                     print(f"SP {name}: {q.speaker!r} [{q.cue}] want {src} :: {q.text[:50]!r}")
@@ -185,6 +189,8 @@ def evaluate(fn: Callable[[str], list[Quote]], docs, errors: bool = False) -> di
         "recall": hit / max(targets, 1),
         "speaker share": with_sp / max(found, 1),
         "speaker correct": right / max(judged, 1),
+        "correct if high": by_conf["high"][1] / max(by_conf["high"][0], 1),
+        "correct if low": by_conf["low"][1] / max(by_conf["low"][0], 1),
         "ms median": statistics.median(times),
         "ms p95": sorted(times)[int(0.95 * (len(times) - 1))],
         "found": found,

@@ -509,7 +509,7 @@ def test_a_short_word_someone_used_is_partial(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("noun", "verb"), [("article", "read"), ("sign", "reads"), ("letter", "stated")]
+    ("noun", "verb"), [("article", "read"), ("memo", "read"), ("letter", "stated")]
 )
 def test_a_text_that_carries_the_words(noun: str, verb: str) -> None:
     q = extract(f"“Though there are still four years to go, the city booms,” the {noun} {verb}.")[0]
@@ -567,3 +567,171 @@ def test_a_party_adjective_before_claims_is_not_a_speaker(party: str) -> None:
 )
 def test_a_description_after_the_cue_is_whole(text: str, speaker: str) -> None:
     assert extract(text)[0].speaker == speaker
+
+
+# -- round 3: from the unlabelled entries of the corpus feeds ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The contract is believed to be worth “three times more than the last one” by now.",
+        "The judges were also told to award “Style Points for every clear argument” this year.",
+        "The plan was widely described as “a bold move for a small and cautious city.”",
+    ],
+)
+def test_a_passive_cue_has_no_speaker(text: str) -> None:
+    assert all(q.speaker is None for q in extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walter loves long music, so I challenged him to write shorter “songs for the radio.”",
+        "Under the Water Act, the government wrote off their debts and gave them a “green "
+        "dowry for the future.”",
+        "The car is efficient, and charging times are “staggering for a car of this size.”",
+        "It fixes a problem in a type of laser called an “index-guided broad area laser.”",
+    ],
+)
+def test_verbs_that_do_not_report_speech(text: str) -> None:
+    assert all(q.speaker is None for q in extract(text))
+
+
+def test_an_infinitive_of_purpose_keeps_its_subject() -> None:
+    text = (
+        "Donald Trump took to Twitter overnight to accuse Clinton’s campaign of being “duped "
+        "by a con artist and her friends.”"
+    )
+    assert extract(text)[0].speaker == "Donald Trump"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Officials at Homeland Security Investigations said those who prepare documents "
+            "“may try to use increasingly sophisticated methods.”",
+            "Officials at Homeland Security Investigations",
+        ),
+        (
+            "Secretary of State John F. Kerry said the United States would take “robust steps "
+            "to hold the regime to account.”",
+            "Secretary of State John F. Kerry",
+        ),
+        (
+            "People who appear in the files insist they knew nothing, yet his homes were full "
+            "of “young girls with no last names at all.”",
+            None,
+        ),
+    ],
+)
+def test_a_subject_is_never_the_object_of_a_preposition(text: str, speaker: str | None) -> None:
+    assert extract(text)[0].speaker == speaker
+
+
+def test_a_cue_does_not_reach_past_another_quote_and_the_authors_words() -> None:
+    text = (
+        "Spokesperson Anna Kelly maintained Trump “only acts in the best interests of the "
+        "public,” a perfect encapsulation of his monarchical “theory of governing,” critics said."
+    )
+    first, second = extract(text)
+    assert first.speaker == "Spokesperson Anna Kelly" and first.confidence == "high"
+    assert not (second.speaker == "Spokesperson Anna Kelly" and second.confidence == "high")
+
+
+def test_a_new_sentence_with_its_own_clause_is_not_attribution() -> None:
+    text = (
+        "“The scandal is huge and we have hardly noticed.” The Wall Street Journal reported "
+        "earlier this month that a deal was signed."
+    )
+    assert extract(text)[0].speaker is None
+
+
+@pytest.mark.parametrize("noun", ["post", "tweet", "slogan", "remark"])
+def test_a_name_owning_a_quoted_post_or_remark(noun: str) -> None:
+    text = f"A businessman said he called friends after Donald Trump’s “help is on its way” {noun}."
+    assert extract(text)[0].speaker == "Donald Trump"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harry Reid has gone after Trump as a “human leech who will bleed the country dry.”",
+        "Harry Reid openly describes the plan as “a con job from the very start.”",
+    ],
+)
+def test_a_subject_characterising_someone_as_a_quote(text: str) -> None:
+    assert extract(text)[0].speaker == "Harry Reid"
+
+
+def test_two_appositives_between_the_quote_and_the_cue() -> None:
+    text = (
+        "“It’s an invasion of the state domain,” Scott Pruitt, the attorney general of "
+        "Oklahoma, one of the states suing the EPA, said this month."
+    )
+    assert extract(text)[0].speaker == "Scott Pruitt"
+
+
+def test_a_verb_cue_before_a_possessive_speech_noun() -> None:
+    text = (
+        "With 50 days to go, Minyon Moore, a senior adviser to the campaign, called Mr. Obama’s "
+        "remarks on Saturday “a true wake-up call” to his supporters."
+    )
+    assert extract(text)[0].speaker == "Minyon Moore"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At least twice now I’ve declared “Vim config bankruptcy and started all over.”",
+        "Many people customarily believe that squats require “direct work on the muscles.”",
+        "Some think it is fine, but others think “it is a disaster for everyone involved.”",
+        "As Mössenböck2002 notes, the set is small, so “linear in practice is good enough.”",
+    ],
+)
+def test_contractions_generic_people_and_citation_keys_are_not_speakers(text: str) -> None:
+    assert all(q.speaker is None for q in extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Pence: Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ Clinton Camp", "Pence"),
+        ("Sanders: Clinton Needs to ‘Get Away From All of This’ With Trump", "Sanders"),
+    ],
+)
+def test_a_headline_names_its_source_before_a_colon(text: str, speaker: str) -> None:
+    assert extract(text)[0].speaker == speaker
+
+
+def test_a_marked_heading_is_still_never_attributed() -> None:
+    assert extract("## Pence: Trump Was ‘Mocking’ Clinton Camp\n\nText.")[0].speaker is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Where Python says "everything is an object," Clojure says "everything is data."',
+        "On the caller machine, the gateway says it provides the “FOO service for everyone.”",
+        "Each day is a battle between the voice that says “this might never work” and hope.",
+    ],
+)
+def test_figures_of_speech_in_a_text_that_reports_nobody(text: str) -> None:
+    assert all(q.speaker is None and q.kind == "partial" for q in extract(text))
+
+
+def test_the_subject_of_an_earlier_cue_does_the_adding() -> None:
+    text = (
+        "Jon B. Wolfsthal, a board member, said the talks were useful, while adding that a "
+        "deal could come as soon as “today or tomorrow at the latest.”"
+    )
+    assert extract(text)[0].speaker == "Jon B. Wolfsthal"
+
+
+def test_an_event_is_not_she() -> None:
+    text = (
+        "Coventry won two gold medals at the Dakar Youth Olympics.\n\n“What I would like to do "
+        "is set up a task force,” she said."
+    )
+    assert extract(text)[0].speaker is None

@@ -26,7 +26,7 @@ from reader.core.quotes.attribution import _attribute, _may_inherit, _standalone
 from reader.core.quotes.context import _Article
 from reader.core.quotes.lexicon import _LEAD_TRIM, _words
 from reader.core.quotes.marks import _DOUBLED, _JOINER, _find_spans
-from reader.core.quotes.speakers import _plausible, _resolve
+from reader.core.quotes.speakers import _person_or_body, _plausible, _resolve
 from reader.core.quotes.structure import CODE, Zones, code_string
 from reader.core.quotes.titles import _in_title_slot, _is_term, _looks_like_title
 
@@ -72,6 +72,16 @@ _UNNAMED = _words(
     her his who which that this ich wir du ihr man je nous tu vous on я мы ты вы il elle
     ils elles er sie он она они"""
 )
+
+
+#: English present-tense and bare cues: a blog's “Python says”, “the compiler is telling
+#: us”, “the voice that says”, unlike reporting's “Discord said”, „…“, sagte Becker.
+_PRESENT_CUE = re.compile(r"(?:[a-z]+s|say|tell|call|ask|think|write|read)")
+
+
+def _reported(cue: str | None) -> bool:
+    last = (cue or "").split()[-1:] or [""]
+    return bool(cue) and not _PRESENT_CUE.fullmatch(last[0])
 
 
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
@@ -147,12 +157,17 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 )  # fmt: skip
                 last_by_para[para] = q
         quotes.append(q)
-    if not any(q.speaker for q in quotes):
+    if not any(q.speaker and (_person_or_body(art, q.speaker) or _reported(q.cue)) for q in quotes):
         # A text that reports nobody's words (a blog post, a how-to): its quoted phrases
-        # are the author's terms, examples and imagined lines, not quotations; only a
-        # cue with a third person (“No,” she said) still says someone spoke them.
-        quotes = [q if q.kind == "partial" or q.start in spoken else _as_partial(q) for q in quotes]
+        # are the author's terms, examples and imagined lines, and what “Python says” or
+        # “the compiler is telling us” is a figure of speech, not a quotation; only a cue
+        # with a third person (“No,” she said) still says someone spoke them.
+        quotes = [_as_partial(q) if q.start not in spoken else _unnamed(q) for q in quotes]
     return quotes
+
+
+def _unnamed(q: Quote) -> Quote:
+    return Quote(q.start, q.end, q.text, q.kind, None, q.cue, "low")
 
 
 def _continued(art: _Article, prev: Quote, a: int, b: int) -> Quote | None:

@@ -89,13 +89,23 @@ def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
     return _np_in(window, base)
 
 
-def _np_in(window: str, base: int) -> tuple[int, int] | None:
-    """Subject candidates tried from the most to the least specific."""
+def _np_in(window: str, base: int, subject: bool = True) -> tuple[int, int] | None:
+    """Subject candidates tried from the most to the least specific.
+
+    A subject is never the object of a preposition: “Officials at Homeland Security
+    Investigations said” gives the whole phrase, “people who appear in the files insist”
+    nobody. ``subject=False`` (a relative pronoun's antecedent) lets objects through."""
     for rx in (_END_PRON, _END_POSS, _END_NAME, _END_DET, _END_PLURAL):
         m = rx.search(window)
         if not m:
             continue
         a, b = m.start(), len(window.rstrip())
+        prep = _PREP_END.search(window, 0, a) if subject and rx is not _END_PRON else None
+        if prep:
+            head = _np_in(window[: prep.start()], base)
+            if head and re.fullmatch(r"[\w.’'\- ]+", window[head[0] - base : a]):
+                return head[0], base + b  # “Officials at Homeland Security Investigations”
+            return None  # “people who appear in the files insist”: not “the files”
         if rx is _END_NAME:
             span = _strip_caps(window, a, b)
             if span is None or window[span[1] : b] in ("’s", "'s"):
@@ -129,10 +139,18 @@ def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
             continue
         return span
     if best is None:
-        m = re.match(rf"\s*({_DET_NP})(?=\s+(?:{_FILLER}\s+)*\w)", s[lo:hi])
+        m = re.match(rf"[\s~,”\"’“]*({_DET_NP})(?=\s+(?:{_FILLER}\s+)*\w)", s[lo:hi])
         if m:
-            best = (lo + m.start(1), lo + m.end(1))
+            end = _NP_REST.match(s, lo + m.end(1), hi).end()
+            if _VERBISH.match(s, end, hi):  # “The greater the struggle”: no verb, no subject
+                best = (lo + m.start(1), end)
     return best
+
+
+_VERBISH = re.compile(
+    rf"\s+(?:{_FILLER}\s+)*(?:[a-z]+ed|[a-z]+[^s]s|is|was|are|were|has|had|have|will|would|"
+    r"can|could|said|told|wrote|says|did|does)\b"
+)
 
 
 _WITH_CLAUSE = re.compile(r"(?:,\s*|^\s*)(?:with|With)\s+(?=\S)")
@@ -165,6 +183,8 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
             end = _NP_REST.match(seg, end).end()
         return _Attr(pos + m.start("np"), pos + end, m.group("cue"), True)
     m = _AFTER_NP_CUE.match(seg)
+    if m and strict and _NEW_CLAUSE.match(seg, m.end()):
+        m = None  # “we’ve hardly noticed.” The Journal reported earlier that …
     if m and _introduces_next(seg, m):
         return None  # “…” A third wrote “…”: the cue belongs to the next quotation
     if m and not (strict and not _AFTER_OK.match(seg, m.end())):
@@ -210,10 +230,11 @@ _AFTER_READ = re.compile(
 #: The rest of a lazily matched description: lower-case words up to a preposition,
 #: a relative pronoun or punctuation.
 _NP_REST = re.compile(
-    r"(?:\s+(?!(?:in|of|at|from|on|for|with|who|which|that|and|but|to|as|after|before|"
+    r"(?:\s+(?!(?:in|of|at|from|on|for|with|who|which|that|and|but|to|as|after|before|The|"
     r"during|when|while|said|says|told|added|yesterday|today|tonight|tomorrow|earlier|later|"
-    r"last|this|next|then|also|\w+day|\w+ly)\b)[a-z][\w\-]*)*"
+    r"last|this|next|then|also|\w+day|\w+ly)\b)[A-Za-z][\w\-]*)*"
 )
+_NEW_CLAUSE = re.compile(r"[^.;:\n“”\"]*?\b(?:that|how|whether|why|what)\b")
 _NEXT_OPENS = re.compile(r"\s*:?\s*[“„«‘\"]")
 
 
@@ -244,16 +265,34 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
     while open_mark > floor and s[open_mark - 1] in _SPACE + '“„«»‘‚「『"\u2060':
         open_mark -= 1
     last = _last_cue(s, max(floor, open_mark - 220), open_mark)
+    if last is not None and last.group("poss"):
+        gap = s[last.end() : open_mark].strip(" ,:;—–-")
+        if not (gap in ("", "that") or gap.startswith(("that ", "of "))):
+            # “Trump’s statement about “…”” names a topic, not words; a verb before it may
+            # still be the cue: “Moore called Mr. Obama’s remarks “a wake-up call””
+            last = _last_cue(s, max(floor, open_mark - 220), last.start())
+            if last is None or not last.group("verb"):
+                return None
     if last is None:
         lead = _LEAD_TRIM.match(s, floor, open_mark).end()
         m = _ACCORDING_RE.match(s, lead, open_mark)
         if m:  # “According to X, … “…””: the frame covers the whole sentence
             return _Attr(*_according_np(s, m), m.group("cue"))
         m = _COLON_LEAD.fullmatch(s, floor, open_mark)
-        if m and art.person_like(m.start("np"), m.end("np")):
-            return _Attr(m.start("np"), m.end("np"), ":", True)
+        span = m and _strip_caps(s, m.start("np"), m.end("np"))
+        if span and art.person_like(*span):  # never “Remember: “…””
+            return _Attr(span[0], span[1], ":", True)
+        m = _AS_BEFORE.search(s, floor, open_mark)
+        if m:  # “Reid has gone after Trump as a “human leech””: the subject's words
+            subject = _SUBJECT_NAME.match(s, _LEAD_TRIM.match(s, floor, open_mark).end(), m.start())
+            if subject and art.person_like(subject.start("np"), subject.end("np")):
+                span = _strip_caps(s, subject.start("np"), subject.end("np"))
+                if span:
+                    return _Attr(span[0], span[1], "as", False)
         return None
     gap = s[last.end() : open_mark].strip(" ,:;—–-")
+    if "~" in gap and len(re.findall(r"\w+", gap.rsplit("~", 1)[1])) > 4:
+        return None  # “X maintained “…,” a perfect encapsulation of Trump’s “…””: not X's
     if _DET_ONLY.fullmatch(gap) and _modifies_noun(art, qstart):
         return None  # “the SVP, which says the “…” initiative”: the quote is in a noun phrase
     if last.group("verb") and _ADJ_PARTICIPLE.search(s, max(0, last.start() - 40), last.start()):
@@ -270,6 +309,20 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
     return _Attr(span[0], span[1], last.group(0), adjacent)
 
 
+_AS_BEFORE = re.compile(r"\s(?:as|as\s+(?:a|an|the))\s*$")
+_SUBJECT_NAME = re.compile(
+    rf"(?P<np>{_NAME}|he|she|He|She)(?:\s+\([^)~\n]{{1,40}}\))?(?:\s*,[^,~\n]{{1,80}},)?"
+    rf"(?:\s+{_FILLER})*\s+(?:[a-z]+ed|[a-z]+s|has\s+gone|went|gone)\b"
+)
+_PASSIVE_BEFORE = re.compile(
+    r"(?<![\w’'])(?:is|are|was|were|be|been|being)\s+(?:(?:also|not|often|widely|long|"
+    r"generally|commonly|reportedly|allegedly|never|\w+ly)\s+)*$"
+)
+_TO_BEFORE = re.compile(r"(?<![\w’'])(?:him|her|them|me|us|you|people|others|everyone)\s+to\s+$")
+_ING_NOUN = re.compile(
+    r"\s+(?!(?:he|she|it|they|we|i|you|there|this|that|what|who)\b)[a-z]+\s+(?:are|is|was|were)\b"
+)
+_NAMING = frozenset(("called", "named", "dubbed", "titled", "termed", "labeled", "labelled"))
 _DET_ONLY = re.compile(r"(?i:the|a|an|these|those|its|their|his|her|our|my|your)")
 _ADJ_PARTICIPLE = re.compile(
     r"(?<![\w’'])(?i:the|a|an|this|that|these|those|its|their|his|her|our|my|your)\s+"
@@ -290,6 +343,10 @@ def _modifies_noun(art: _Article, qstart: int) -> bool:
     return bool(m) and m.group(1) not in _NOT_HEAD and not m.group(1).endswith("ly")
 
 
+_PREP_END = re.compile(
+    r"(?<![\w’'])(?:in|at|from|to|into|of|for|on|with|about|against|by|than|over|under|near|"
+    r"between|among|through|during|via|across)\s+$"
+)
 _FRAME_GAP = re.compile(r"[\s,]*(?:that\s+)?")
 
 
@@ -337,12 +394,43 @@ def _cue_subject(art: _Article, cue: re.Match[str], floor: int, hi: int):
     m = _BY_RE.match(s, cue.end(), hi)
     if m and verb.endswith("ed"):
         return m.start("np"), m.end("np")  # accused by critics of …
+    if _PASSIVE_BEFORE.search(s, max(floor, cue.start() - 40), cue.start()) and (
+        verb.endswith(("ed", "told", "said", "written", "thought"))
+    ):
+        return None  # “the contract is believed to be”, “the judges were told to”
+    if _TO_BEFORE.search(s, max(floor, cue.start() - 16), cue.start()) and not re.match(
+        r"(?:say|tell|ask)\b", verb
+    ):
+        return None  # “challenged him to write shorter “songs””: an infinitive
+    if re.match(
+        r"(?:wr[io]te|writes|written|call|calls|called|calling)\s+(?:off|down)\b", s[cue.start() :]
+    ):
+        return None  # “the government wrote off their debts”
+    if _ING.match(verb.split()[0]) and _ING_NOUN.match(s, cue.end()):
+        return None  # “charging times are “staggering””: a gerund before a noun
+    if verb in _NAMING and re.search(
+        r"(?<![\w’'])(?:a|an|A|An)\s+(?:[\w\-]+\s+){0,4}$", s[floor : cue.start()]
+    ):
+        return None  # “a type of laser called an “…””: naming, not speech
     before = _strip_fillers(s[floor : cue.start()])
     if _ING.match(verb.split()[0]):
         m = _SEEN_DOING.search(before)
         if m and not _ORG.search(m.group("np")):
             return _trim_np(s, floor + m.start("np"), floor + m.end("np"))
     progressive = _PROGRESSIVE_TAIL.search(s[floor : cue.start()])
+    if _ING.match(verb.split()[0]) and not cue.group("asq") and not progressive:
+        earlier = _last_cue(s, floor, cue.start())  # “X said, while adding that”: X adds
+        between = s[earlier.end() : cue.start()] if earlier is not None else ""
+        if (
+            earlier is not None
+            and earlier.group("verb")
+            and not _ING.match(earlier.group(0))
+            and len(between.split()) <= 4
+            and not re.search(r"\b(?:but|and|yet|with|so)\b|;", between)
+        ):
+            span = _cue_subject(art, earlier, floor, earlier.start())
+            if span is not None:
+                return span
     if (_ING.match(verb.split()[0]) and not cue.group("asq") and not progressive) or (
         _CONJ_TAIL.search(before)
     ):
@@ -373,17 +461,60 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     close = b
     while close < len(art.text) and art.text[close] in _SPACE + _JOINER:
         close += 1
+    owner = _owned_words(art, a, close)
+    if owner is not None:
+        return owner
     found = _attr_after(art, close, inner[-1:])
     if found is None:
         found = _attr_before(art, a, floor)
     lead = _LEAD_TRIM.match(art.masked, floor, a).end()
     if found is None and floor == art.para_of(a)[0] and lead >= a:
         found = _attr_lead_in(art, a)
+    if found is None:
+        found = _headline_source(art, a)
     if found is not None and art.text[found.end - 1 : found.end] == ".":
         last = art.text[found.start : found.end - 1].rsplit(None, 1)[-1]
         if len(last) > 3 and last.isalpha():  # “said the outlet.”, never “U.S.”
             found.end -= 1
     return found
+
+
+_OWNER_BEFORE = re.compile(rf"(?<![\w’'.])(?P<np>{_NAME})[’']s?[\s\u00a0]*[“„«‘\"]$")
+_OWNED_AFTER = re.compile(
+    r"[”\"’»]?\s+(?:post|posts|tweet|tweets|remark|remarks|comment|comments|message|speech|"
+    r"statement|slogan|line|claim|claims|promise|pledge|warning|threat|vow|quip|rallying\s+cry|"
+    r"catchphrase|mantra|motto)\b"
+)
+
+
+def _owned_words(art: _Article, a: int, close: int) -> _Attr | None:
+    """`Trump’s “help is on its way” post`: the owner of a quoted post, remark or slogan."""
+    m = _OWNER_BEFORE.search(art.masked, max(0, a - 60), a)
+    if m is None or not _OWNED_AFTER.match(art.masked, close):
+        return None
+    span = _strip_caps(art.masked, m.start("np"), m.end("np"))
+    return _Attr(span[0], span[1], "’s", True) if span else None
+
+
+_HEADLINE_SOURCE = re.compile(rf"\s*(?P<np>{_NAME}):\s")
+
+
+def _headline_source(art: _Article, a: int) -> _Attr | None:
+    """A headline “Pence: Trump Was ‘Mocking’ Clinton Camp”: the name before the colon
+    is who said the quoted words. (Headings the renderer marks are never attributed.)"""
+    pa, pb = art.para_of(a)
+    if "\n" in art.text[pa:pb] or art.text[pa:pb].rstrip()[-1:] == "." and pb - pa > 200:
+        return None
+    m = _HEADLINE_SOURCE.match(art.masked, pa, a)
+    if m is None or not _title_like(art.masked[m.end() : pb]):
+        return None
+    span = _strip_caps(art.masked, m.start("np"), m.end("np"))
+    return _Attr(span[0], span[1], ":", False) if span else None
+
+
+def _title_like(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w’'\-]*", line) if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _attr_lead_in(art: _Article, a: int) -> _Attr | None:

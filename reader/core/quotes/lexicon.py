@@ -176,7 +176,8 @@ _AFTER_LEAD = r"[\s,;:—–\-]*"
 #: Sierra Club”, “Flynn, a top adviser,”.
 _NP_TAIL = (
     rf"(?:\s*\([^)~\n]{{1,40}}\))?(?:\s+(?:of|from|at)\s+(?:the\s+)?{_NAME})?"
-    r"(?:\s*,(?:[^,.;~\n]|\.(?=[\w,])){1,160},)?"  # “Clifford, president of X in the U.S.,”
+    # “Clifford, president of X in the U.S.,” / “Pruitt, the attorney general, one of …,”
+    r"(?:\s*,(?:[^,.;~\n]|\.(?=[\w,])){1,160}(?:,(?:[^,.;~\n]|\.(?=[\w,])){1,100})?,)?"
 )
 _AFTER_NP_CUE = re.compile(
     rf"{_AFTER_LEAD}(?P<np>{_ROLE_NAME}|{_NP}){_NP_TAIL}(?:\s+{_FILLER})*\s+"
@@ -260,7 +261,8 @@ _ORG = re.compile(
     r"\b(?:University|School|College|Department|Committee|Party|House|Post|Times|News|"
     r"Network|Council|Association|Institute|Center|Centre|Foundation|Agency|Company|Inc|"
     r"Corp|Group|Senate|Congress|Church|Bank|Court|Ministry|Office|Commission|Union|"
-    r"Journal|Press|Service|Board|Fund|Campaign|Club|Amendment|Act|States|Republic)\b"
+    r"Journal|Press|Service|Board|Fund|Campaign|Club|Amendment|Act|States|Republic|Affairs|"
+    r"Olympics|Games|Summit|Forum|Conference|Festival|Cup|Championship|League|Bureau|Police)\b"
 )
 _NAME_AFTER = re.compile(rf"\s+(?P<n>{_NAME})")
 _NAME_APPOSED = re.compile(rf"(?P<n>{_NAME}),\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}$")
@@ -275,7 +277,9 @@ _STOPCAPS = _words(
     January February March April May June July August September October November
     December Photo Read Watch Also Now Even Because Despite During Until Under Over
     There Here What Who Why How Where Which Yes No Not One Two Following
-    According Like Unlike Among Between Through Across Amid Against Following"""
+    According Like Unlike Among Between Through Across Amid Against Following Via Per Upon
+    Within Without Beyond Toward Towards Inside Outside Except Plus Regardless Imagine
+    Remember Consider Note Think Take Let Make Say Ask"""
 )
 _PREPS = _words(
     """in at from to into across of for on with about against by than over under near

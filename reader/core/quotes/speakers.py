@@ -38,7 +38,7 @@ def _resolve(art: _Article, a: int, b: int) -> tuple[str | None, bool]:
         name = _nearest_source(art, a, low)
         return (name, True) if name else (mention, False)
     if low in ("who", "which", "that"):  # “Smith, who said …”
-        span = _np_in(art.masked[max(0, a - 120) : a].rstrip(" ,"), max(0, a - 120))
+        span = _np_in(art.masked[max(0, a - 120) : a].rstrip(" ,"), max(0, a - 120), False)
         if low == "who" and span and not art.person_like(*span):
             return None, False  # “a businessman in Tehran, who said”: not Tehran
         if span and art.text[span[0] : span[1]].lower() not in ("it", "that", "which"):
@@ -100,7 +100,7 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         # (“streamer QTCinderella”); places and things (“Greenland”) never are
         if art.place_like(full) or (_nationality(text, a, b) and text[b : b + 1] == " "):
             continue  # “in Iran”, “American forces”
-        if re.search(r"(?:ans|ese|ists|ites)$", full):
+        if re.search(r"(?:ans|ese|ists|ites)$", full) or _PLURAL_RE.fullmatch(full):
             continue  # “Americans”, “Republicans”: a group, not he or she
         if full in art.speakers_before(pos) or _ROLE_BEFORE.search(text, max(0, a - 30), a):
             return full
@@ -128,6 +128,15 @@ def _only_roles(name: str) -> bool:
     return bool(words) and all(w in _ROLE_WORDS for w in words)
 
 
+_FEMALE_ROLES = _words(
+    """wife mother daughter sister woman girl actress widow queen princess grandmother aunt
+    niece girlfriend businesswoman congresswoman chairwoman spokeswoman"""
+)
+_MALE_ROLES = _words(
+    """husband father son brother man boy actor widower king prince grandfather uncle nephew
+    boyfriend businessman congressman chairman spokesman"""
+)
+_ROLE_GENDER = re.compile(rf"\b({'|'.join(sorted(_FEMALE_ROLES | _MALE_ROLES))}),?\s+$", re.I)
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Mme|Mlle)\.|\b(?:Frau|Madame|Mademoiselle|госпожа)\s")
 _MALE_TITLE = re.compile(r"\b(?:Mr|M)\.\s|\b(?:Herr|Monsieur|господин)\s")
 _RU_FEMALE = re.compile(r"[а-я](?:ова|ева|ёва|ина|ына|ская|цкая)$")
@@ -143,6 +152,11 @@ def _gender(art: _Article, full: str, name: str, before: str) -> set[str]:
         return {"she"}
     if _MALE_TITLE.search(titled) or _MALE_TITLE.search(full) or _RU_MALE.search(last):
         return {"he"}
+    role = _ROLE_GENDER.search(
+        art.text, max(0, art.text.find(full) - 24), max(0, art.text.find(full))
+    )
+    if role:  # “Woody Allen’s wife Soon-Yi Previn”, “his son Hunter”
+        return {"she"} if role.group(1).lower() in _FEMALE_ROLES else {"he"}
     votes = art.gender_votes()
     he = sum(votes.get(n, {}).get("he", 0) for n in {name, full})
     she = sum(votes.get(n, {}).get("she", 0) for n in {name, full})
@@ -199,6 +213,12 @@ _TITLE_CASE_WORDS = _words(
     Where Who Which This That These Those Not No Its Their"""
 )
 _PLURAL_RE = re.compile(_PLURAL, re.IGNORECASE)
+_PRONOUN_CONTRACTION = re.compile(r"(?i:i|we|you|they|he|she|it)[’'](?:ve|ll|d|re|m|s)")
+_GENERIC = re.compile(
+    r"(?i:(?:many|most|some|few|all|other|the|these|those|such)\s+)?(?i:people|folks|everyone|others|"
+    r"everybody|anyone|anybody|someone|somebody|nobody|users|readers|viewers|consumers|"
+    r"customers|listeners|humans|evidence|research|studies|data|things)"
+)
 _LOWER_HYPHEN = re.compile(r"\w-[a-z]")
 _CAMEL = re.compile(r"[a-z][A-Z].*[a-z][A-Z]|[A-Z]{2,}[a-z]+[A-Z]")
 
@@ -208,8 +228,16 @@ def _plausible(art: _Article, name: str, a: int) -> bool:
     sentence-initial words and participles (“Some”, “Second”, “Describing Europe”),
     a headline's Title Case run, a product, code or UI token, a possessive fragment."""
     words = name.split()
-    if not words:
-        return False
+    if (
+        not words
+        or _PRONOUN_CONTRACTION.fullmatch(name)
+        or re.search(r"(?<![\w.])[a-z]+\. [A-Z]", name)
+    ):
+        return False  # “I’ve declared”, “the point. You finally meet”
+    if len(name) == 1 or any(ch.isdigit() for ch in words[-1]):
+        return False  # “H”, “Mössenböck2002”
+    if _GENERIC.fullmatch(name):
+        return False  # “people would ask”, “many people believe”: nobody in particular
     if re.search(r"[’']s\s+(?:the|a|an|this|that|his|her)\b", name):
         return False  # “Donald Trump’s the president”: a possessive then another phrase
     first = words[0]
@@ -305,3 +333,34 @@ _GROUP_NOUNS = _words(
     ministry department party group team league union board commission report article
     letter statement study survey poll paper newspaper magazine network museum"""
 )
+
+
+#: Heads of descriptions that name people or bodies who speak: “a Pentagon spokesperson”.
+_PERSON_HEADS = _words(
+    """spokesperson spokesman spokeswoman official officials minister president lawyer
+    lawyers attorney attorneys analyst analysts expert experts critic critics police
+    protesters protestors residents witnesses authorities prosecutors lawmakers senator
+    senators governor mayor chief director leader leaders chair chairman chairwoman ceo
+    founder owner businessman businesswoman man woman friend friends author writer reporter
+    reporters journalist journalists scientist scientists researcher researchers professor
+    doctor doctors economist economists adviser advisers advisor advisors aide aides
+    employee employees worker workers member members manager judge justice court agency
+    ministry department government administration campaign statement report newspaper
+    source sources diplomat diplomats officer officers soldier soldiers student students
+    teacher teachers parent parents mother father wife husband son daughter chef outlet
+    paper network magazine voters supporters opponents activists organizers email emails
+    letter memo document documents filing post message note release article"""
+)
+
+
+def _person_or_body(art: _Article, speaker: str) -> bool:
+    """Is ``speaker`` someone a news text quotes: a full name, a titled or role-bearing
+    name, or a description of a person or body? (Not “Python”, “the compiler”, “Walter”.)"""
+    words = speaker.split()
+    caps = [w for w in words if w[:1].isupper() and w.casefold() != "the"]
+    if len(caps) >= 2 or re.match(_TITLE, speaker):
+        return True
+    if len(words) == 1 and " " in _full_name(art, speaker, len(art.text)):
+        return True  # “Trump” after “Donald Trump”
+    head = re.sub(r"[’']s$", "", words[-1]).casefold()
+    return head in _PERSON_HEADS or bool(_PLURAL_RE.fullmatch(words[-1]))
