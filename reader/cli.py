@@ -21,6 +21,7 @@ from pathlib import Path
 from reader import __version__
 from reader.core import config as cfg
 from reader.core.config import Config, ConfigError, FeedConfig
+from reader.core.words import count
 
 EXIT_USAGE = 2
 
@@ -72,6 +73,43 @@ def _check_keys(config: Config) -> None:
             f"known: {', '.join(sorted(DEFAULT_KEYS))}",
             cfg.key_line(config.path, "keys", unknown[0]),
         )
+    clash = _key_clash(config.keys)
+    if clash:
+        binding_id, key, other = clash
+        taken_by = (
+            f"{other} (also set in [keys])" if other in config.keys else f"{other} by default"
+        )
+        raise ConfigError(
+            config.path,
+            f'[keys] {binding_id} = "{config.keys[binding_id]}": {key!r} is already bound to '
+            f"{taken_by}; choose another key, or give {other} other keys in [keys] too",
+            cfg.key_line(config.path, "keys", binding_id),
+        )
+
+
+def _key_clash(overrides: dict[str, str]) -> tuple[str, str, str] | None:
+    """(binding id from [keys], key, the other binding id) for a key bound twice on one screen
+    (`quit = "j"` made j quit instead of moving down, issue 10); None when every key is free."""
+    from reader.tui.keymap import MAIN_KEYS, QUOTE_KEYS
+
+    aliases = {"?": "question_mark", "/": "slash", "[": "left_square_bracket",
+               "]": "right_square_bracket", "\\": "backslash", " ": "space"}  # fmt: skip
+    for screen in (MAIN_KEYS, QUOTE_KEYS):
+        owner: dict[str, str] = {}
+        # The user's bindings first, so the one reported is the one they wrote.
+        ids = sorted(screen, key=lambda binding_id: binding_id not in overrides)
+        for binding_id in ids:
+            keys = overrides.get(binding_id, screen[binding_id][0])
+            for raw in keys.split(","):
+                key = aliases.get(raw.strip(), raw.strip()) if raw.strip() else raw
+                if not key:
+                    continue
+                if key in owner and owner[key] != binding_id:
+                    first, second = owner[key], binding_id
+                    user = first if first in overrides else second
+                    return user, key, second if user == first else first
+                owner[key] = binding_id
+    return None
 
 
 def _store(args: argparse.Namespace, config: Config):
@@ -157,12 +195,13 @@ def _progress_bar(p) -> None:
     width = 30
     filled = int(width * p.done / max(p.total, 1))
     bar = "#" * filled + "-" * (width - filled)
-    sys.stderr.write(f"\r[{bar}] {p.done}/{p.total} feeds, {p.new} new")
+    sys.stderr.write(f"\r[{bar}] {p.done}/{count(p.total, 'feed')}, {p.new} new")
     sys.stderr.flush()
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from reader.core.discover import DiscoverError, find_feed
+    from reader.core.refresh import refresh
 
     config = load_config(args)
     try:
@@ -174,7 +213,21 @@ def cmd_add(args: argparse.Namespace) -> int:
         return 0
     feed = FeedConfig(found.url, args.title, tuple(args.tag or ()))
     cfg.add_feeds(config.path, [feed])
-    print(f"Added {args.title or found.title or found.url} <{found.url}> ({found.entries} entries)")
+    name = f"{args.title or found.title or found.url} <{found.url}>"
+    # Store what was just fetched (no second download), so `byline feeds` and the app show
+    # the entries at once; "Added (6 entries)" then 0/0 until a refresh was issue 10.
+    report = refresh(cfg.load(config.path), _data_dir(args), [found.url], fetched=found.fetched)
+    outcome = report.outcomes[0] if report.outcomes else None
+    with _store(args, cfg.load(config.path)) as store:
+        stored = store.feed_by_url(found.url)
+    if outcome is not None and outcome.status == "ok" and stored is not None:
+        print(f"Added {name}: {count(stored.entry_count, 'entry', 'entries')} stored")
+    else:
+        reason = outcome.error if outcome is not None and outcome.error else "not stored"
+        print(
+            f"Added {name}; its {count(found.entries, 'entry', 'entries')} are not stored yet "
+            f"({reason}): the next `byline refresh` or the app fetches them"
+        )
     return 0
 
 
@@ -263,6 +316,8 @@ def cmd_entries(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
         return 0
+    if data:  # the marks explained (issue 10: the `*` column was unexplained)
+        print(f"{'id':>7} *S {'published':16}  title — feed   (*: unread, S: saved)")
     for r in data:
         mark = ("*" if not r["read"] else " ") + ("S" if r["saved"] else " ")
         print(f"{r['id']:>7} {mark} {_when(r['published'])}  {r['title']}  — {r['feed']}")
@@ -286,23 +341,33 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"skipped {url!r}: {reason}")
     known = len(result.feeds) - len(added)
     print(
-        f"Imported {len(added)} new feeds ({known} already subscribed, {len(result.rejected)} skipped) into {config.path}"
+        f"Imported {count(len(added), 'new feed')} ({known} already subscribed,"
+        f" {len(result.rejected)} skipped) into {config.path}"
     )
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reader.core.opml import to_opml
+    from reader.core.opml import importable, to_opml
 
     config = load_config(args)
     with _store(args, config) as store:
         titles = {f.url: f.title for f in store.feeds()}
-    text = to_opml(list(config.feeds), titles)
+    # Only what `byline import` takes back: a local file:// feed does not travel (and import
+    # refuses file:// from an OPML file, which may come from anywhere).
+    feeds = [f for f in config.feeds if importable(f.url)]
+    local = [f.url for f in config.feeds if not importable(f.url)]
+    text = to_opml(feeds, titles)
     if args.file:
         Path(args.file).write_text(text, encoding="utf-8")
-        print(f"Exported {len(config.feeds)} feeds to {args.file}")
+        print(f"Exported {count(len(feeds), 'feed')} to {args.file}")
     else:
         sys.stdout.write(text)
+    if local:
+        _note(
+            f"Left out {count(len(local), 'local feed')} ({', '.join(local[:3])}"
+            f"{', …' if len(local) > 3 else ''}): OPML import takes http(s) addresses only"
+        )
     return 0
 
 
@@ -310,10 +375,13 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     from reader.core.articles import article_quotes
 
     config = load_config(args)
+    if args.delete is not None:
+        return _delete_quote(args, config)
     with _store(args, config) as store:
         if args.saved or args.entry is None:
             quotes = [
                 {
+                    "id": q.id,
                     "text": q.text,
                     "speaker": q.speaker,
                     "kind": q.kind,
@@ -344,7 +412,18 @@ def cmd_quotes(args: argparse.Namespace) -> int:
             else "No saved quotes yet (press s on a quote in the app)."
         )
     for q in quotes:
-        print(f"“{q['text']}” — {q['speaker'] or 'unattributed'}")
+        number = f"{q['id']:>5}  " if "id" in q else ""  # saved quotes: the id --delete takes
+        print(f"{number}“{q['text']}” — {q['speaker'] or 'unattributed'}")
+    return 0
+
+
+def _delete_quote(args: argparse.Namespace, config: Config) -> int:
+    with _store(args, config) as store:
+        quote = store.saved_quote(args.delete)
+        if quote is None or not store.delete_quote(args.delete):
+            raise UserError(f"no saved quote {args.delete} (ids: byline quotes)")
+    text = quote.text if len(quote.text) <= 80 else quote.text[:79] + "…"
+    print(f"Deleted quote {quote.id}: “{text}” — {quote.speaker or 'unattributed'}")
     return 0
 
 
@@ -527,6 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--saved", action="store_true", help="saved quotes (the default without --entry)"
     )
     p.add_argument("--speaker", metavar="NAME")
+    p.add_argument("--delete", type=int, metavar="ID", help="delete the saved quote ID")
     p.add_argument("--json", action="store_true")
     p = add("fetch-text", cmd_fetch_text, "fetch and keep the full article of one entry")
     p.add_argument("entry", type=int, metavar="ENTRY")

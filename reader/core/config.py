@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 import tomlkit
@@ -200,6 +201,28 @@ def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
     return dict(table)
 
 
+def feed_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a feed address, or None. Checked when the config is read, so
+    `ftp://…` or `feeds.example.com/rss` fail at once with the line, not at the next refresh
+    with "unsupported address scheme ''" (issue 10)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as err:  # "http://[::1" and the like
+        return f"{url!r} is not a valid address ({err})"
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not host:
+            return f"{url!r} is incomplete: no host name after {scheme}://"
+        return None
+    if scheme == "file":
+        return None if parts.path not in ("", "/") else f"{url!r} is incomplete: no file path"
+    if "://" not in url:
+        hint = f" such as 'https://{url}'" if ":" not in url else ""
+        return f"{url!r} is not a full address: give an http(s) address{hint}, or file:// for a local feed"
+    return f"{url!r}: {scheme}:// is not supported; give an http(s) address, or file:// for a local feed"
+
+
 def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
     if not isinstance(items, list):
         raise ConfigError(path, "feeds must be written as [[feeds]] tables", locate.top("feeds"))
@@ -214,6 +237,9 @@ def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
         if not isinstance(url, str) or not url.strip():
             raise ConfigError(path, f'{where} needs url = "https://..."', line_of("url"))
         url = url.strip()
+        problem = feed_url_problem(url)
+        if problem:
+            raise ConfigError(path, f"url in {where}: {problem}", line_of("url"))
         if url in seen:
             raise ConfigError(
                 path,

@@ -4,12 +4,12 @@ works by fetching and parsing it before anything is written to the config."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from reader.core.config import Settings
-from reader.core.fetch import Fetcher
+from reader.core.config import Settings, feed_url_problem
+from reader.core.fetch import Fetcher, FetchResult
 from reader.core.parse import parse_feed
 from reader.core.sanitize import clean_url
 
@@ -33,6 +33,7 @@ class Found:
     url: str
     title: str
     entries: int
+    fetched: dict[str, FetchResult] = field(default_factory=dict)  # for refresh(fetched=)
 
 
 class _AlternateLinks(HTMLParser):
@@ -69,7 +70,7 @@ async def _find(url: str, settings: Settings) -> Found:
         base = result.final_url or url
         parsed = parse_feed(result.body, base, result.content_type)
         if not parsed.error:
-            return Found(url, parsed.title, len(parsed.entries))
+            return Found(url, parsed.title, len(parsed.entries), {url: result})
         candidates = feed_links(result.body, base)
         if not candidates:
             raise DiscoverError(f"{parsed.error}, and the page links to no feed")
@@ -78,13 +79,14 @@ async def _find(url: str, settings: Settings) -> Found:
             if linked.status == "ok":
                 feed = parse_feed(linked.body, linked.final_url or candidate, linked.content_type)
                 if not feed.error:
-                    return Found(candidate, feed.title, len(feed.entries))
+                    return Found(candidate, feed.title, len(feed.entries), {candidate: linked})
         raise DiscoverError(f"the page links to {candidates[0]}, but it is not a working feed")
 
 
 def find_feed(url: str, settings: Settings) -> Found:
     """The working feed at `url` (or linked from the page there); DiscoverError says why not."""
     url = clean_url(url)
-    if not url.lower().startswith(("http://", "https://", "file://")):
-        raise DiscoverError("give an http(s) address (or file:// for a local feed)")
+    problem = feed_url_problem(url)
+    if problem:
+        raise DiscoverError(problem)
     return asyncio.run(_find(url, settings))

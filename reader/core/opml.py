@@ -88,6 +88,11 @@ def _bad_url(url: str, raw: str) -> str | None:
     return None
 
 
+def importable(url: str) -> bool:
+    """Whether `parse_opml` takes this feed address back (export writes only these)."""
+    return _bad_url(url, url) is None
+
+
 def to_opml(feeds: list[FeedConfig], titles: dict[str, str] | None = None) -> str:
     """OPML 2.0: untagged feeds at the top, tagged ones in a folder per first tag."""
     titles = titles or {}

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from reader.core.config import Config, FeedConfig
 from reader.core.fetch import Fetcher, FetchResult
 from reader.core.store import Feed, Store, StoreResult
+from reader.core.words import count
 
 if TYPE_CHECKING:
     from reader.core.parse import ParsedFeed
@@ -68,9 +69,10 @@ class RefreshReport:
         )
         if self.count("skipped"):
             line += f", {self.count('skipped')} skipped"
-        line += f"; {self.new} new entries, {_human_bytes(self.nbytes)} in {self.seconds:.2f} s"
+        line += f"; {count(self.new, 'new entry', 'new entries')}"
+        line += f", {_human_bytes(self.nbytes)} in {self.seconds:.2f} s"
         if self.fulltexts or self.fulltext_errors:
-            line += f"; {self.fulltexts} full texts ({self.fulltext_errors} failed)"
+            line += f"; {count(self.fulltexts, 'full text')} ({self.fulltext_errors} failed)"
         return line
 
     def to_json(self) -> dict:
@@ -227,17 +229,23 @@ def refresh(
     only_due: bool = False,
     full_text: bool = False,
     progress: Callable[[Progress], None] | None = None,
+    fetched: dict[str, FetchResult] | None = None,
 ) -> RefreshReport:
     """Refresh the configured feeds (or only `urls`) into the cache in `data_dir`.
 
     Feeds backing off after failures are skipped unless `force`; with `only_due` (the app's
     timer) feeds not yet due are skipped too. With `full_text`, missing full texts of feeds
-    that ask for them and of saved entries are fetched as well.
+    that ask for them and of saved entries are fetched as well. `fetched`: downloads already
+    made (by `byline add`, which proves a feed works), used instead of fetching again.
     """
-    return asyncio.run(_refresh(config, Path(data_dir), urls, force, only_due, full_text, progress))
+    return asyncio.run(
+        _refresh(config, Path(data_dir), urls, force, only_due, full_text, progress, fetched)
+    )
 
 
-async def _refresh(config, data_dir, urls, force, only_due, full_text, progress) -> RefreshReport:
+async def _refresh(
+    config, data_dir, urls, force, only_due, full_text, progress, fetched=None
+) -> RefreshReport:
     started = time.monotonic()
     report = RefreshReport()
     settings = config.settings
@@ -261,7 +269,9 @@ async def _refresh(config, data_dir, urls, force, only_due, full_text, progress)
 
         async with Fetcher.from_settings(settings) as fetcher:
             tasks = [
-                _refresh_feed(writer, fetcher, parser, feed, fc, settings, tick)
+                _refresh_feed(
+                    writer, fetcher, parser, feed, fc, settings, tick, (fetched or {}).get(fc.url)
+                )
                 for feed, fc in targets
             ]
             await asyncio.gather(*tasks)
@@ -323,11 +333,18 @@ def _targets(
 
 
 async def _refresh_feed(
-    writer: _Writer, fetcher: Fetcher, parser: _Parser, feed: Feed, fc: FeedConfig, settings, tick
+    writer: _Writer,
+    fetcher: Fetcher,
+    parser: _Parser,
+    feed: Feed,
+    fc: FeedConfig,
+    settings,
+    tick,
+    fetched: FetchResult | None = None,
 ) -> None:
     """Fetch, parse and store one feed; every outcome lands on the feed row."""
     interval = fc.setting(settings, "refresh_minutes") * 60
-    result = await fetcher.fetch(
+    result = fetched or await fetcher.fetch(
         feed.fetch_url or feed.url,
         etag=feed.etag,
         last_modified=feed.last_modified,

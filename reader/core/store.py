@@ -725,8 +725,17 @@ class Store:
             )
         return rows[0][0]
 
-    def delete_quote(self, quote_id: int) -> None:
-        self.db.execute("DELETE FROM saved_quotes WHERE id = ?", [quote_id])
+    def delete_quote(self, quote_id: int) -> bool:
+        """Forget a saved quote; False when there was no quote `quote_id`."""
+        return self.db.execute("DELETE FROM saved_quotes WHERE id = ?", [quote_id]).rowcount > 0
+
+    def saved_quote(self, quote_id: int) -> SavedQuote | None:
+        """One saved quote by id (the app used to load every saved quote to find one)."""
+        rows = self._rows(f"SELECT {self._QUOTE_COLS} FROM saved_quotes WHERE id = ?", [quote_id])
+        return SavedQuote(*rows[0]) if rows else None
+
+    _QUOTE_COLS = """id, entry_id, feed_id, text, speaker, cue, kind, start, "end", context,
+        entry_title, entry_link, feed_title, saved_at"""
 
     def saved_quotes(
         self, search: str | None = None, speaker: str | None = None,
@@ -745,8 +754,7 @@ class Store:
             clauses.append("entry_id = ?")
             params.append(entry_id)
         where = " AND ".join(clauses) or "1"
-        sql = f"""SELECT id, entry_id, feed_id, text, speaker, cue, kind, start, "end", context,
-                    entry_title, entry_link, feed_title, saved_at
+        sql = f"""SELECT {self._QUOTE_COLS}
                   FROM saved_quotes WHERE {where} ORDER BY saved_at DESC, id DESC LIMIT ?"""
         return [SavedQuote(*r) for r in self._rows(sql, [*params, limit])]
 

@@ -37,6 +37,7 @@ from reader.core.sync.base import (
     public_url,
     read_password,
 )
+from reader.core.words import count
 
 PUSH_BATCH = 100
 UID_PREFIX = "sync:"
@@ -53,7 +54,7 @@ class SyncProgress:
         if self.phase == "push":
             return f"Sync: sending {self.done}/{self.total} changes"
         if self.phase == "items":
-            return f"Sync: {self.new} new entries"
+            return f"Sync: {count(self.new, 'new entry', 'new entries')}"
         return {
             "login": "Sync: logging in",
             "feeds": "Sync: subscriptions",
@@ -81,11 +82,12 @@ class SyncReport:
     def summary(self) -> str:
         state = self.marked_read + self.marked_unread + self.saved + self.unsaved
         line = (
-            f"Synced with {self.server} ({self.kind}): {self.feeds} feeds, {self.new_entries} new"
-            f" entries, {self.pushed} changes sent, {state} state changes received"
+            f"Synced with {self.server} ({self.kind}): {count(self.feeds, 'feed')},"
+            f" {count(self.new_entries, 'new entry', 'new entries')},"
+            f" {count(self.pushed, 'change')} sent, {count(state, 'state change')} received"
         )
         if self.pending:
-            line += f", {self.pending} changes still queued"
+            line += f", {count(self.pending, 'change')} still queued"
         return line + f" in {self.seconds:.2f} s"
 
     def to_json(self) -> dict:
