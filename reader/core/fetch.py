@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ssl
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,12 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import httpx
+from reader import __version__
+
+# httpx imports its command-line tool when click and rich are installed (rich is, beside
+# Textual): click, pygments and rich.console, ~40% of `byline refresh`'s imports, for a
+# tool Byline never runs. A None in sys.modules makes that import fail, and httpx skips it.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx  # noqa: E402
 
 if TYPE_CHECKING:
     from reader.core.config import Settings
-
-from reader import __version__
 
 USER_AGENT = f"Byline/{__version__} (terminal news reader; feed fetcher)"
 MAX_REDIRECTS = 5

@@ -1,5 +1,5 @@
-"""Refreshing feeds: download concurrently, parse in a process pool, store in short
-transactions, and record on each feed what happened and when to try it next.
+"""Refreshing feeds: download concurrently, parse and store in one thread beside the
+downloads, in short transactions, and record on each feed what happened and when to try it next.
 
 `refresh()` is synchronous and owns its event loop, its HTTP client and its own Store
 connection, so the app can run it in a thread worker and cron can run it as `byline refresh`
@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,70 +126,27 @@ def in_backoff(feed: Feed, now: float) -> bool:
     return feed.failures > 0 and feed.next_due > now
 
 
-# ---------------------------------------------------------------- the pool
-
-
-class _Parser:
-    """A process pool started only when a body actually needs parsing (a refresh that gets
-    only 304s never pays for it). forkserver: safe to start from a threaded app."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._broken = False
-
-    def _start(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            method = (
-                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            )
-            context = multiprocessing.get_context(method)
-            if method == "forkserver":
-                context.set_forkserver_preload(["reader.core.parse", "reader.core.searchtext"])
-            self._pool = ProcessPoolExecutor(
-                max_workers=max(1, min(os.cpu_count() or 1, 4)), mp_context=context
-            )
-        return self._pool
-
-    def warm_up(self) -> None:
-        """Start the workers now, while the first downloads are on the wire (a cold refresh
-        otherwise waits ~0.15 s for them after its first response)."""
-        if not self._broken:
-            try:
-                self._start().submit(int)
-            except (BrokenProcessPool, OSError, ValueError):
-                self._broken = True
-
-    async def run(self, func, *args):
-        """Run func in the pool; if the pool cannot work here (a broken worker, an
-        interpreter with no importable __main__), run it in a thread instead of failing."""
-        loop = asyncio.get_running_loop()
-        if not self._broken:
-            try:
-                return await loop.run_in_executor(self._start(), func, *args)
-            except (
-                BrokenProcessPool,
-                OSError,
-                ValueError,
-            ):  # ValueError: no real stderr fd (in a TUI)
-                self._broken = True
-        return await asyncio.to_thread(func, *args)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+# ---------------------------------------------------------------- the worker thread
 
 
 class _Writer:
-    """A refresh's per-feed writes, in one thread with its own connection. SQLite works
-    without holding the GIL, so the event loop keeps the downloads moving while a feed is
-    stored (on the loop itself, storing was a third of a 100-feed refresh)."""
+    """A refresh's per-feed parsing and writes, in one thread with its own connection.
+
+    SQLite and libxml2 work without holding the GIL, so the event loop keeps the downloads
+    moving while a feed is parsed and stored (on the loop itself, storing was a third of a
+    100-feed refresh). Parsing used to run in a process pool; since the lxml fast path
+    (reader/core/fastparse.py) it costs less than starting the pool did, and one process
+    has nothing to leave behind when it is killed (issue 12)."""
 
     def __init__(self, data_dir: Path) -> None:
         self._data_dir = data_dir
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-writer")
         self._store: Store | None = None
         self._closed = False
+
+    async def run(self, func, *args):
+        """`func(*args)` in this thread, in turn with the writes."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
 
     async def write(self, feed_id: int, entries, values: dict, now: float) -> StoreResult:
         loop = asyncio.get_running_loop()
@@ -250,14 +204,11 @@ async def _refresh(
     report = RefreshReport()
     settings = config.settings
     store = Store.in_dir(data_dir)
-    parser = _Parser()
     writer = _Writer(data_dir)
     try:
         store.sync_feeds(config.feeds)
         targets = _targets(store, config, urls, force, only_due, report)
         total = len(targets) + len(report.outcomes)
-        if any(feed.ok_at is None for feed, _ in targets):  # never fetched: bodies will come
-            parser.warm_up()
         done_new = [len(report.outcomes), 0]
 
         def tick(outcome: FeedOutcome) -> None:
@@ -270,7 +221,7 @@ async def _refresh(
         async with Fetcher.from_settings(settings) as fetcher:
             tasks = [
                 _refresh_feed(
-                    writer, fetcher, parser, feed, fc, settings, tick, (fetched or {}).get(fc.url)
+                    writer, fetcher, feed, fc, settings, tick, (fetched or {}).get(fc.url)
                 )
                 for feed, fc in targets
             ]
@@ -287,12 +238,11 @@ async def _refresh(
                 from reader.core.fulltext import fill_missing
 
                 done, failed = await fill_missing(
-                    store, config, fetcher, parser.run, include_saved=full_text
+                    store, config, fetcher, _in_thread, include_saved=full_text
                 )
                 report.fulltexts, report.fulltext_errors = done, failed
     finally:
         writer.close()
-        parser.close()
         store.close()
     report.seconds = time.monotonic() - started
     return report
@@ -335,7 +285,6 @@ def _targets(
 async def _refresh_feed(
     writer: _Writer,
     fetcher: Fetcher,
-    parser: _Parser,
     feed: Feed,
     fc: FeedConfig,
     settings,
@@ -371,7 +320,7 @@ async def _refresh_feed(
         limit = fc.setting(settings, "max_items_per_feed")
         from reader.core.parse import parse_feed  # not needed by a refresh answered with 304s
 
-        parsed: ParsedFeed = await parser.run(
+        parsed: ParsedFeed = await writer.run(
             parse_feed, result.body, result.final_url or fc.url, result.content_type, limit
         )
         if parsed.error:
@@ -390,6 +339,11 @@ async def _refresh_feed(
     outcome.new, outcome.updated = stored.new, stored.updated
     outcome.title = fc.title or outcome.title or fc.url
     tick(outcome)
+
+
+async def _in_thread(func, *args):
+    """Full-text extraction off the event loop (the downloads of the others go on)."""
+    return await asyncio.to_thread(func, *args)
 
 
 def _failure(feed: Feed, now: float, interval: float, retry_after, outcome: FeedOutcome) -> dict:

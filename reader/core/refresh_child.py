@@ -1,6 +1,6 @@
 """A refresh in a child process, for callers that must stay responsive (the app).
 
-A refresh is CPU work in Python (HTTP machinery, storing, the parse pool's results), and in
+A refresh is CPU work in Python (HTTP machinery, parsing, storing), and in
 the app's process it competed with the UI for the GIL: keys took over 100 ms to show while 100
 feeds refreshed. In a child process it competes with nothing. The parent sends the arguments
 and reads back pickled progress and the report: both ends are this module, so the pickles are
@@ -12,9 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -38,7 +41,7 @@ def refresh_in_child(
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(
             # -P: a folder named "reader" in the working directory must not shadow Byline.
-            [sys.executable, "-P", "-m", "reader.core.refresh_child"],
+            [sys.executable, "-P", "-m", "reader.core.refresh_child", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -71,7 +74,29 @@ def _read_frames(stream, progress) -> tuple[RefreshReport | None, str]:
             error = payload
 
 
+def _die_with_parent(parent: int) -> None:
+    """Never outlive the app (issue 12): a refresh whose reader is gone would go on fetching
+    and writing for nobody. On Linux the kernel kills this process when the parent dies
+    (PR_SET_PDEATHSIG); elsewhere, and as a second line, a thread watches the parent's pid."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="byline-parent-watch", daemon=True).start()
+
+
 def _main() -> None:
+    if len(sys.argv) > 1:
+        _die_with_parent(int(sys.argv[1]))
     out = sys.stdout.buffer
 
     def send(kind: str, payload: object) -> None:
@@ -80,7 +105,7 @@ def _main() -> None:
 
     config, data_dir, urls, force, only_due, full_text = pickle.load(sys.stdin.buffer)
     # Background work: the reader in front (and its keys) comes first for the CPU, and so
-    # does everything else the user runs. The parse pool inherits this.
+    # does everything else the user runs.
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
     try:
