@@ -735,3 +735,43 @@ def test_an_event_is_not_she() -> None:
         "is set up a task force,” she said."
     )
     assert extract(text)[0].speaker is None
+
+
+# -- round 4: from trying the app on the corpus feeds --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "A joint statement from Britain, France, Germany, Sweden, and the Netherlands said "
+            "they were “confident” he had been poisoned.",
+            "A joint statement from Britain, France, Germany, Sweden, and the Netherlands",
+        ),
+        (
+            "Britain and France said the attack was “a clear breach of international law.”",
+            "Britain and France",
+        ),
+    ],
+)
+def test_a_coordinated_subject_is_whole(text: str, speaker: str) -> None:
+    assert extract(text)[0].speaker == speaker
+
+
+@pytest.mark.parametrize("dash", ["—", " — ", " – "])
+def test_a_dash_aside_ends_the_reported_clause(dash: str) -> None:
+    text = (
+        f"Deputy Attorney General Todd Blanche claimed Trump was open about the deal{dash}never "
+        "mind the investment, “the apparent quid in the quid pro quo,” was a secret. “We did "
+        "nothing wrong,” Blanche said."
+    )
+    found = extract(text)
+    assert found[0].speaker is None and found[1].speaker == "Blanche"
+
+
+def test_a_link_marker_does_not_hide_the_end_of_a_sentence() -> None:
+    text = (
+        "Ars Technica ran a story with the headline “An AI agent published a hit piece on "
+        "someone by name.[7]” The article cites his blog. “It was wrong,” Jane Doe said."
+    )
+    assert extract(text)[0].speaker is None

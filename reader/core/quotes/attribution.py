@@ -100,12 +100,6 @@ def _np_in(window: str, base: int, subject: bool = True) -> tuple[int, int] | No
         if not m:
             continue
         a, b = m.start(), len(window.rstrip())
-        prep = _PREP_END.search(window, 0, a) if subject and rx is not _END_PRON else None
-        if prep:
-            head = _np_in(window[: prep.start()], base)
-            if head and re.fullmatch(r"[\w.’'\- ]+", window[head[0] - base : a]):
-                return head[0], base + b  # “Officials at Homeland Security Investigations”
-            return None  # “people who appear in the files insist”: not “the files”
         if rx is _END_NAME:
             span = _strip_caps(window, a, b)
             if span is None or window[span[1] : b] in ("’s", "'s"):
@@ -113,6 +107,15 @@ def _np_in(window: str, base: int, subject: bool = True) -> tuple[int, int] | No
             if window[a:b].startswith(("the ", "The ")) and span[0] == a + 4:
                 span = (a, span[1])  # keep “the White House” whole
             a, b = span
+            co = _COORDINATED.search(window, 0, a)
+            if co:  # “Britain, France, Germany, Sweden, and the Netherlands said”: all of them
+                a = co.start()
+        prep = _PREP_END.search(window, 0, a) if subject and rx is not _END_PRON else None
+        if prep:
+            head = _np_in(window[: prep.start()], base)
+            if head and re.fullmatch(r"[\w.,’'\- ]+", window[head[0] - base : a]):
+                return head[0], base + b  # “Officials at Homeland Security Investigations”
+            return None  # “people who appear in the files insist”: not “the files”
         return base + a, base + b
     return None
 
@@ -291,6 +294,8 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
                     return _Attr(span[0], span[1], "as", False)
         return None
     gap = s[last.end() : open_mark].strip(" ,:;—–-")
+    if re.search(r"\w\s*[—–]\s*\w|\w\s+-\s+\w", gap):
+        return None  # “X claimed it was fine—never mind the investment, “…””: an aside
     if "~" in gap and len(re.findall(r"\w+", gap.rsplit("~", 1)[1])) > 4:
         return None  # “X maintained “…,” a perfect encapsulation of Trump’s “…””: not X's
     if _DET_ONLY.fullmatch(gap) and _modifies_noun(art, qstart):
@@ -343,6 +348,9 @@ def _modifies_noun(art: _Article, qstart: int) -> bool:
     return bool(m) and m.group(1) not in _NOT_HEAD and not m.group(1).endswith("ly")
 
 
+_COORDINATED = re.compile(
+    rf"(?<![\w’'.])(?:(?:the\s+)?{_NAME},\s+)*(?:the\s+)?{_NAME},?\s+and\s+(?:the\s+)?$"
+)
 _PREP_END = re.compile(
     r"(?<![\w’'])(?:in|at|from|to|into|of|for|on|with|about|against|by|than|over|under|near|"
     r"between|among|through|during|via|across)\s+$"
@@ -457,7 +465,7 @@ def _adjective_use(s: str, a: int, b: int) -> bool:
 
 def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     """Attribution for the quotation ``[a, b)``: after-cue first, then before."""
-    inner = art.text[a:b].rstrip()
+    inner = re.sub(r"\[\d{1,3}\]$", "", art.text[a:b].rstrip())  # “… by name.[7]”
     close = b
     while close < len(art.text) and art.text[close] in _SPACE + _JOINER:
         close += 1
