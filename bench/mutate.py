@@ -44,6 +44,12 @@ class Mutation:
     why: str
 
 
+QUOTE_TESTS = (
+    "tests/test_quotes.py",
+    "tests/test_quotes_constructions.py",
+    "tests/test_quotes_langs.py",
+)
+
 MUTATIONS = [
     # -- sanitize: nothing from a feed may drive the terminal
     Mutation(
@@ -109,6 +115,13 @@ MUTATIONS = [
         "a 304 without an ETag forgets the stored one",
     ),
     Mutation(
+        "refresh.last_modified_on_304", "reader/core/refresh.py",
+        '"last_modified": result.last_modified or feed.last_modified,',
+        '"last_modified": result.last_modified,',
+        ("tests/test_refresh.py", "tests/test_fault_server.py"),
+        "a 304 without Last-Modified forgets the stored one",
+    ),
+    Mutation(
         "fetch.size_cap", "reader/core/fetch.py",
         "                if size > max_bytes:\n", "                if False:\n",
         ("tests/test_refresh.py", "tests/test_fault_server.py"),
@@ -141,7 +154,18 @@ MUTATIONS = [
     Mutation(
         "quotes.strict_after_full_stop", "reader/core/quotes/attribution.py",
         'strict = punct in ".:"', "strict = False",
-        ("tests/test_quotes.py",), "“We won.” Smith said the polls… credits Smith",
+        QUOTE_TESTS, "“We won.” Smith said the polls… credits Smith",
+    ),
+    Mutation(
+        "quotes.cue_of_the_next_quote", "reader/core/quotes/attribution.py",
+        "if m and _introduces_next(seg, m):", "if False:",
+        QUOTE_TESTS, "“…” A third wrote “…”: the cue is given to the quote before",
+    ),
+    Mutation(
+        "quotes.nationality_is_no_person", "reader/core/quotes/attribution.py",
+        'return " " not in word and word.endswith(("an", "ese", "ish", "ic", "i"))',
+        "return False",
+        QUOTE_TESTS, "“Ukrainian airstrikes” are taken for a speaker",
     ),
 ]  # fmt: skip
 

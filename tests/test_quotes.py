@@ -48,6 +48,20 @@ def test_a_new_sentence_after_a_closed_quote_is_not_its_attribution(text, not_hi
     assert not_him not in (q.speaker or ""), q
 
 
+@pytest.mark.parametrize(
+    ("text", "adjective"),
+    [
+        ("Ukrainian drones struck the depot, telling residents that “the fire is under control"
+         " now.”", "Ukrainian"),
+        ("Russian forces shelled the city, prompting the mayor to warn that “nobody is safe in"
+         " the centre.”", "Russian"),
+    ],
+)  # fmt: skip
+def test_a_nationality_adjective_is_not_a_speaker(text: str, adjective: str) -> None:
+    """“Ukrainian drones …, telling …”: a capitalised adjective, not the person who spoke."""
+    assert adjective not in (only(text).speaker or "")
+
+
 def test_a_cue_that_ends_the_sentence_after_a_closed_quote_attributes() -> None:
     """The same construction with nothing said after the cue is an attribution."""
     assert only("“We won the vote today.” Smith said.").speaker == "Smith"

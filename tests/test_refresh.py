@@ -98,6 +98,23 @@ def test_second_refresh_is_304_and_sends_validators(http_server, write_config, d
         assert feed.entry_count == 2
 
 
+def test_a_304_without_validators_keeps_the_stored_ones(http_server, write_config, data):
+    """RFC 9110 lets a 304 omit ETag/Last-Modified: the stored ones still stand, and the
+    next request sends them again (forgetting them would cost a full download each time)."""
+    first = Response(body=rss20(items(2)), etag='"v1"', last_modified=LAST_MODIFIED)
+    url = http_server.script("/bare304", [first, Response(status=304)])
+    config = write_config([url])
+    assert outcome(run(config, data), url).status == "ok"
+    for _ in range(2):
+        assert outcome(run(config, data), url).status == "not_modified"
+        with store_at(data) as store:
+            feed = store.feed_by_url(url)
+            assert (feed.etag, feed.last_modified) == ('"v1"', LAST_MODIFIED)
+    third = http_server.requests_for("/bare304")[2]
+    assert third.headers["if-none-match"] == '"v1"'
+    assert third.headers["if-modified-since"] == LAST_MODIFIED
+
+
 def test_last_modified_alone_gives_304(http_server, write_config, data):
     url = http_server.route("/lm", body=rss20(items(1)), last_modified=LAST_MODIFIED)
     config = write_config([url])

@@ -66,6 +66,10 @@ def test_clean_line_and_url():
         ("javascript:alert(1)", False),
         ("file:///etc/passwd", False),
         ("mailto:a@example.org", False),
+        ("javascript://example.org/%0Aalert(1)", False),  # a scheme with a "host"
+        ("file://localhost/etc/passwd", False),
+        ("ftp://example.org/x", False),
+        ("data://example.org/x", False),
         ("https://", False),
         ("https://example.org/a b", False),
         ("https://example.org/\x1b[2J", False),
