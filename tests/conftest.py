@@ -47,13 +47,18 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # BYLINE_CORPUS points at a corpus elsewhere (e.g. for a clone outside /work).
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def in_ci() -> bool:
+    """`CI` is set (CI services set it): what a test needs must be there, never skipped."""
+    return _flag("CI")
+
+
 def corpus_required() -> bool:
-    """True under CI (`CI` set, as CI services do) or with BYLINE_REQUIRE_CORPUS set."""
-    off = ("", "0", "false", "no")
-    return any(
-        os.environ.get(name, "").strip().lower() not in off
-        for name in ("CI", "BYLINE_REQUIRE_CORPUS")
-    )
+    """True under CI or with BYLINE_REQUIRE_CORPUS set."""
+    return in_ci() or _flag("BYLINE_REQUIRE_CORPUS")
 
 
 def corpus_path(*parts: str) -> Path:

@@ -538,11 +538,23 @@ async def test_large_view_pages_lazily(tmp_path: Path, monkeypatch) -> None:
         main = main_of(pilot.app)
         assert main.entries.count == 3000
         assert pages == [(0, entry_list.PAGE)]
-        main.entries.move(2999)  # far down at once (as a jump to the end would)
+        await pilot.press("G")  # jump to the end: only the last page is read
         await pilot.pause()
+        assert main.entries.cursor == 2999
         assert main.entries.current.title == "Item 2999"
         assert len(pages) <= 3
         assert "Item 2999" in "".join(list_text(main))
+        await pilot.press("g")  # and back to the top, from the cached first page
+        await pilot.pause()
+        assert main.entries.cursor == 0 and main.entries.current.title == "Item 0"
+        assert "Item 0" in "".join(list_text(main))
+        await pilot.press("end")
+        await pilot.pause()
+        assert main.entries.cursor == 2999
+        await pilot.press("home")
+        await pilot.pause()
+        assert main.entries.cursor == 0
+        assert len(pages) <= 4
 
 
 def test_core_never_imports_textual() -> None:

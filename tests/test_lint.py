@@ -5,13 +5,18 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, in_ci
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:
-    exe = shutil.which("ruff") or pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    # The ruff of this interpreter's venv first (it need not be activated), then PATH's.
+    exe = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if exe is None:
+        message = "ruff is not installed (pip install -e '.[test]')"
+        pytest.fail(message) if in_ci() else pytest.skip(message)
     return subprocess.run([exe, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
 
 
