@@ -199,10 +199,10 @@ class _Article:
 def _strip_caps(s: str, a: int, b: int) -> tuple[int, int] | None:
     """Drop sentence-initial function words (“But Trump” → “Trump”) and a possessive."""
     while a < b:
-        m = re.match(r"[^\s]+", s[a:b])
+        m = _TOKEN.match(s, a, b)
         if not m or m.group(0) not in _STOPCAPS:
             break
-        a += m.end()
+        a = m.end()
         while a < b and s[a].isspace():
             a += 1
     m = _LEAD_PARTICIPLE.match(s, a, b)
@@ -216,6 +216,7 @@ def _strip_caps(s: str, a: int, b: int) -> tuple[int, int] | None:
 
 
 _LEAD_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}ing\s+(?=\S)")
+_TOKEN = re.compile(r"[^\s]+")
 
 
 def _strip_fillers(window: str) -> str:
