@@ -124,6 +124,13 @@ async def test_delete_from_the_quote_dialog_of_a_saved_quote(app_env: AppEnv) ->
         with app_env.store() as store:
             assert len(store.saved_quotes()) == 1
         assert main.undo_stack == []
+        # d on the article's current quote, once it is saved, deletes it too.
+        assert main.focused is main.article and main.article.current_quote == 0
+        await pilot.press("d")
+        with app_env.store() as store:
+            assert store.saved_quotes() == []
+        await pilot.press("d")
+        assert "This quote is not saved" in main.status.line
 
 
 # ---------------------------------------------------------------- 6: leaving a search

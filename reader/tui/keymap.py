@@ -39,7 +39,7 @@ MAIN_KEYS: dict[str, tuple[str, str]] = {
     "prev_quote": ("left_square_bracket", "Previous quote in the article"),
     "quotes_panel": ("Q", "Quotes of this article"),
     "group_quotes": ("S", "Group saved quotes by speaker (Quotes view)"),
-    "delete_quote": ("d", "Delete the saved quote (Quotes view)"),
+    "delete_quote": ("d", "Delete the saved quote (Quotes view, or the current quote)"),
     "switch_pane": ("tab", "Switch pane"),
     "back": ("escape", "Back to the list"),
     "toggle_sidebar": ("backslash", "Show / hide the sidebar"),

@@ -209,8 +209,12 @@ class MainScreen(Screen):
         if action == "group_quotes" and self.mode != Mode.QUOTES:
             return "S groups the Quotes view by speaker (sidebar: Quotes)."
         if action == "delete_quote":
+            if self._article_quote_saved() is not None:
+                return None
+            if self.focused is self.article and self.article.current_quote is not None:
+                return "This quote is not saved."
             if self.mode != Mode.QUOTES:
-                return "d deletes a saved quote in the Quotes view (or from a saved quote)."
+                return "d deletes a saved quote: in the Quotes view, or on a saved quote."
             if self.quotes_view.current is None:
                 return "No saved quote highlighted."
         if action == "undo" and not self.undo_stack:
@@ -777,9 +781,18 @@ class MainScreen(Screen):
         self.show_quotes_view()
 
     def action_delete_quote(self) -> None:
-        quote = self.quotes_view.current
+        quote = self._article_quote_saved() or self.quotes_view.current
         if quote is not None:
             self.app.delete_quote(quote)
+
+    def _article_quote_saved(self) -> SavedQuote | None:
+        """The saved quote behind the article's current quote, when the article has focus."""
+        content, index = self.article.content, self.article.current_quote
+        if self.focused is not self.article or content is None or index is None:
+            return None
+        text = content.quotes[index].text
+        found = self.store.saved_quotes(entry_id=content.entry.id)
+        return next((q for q in found if q.text == text), None)
 
     def on_quotes_changed(self, message: QuotesChanged) -> None:
         if message.deleted is not None:
