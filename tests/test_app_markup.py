@@ -51,8 +51,25 @@ def shows_literally(app: BylineApp, *needles: str) -> None:
         assert needle in shown or needle in flat, f"{needle!r} not shown literally:\n{shown}"
 
 
+SENT: list[tuple[str, bool]] = []  # (message, markup) of every toast, kept past its timeout
+
+
 def notices(app: BylineApp) -> list[str]:
-    return [n.message for n in app._notifications]  # noqa: SLF001
+    return [message for message, _markup in SENT]
+
+
+@pytest.fixture(autouse=True)
+def record_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.app import App
+
+    original = App.notify
+    SENT.clear()
+
+    def notify(self, message, *, markup=True, **kwargs):
+        SENT.append((message, markup))
+        return original(self, message, markup=markup, **kwargs)
+
+    monkeypatch.setattr(App, "notify", notify)
 
 
 @pytest.fixture
@@ -140,8 +157,9 @@ async def test_every_field_and_notice_shows_markup_literally(
         await pilot.press("slash", *BOLD, "enter")
         assert BOLD in main.status.line
         # Every notice so far was sent without markup and reads literally.
-        for notification in app._notifications:  # noqa: SLF001
-            assert notification.markup is False, notification.message
+        assert SENT
+        for message, markup in SENT:
+            assert markup is False, message
         await pilot.pause()
         assert app.is_running  # no [@click=app.quit] ran
 

@@ -62,6 +62,8 @@ def test_snapshot_quotes_view_120x40(app_env: AppEnv, snap_compare) -> None:
         main.sidebar.select_key("quotes")
         main.sidebar.focus()
         await pilot.press("enter")
+        pilot.app.clear_notifications()  # toasts expire on a clock: keep them out
+        await pilot.pause()
 
     assert snap_compare(app_env.app(), run_before=run_before, terminal_size=(120, 40))
 
