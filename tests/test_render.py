@@ -48,25 +48,81 @@ def test_images_show_their_alt_text():
     assert text == "[image: A map of the valley] and [image]"
 
 
-def test_structure_stays_legible():
+def test_structure_is_text_not_markdown():
+    """Issue 10, defect 9: headings, emphasis and lists as the reader sees them, no syntax."""
     markup = """
-    <h1>Main title</h1><h2>Section</h2>
-    <p>First paragraph with <b>bold</b> and <i>italics</i>.</p>
+    <h1>Main title</h1><h2>What did the commentators say?</h2>
+    <p>First paragraph with <b>bold</b> and <i>italics</i> and <del>struck</del>.</p>
     <blockquote><p>A quoted passage.</p></blockquote>
     <ul><li>one</li><li>two</li></ul>
     <ol><li>first</li><li>second</li></ol>
     <pre>code  block</pre>
+    <table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>
+    <hr><p>after <code>x = 1</code> the end</p>
     <script>alert("never shown")</script><style>p { color: red }</style>
     """
     text = render_html(markup).text
     lines = [line for line in text.splitlines() if line.strip()]
-    assert lines[0] == "# Main title" and lines[1] == "## Section"
-    assert "First paragraph with bold and italics." in lines
-    assert "> A quoted passage." in lines
-    assert "  * one" in lines and "  * two" in lines
+    assert lines[0] == "Main title" and lines[1] == "What did the commentators say?"
+    assert "First paragraph with bold and italics and struck." in lines
+    assert "A quoted passage." in lines
+    assert "  • one" in lines and "  • two" in lines
     assert "  1. first" in lines and "  2. second" in lines
+    assert "    code  block" in lines and "after x = 1 the end" in lines
+    for syntax in ("#", "**", "~~", "> ", "`", "* ", "---", "_"):
+        assert syntax not in text, syntax
     assert "alert" not in text and "color" not in text
     assert "\n\n\n" not in text
+
+
+def test_blocks_say_what_each_range_is():
+    markup = (
+        "<h2>What did the <em>commentators</em> say?</h2>"
+        '<p>A <b>bold</b> claim, a <a href="https://x.example/a">source link</a> and '
+        "<code>print(1)</code>.</p>"
+        "<blockquote><p>Quoted words.</p></blockquote>"
+        "<ul><li>one<li>two</ul>"
+        '<figure><img src="m.png" alt="A map"><figcaption>The valley</figcaption></figure>'
+        "<pre>for x in y:\n    pass</pre>"
+        "<table><tr><td>a</td><td>b</td></tr></table>"
+    )
+    rendered = render_html(markup)
+    text = rendered.text
+    found = {(b.kind.value, text[b.start : b.end]) for b in rendered.blocks}
+    assert found >= {
+        ("heading", "What did the commentators say?"),
+        ("emphasis", "commentators"),
+        ("strong", "bold"),
+        ("link", "source link"),
+        ("code", "print(1)"),
+        ("blockquote", "Quoted words."),
+        ("list_item", "• one"),  # an item whose </li> was left out ends at the next one
+        ("list_item", "• two"),
+        ("caption", "[image: A map]"),
+        ("caption", "The valley"),
+        ("code", "for x in y:\n        pass"),
+    }
+    assert any(kind == "table" for kind, _ in found)
+    assert rendered.blocks == sorted(rendered.blocks, key=lambda b: (b.start, -b.end, b.kind))
+    assert "source link[1]" in text  # numbered links as before
+
+
+def test_page_text_cannot_forge_structure():
+    """The renderer's private markers (noncharacters) never come from the page."""
+    forged = "".join(chr(c) for c in range(0xFDD0, 0xFDF0))
+    refs = "".join(f"&#x{c:X};" for c in range(0xFDD0, 0xFDF0))
+    rendered = render_html(f"<p>a{forged}b{refs}c <b>d</b></p>")
+    assert rendered.text == "abc d"
+    assert [(b.kind.value, rendered.text[b.start : b.end]) for b in rendered.blocks] == [
+        ("strong", "d")
+    ]
+
+
+def test_unclosed_and_stray_tags_keep_blocks_in_the_text():
+    rendered = render_html("<p>x</b> <i>never closed <h3>head</p></ul></li></blockquote>")
+    for block in rendered.blocks:
+        assert 0 <= block.start < block.end <= len(rendered.text)
+    assert "never closed" in rendered.text and "head" in rendered.text
 
 
 def test_entities_are_unescaped_without_markdown_escapes():

@@ -22,12 +22,18 @@ def render_entry(entry: Entry, fulltext: FullText | None = None) -> Rendered:
     return render_html(entry.body_html, entry.link or entry.feed_link)
 
 
-def article_quotes(store: Store, entry_id: int, full: bool = True) -> list[Quote]:
-    """Quotes of the text a reader sees for this entry (full text when kept and `full`)."""
+def quotes_of(rendered: Rendered) -> list[Quote]:
+    """The quotes of a rendered article, found on the text the reader sees with its
+    structure (headings, captions, code and link lists are not prose)."""
     from reader.core.quotes import extract  # its tables cost ~0.1 s to build: load when used
 
+    return extract(rendered.text, rendered.blocks)
+
+
+def article_quotes(store: Store, entry_id: int, full: bool = True) -> list[Quote]:
+    """Quotes of the text a reader sees for this entry (full text when kept and `full`)."""
     entry = store.entry(entry_id)
     if entry is None:
         return []
     fulltext = store.fulltext(entry_id) if full else None
-    return extract(render_entry(entry, fulltext).text)
+    return quotes_of(render_entry(entry, fulltext))

@@ -871,9 +871,9 @@ def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
 def _quotes(rendered: Rendered) -> list[Quote]:
     # Imported on first use (the app warms it in a thread after the first screen): building
     # the quote finder's tables costs ~0.2 s at import.
-    from reader.core.quotes import extract
+    from reader.core.articles import quotes_of
 
     try:
-        return extract(rendered.text)
+        return quotes_of(rendered)
     except Exception:  # noqa: BLE001 - a quote-finder bug must not hide the article
         return []

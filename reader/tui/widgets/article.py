@@ -20,13 +20,23 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from reader.core.blocks import BlockKind
 from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
 from reader.tui.format import date
 from reader.tui.kinds import Source
 from reader.tui.styling import component_style
 
-_LINK_MARK = re.compile(r"\[(\d+)\]|\[image(?:: [^\]]*)?\]")
+_LINK_NUMBER = re.compile(r"\[\d+\]")
+_BULLET = re.compile(r"•|\d+\.")
+_BLOCK_STYLES = {
+    BlockKind.HEADING: "article--heading",
+    BlockKind.BLOCKQUOTE: "article--blockquote",
+    BlockKind.CODE: "article--code",
+    BlockKind.CAPTION: "article--caption",
+    BlockKind.EMPHASIS: "article--emphasis",
+    BlockKind.STRONG: "article--strong",
+}
 MARGIN = 1
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -55,6 +65,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         "article--heading",
         "article--blockquote",
         "article--bullet",
+        "article--code",
+        "article--caption",
+        "article--emphasis",
+        "article--strong",
         "article--link-marker",
         "article--quote",
         "article--partial",
@@ -277,24 +291,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             pieces += [source[last:at], string]
             last = at
         pieces.append(source[last:])
-        display = "".join(pieces).replace("\n  * ", "\n  • ")
-        if display.startswith("  * "):
-            display = "  • " + display[4:]
+        display = "".join(pieces)
         text = Text(display)
-        # Line kinds.
-        pos = 0
-        for line in display.split("\n"):
-            stripped = line.lstrip()
-            if stripped.startswith("#"):
-                text.stylize(self._style("article--heading"), pos, pos + len(line))
-            elif stripped.startswith(">"):
-                text.stylize(self._style("article--blockquote"), pos, pos + len(line))
-            elif stripped.startswith("• "):
-                bullet = pos + line.index("•")
-                text.stylize(self._style("article--bullet"), bullet, bullet + 1)
-            pos += len(line) + 1
-        for match in _LINK_MARK.finditer(display):
-            text.stylize(self._style("article--link-marker"), match.start(), match.end())
+        self._style_structure(text, content.rendered)
         # Quotes, then the current one on top.
         from reader.core.quotes.marks import QUOTE_MARKS
 
@@ -313,6 +312,26 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             da = self.display_offset(at - 1) + 1
             text.stylize(self._style("article--speaker"), da + 1, da + len(string))
         return text
+
+    def _style_structure(self, text: Text, rendered: Rendered) -> None:
+        """Headings, emphasis, code, captions, list bullets and link numbers, from the
+        renderer's blocks: the text has no Markdown syntax to guess from (issue 10)."""
+        source = rendered.text
+        for start, end, kind in rendered.blocks:
+            name = _BLOCK_STYLES.get(kind)
+            if name is not None:
+                da, db = self.display_offset(start), self.display_offset(end - 1) + 1
+                text.stylize(self._style(name), da, db)
+            elif kind == BlockKind.LIST_ITEM:
+                bullet = _BULLET.match(source, start)
+                if bullet:
+                    da = self.display_offset(start)
+                    text.stylize(self._style("article--bullet"), da, da + len(bullet.group()))
+            elif kind == BlockKind.LINK:
+                number = _LINK_NUMBER.match(source, end)
+                if number:
+                    da = self.display_offset(end)
+                    text.stylize(self._style("article--link-marker"), da, da + len(number.group()))
 
     # ---------------------------------------------------------- drawing
 
