@@ -126,8 +126,12 @@ def test_injections_in_an_opened_entry_reach_no_terminal(tmux: Tmux, tmp_path: P
     listed = tmux.wait_for("Hostile headline")
     tmux("send-keys", "-t", "byline", "Enter")  # open the entry under the cursor
     opened = tmux.wait_for("election for every family")
-    time.sleep(0.5)  # let any late write land before looking
-    final = tmux.screen()
+    # A barrier, not a sleep: the help screen is drawn after everything the opened entry
+    # wrote (one output stream, in order), so once it shows, any late write has landed.
+    tmux("send-keys", "-t", "byline", "?")
+    tmux.wait_for("cursor_down")
+    tmux("send-keys", "-t", "byline", "Escape")
+    final = tmux.wait_for("election for every family")
 
     assert tmux("display", "-p", "-t", "byline", "#{pane_title}").strip() == title_before
     assert tmux("display", "-p", "-t", "byline", "#{window_name}").strip() == "before"
