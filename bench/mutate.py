@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown mutation(s): {', '.join(sorted(unknown))}")
     if args.list:
         for m in chosen:
-            print(f"{m.name:30} {m.file:36} {' '.join(m.tests)}\n{'':30} {m.why}")
+            print(f"{m.name:32} {m.file:36} {' '.join(m.tests)}\n{'':30} {m.why}")
         return 0
 
     with tempfile.TemporaryDirectory(prefix="byline-mutate-") as tmp:
@@ -258,11 +258,11 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 path.write_text(original, encoding="utf-8")
             rows.append((m, "killed" if code != 0 else "SURVIVED", seconds))
-            print(f"  {m.name:30} {rows[-1][1]:8} {seconds:6.1f} s", flush=True)
+            print(f"  {m.name:32} {rows[-1][1]:8} {seconds:6.1f} s", flush=True)
 
-    print(f"\n{'mutation':30} {'outcome':8} {'seconds':>7}  what it breaks")
+    print(f"\n{'mutation':32} {'outcome':8} {'seconds':>7}  what it breaks")
     for m, outcome, seconds in rows:
-        print(f"{m.name:30} {outcome:8} {seconds:7.1f}  {m.why}")
+        print(f"{m.name:32} {outcome:8} {seconds:7.1f}  {m.why}")
     bad = [m.name for m, outcome, _ in rows if outcome != "killed"]
     killed = len(rows) - len(bad)
     print(
