@@ -14,31 +14,101 @@ from bench.common import (
     MARKER_TITLE,
     REPO,
     SEARCH_WORD,
+    BenchFailure,
     Tmux,
     cache_rows,
     feed_title,
     first_screen,
 )
 
+# How the CLI and the app are started. run.py installs Byline from a wheel into a fresh venv
+# (install_wheel) before any row runs, as a user installs it: bytecode compiled at install,
+# nothing recompiled at each start even with PYTHONDONTWRITEBYTECODE=1, no checkout on the
+# path. "checkout" (--byline checkout) runs this working tree instead, for quick iteration.
+INSTALL: dict = {"mode": "checkout", "exe": None}
+
+# Distributions whose versions are recorded with the results.
+RECORDED = ("byline", "textual", "feedparser", "httpx", "lxml", "trafilatura", "sqlite-utils",
+            "html2text", "rich")  # fmt: skip
+
+
+def install_wheel(venv: Path) -> dict:
+    """Build a wheel of this checkout and pip-install it into a fresh venv at `venv`.
+
+    Returns what was installed (recorded in the results): the script, the interpreter,
+    versions, and how many modules of the package have compiled bytecode.
+    """
+    wheel_dir = venv.parent / (venv.name + "-wheel")
+    for d in (venv, wheel_dir):
+        shutil.rmtree(d, ignore_errors=True)
+    t0 = time.perf_counter()
+    run = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w"]
+    _check([*run, str(wheel_dir)], "building the wheel")
+    wheel = next(wheel_dir.glob("byline-*.whl"))
+    _check([sys.executable, "-m", "venv", str(venv)], "creating the bench venv")
+    py = venv / "bin" / "python"
+    _check([str(py), "-m", "pip", "install", "-q", str(wheel)], "installing the wheel")
+    probe = (
+        "import importlib.metadata as m, json, sqlite3, sys, reader\n"
+        "v = {}\n"
+        f"for d in {RECORDED!r}:\n"
+        "    try: v[d] = m.version(d)\n"
+        "    except m.PackageNotFoundError: v[d] = None\n"
+        "print(json.dumps({'python': sys.version.split()[0], 'sqlite': sqlite3.sqlite_version,"
+        " 'package': reader.__file__, 'versions': v}))"
+    )
+    r = subprocess.run(
+        [str(py), "-P", "-c", probe], env=env_for("wheel"), cwd=venv, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    if r.returncode != 0:
+        raise RuntimeError(f"bench venv probe failed: {r.stderr[-800:]}")
+    info = json.loads(r.stdout)
+    pkg = Path(info["package"]).parent
+    if REPO in pkg.parents or pkg.parent == REPO:
+        raise RuntimeError(f"the bench venv imports Byline from the checkout: {pkg}")
+    sources = list(pkg.rglob("*.py"))
+    compiled = [p for p in sources if list(p.parent.glob(f"__pycache__/{p.stem}.*.pyc"))]
+    info.update(
+        mode="wheel",
+        venv=str(venv),
+        wheel=wheel.name,
+        exe=str(venv / "bin" / "byline"),
+        modules=len(sources),
+        modules_compiled=len(compiled),
+        install_s=round(time.perf_counter() - t0, 1),
+    )
+    INSTALL.update(info)
+    return info
+
+
+def _check(cmd: list[str], what: str) -> None:
+    r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        raise RuntimeError(f"{what} failed: {(r.stderr or r.stdout)[-1500:]}")
+
 
 def command() -> list[str]:
-    """How to start Byline: the installed script, else the package from this checkout."""
-    beside = Path(sys.executable).with_name("byline")  # not a pyenv shim: no bash in timings
-    if beside.exists():
-        return [str(beside)]
-    exe = shutil.which("byline")
-    if exe:
-        return [exe]
+    """How to start Byline: the bench venv's script, else the package from this checkout."""
+    if INSTALL.get("exe"):
+        return [INSTALL["exe"]]
     return [sys.executable, "-c", "import sys; from reader.cli import main; sys.exit(main())"]
 
 
-def env() -> dict[str, str]:
+def env_for(mode: str) -> dict[str, str]:
     e = dict(os.environ)
-    e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
+    if mode == "wheel":
+        e.pop("PYTHONPATH", None)  # the installed package only, never the checkout
+    else:
+        e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
     e.setdefault("LANG", "C.UTF-8")
     e["TERM"] = "xterm-256color"
     e["COLORTERM"] = "truecolor"
     return e
+
+
+def env() -> dict[str, str]:
+    return env_for(INSTALL["mode"])
 
 
 def write_config(path: Path, urls: list[str], refresh_on_start: bool = False, **settings) -> Path:
@@ -64,18 +134,33 @@ class Byline:
         shutil.rmtree(self.data_dir, ignore_errors=True)
         self.data_dir.mkdir(parents=True)
 
-    def refresh(self) -> tuple[float, dict]:
-        """Wall time of `byline refresh --json` and its JSON report."""
+    def refresh(self, expected: int | None = None, timeout: float = 600) -> float:
+        """Wall time of `byline refresh --json`; its JSON report is kept in `last_report`.
+
+        Only a successful refresh is a timing: exit status 0 (1 means nothing could be done,
+        e.g. every feed failed) and, when `expected` is given, exactly that many entries
+        stored, else at least one. Otherwise BenchFailure says why.
+        """
         t0 = time.perf_counter()
-        r = subprocess.run(self.argv("refresh", "--json"), env=env(), capture_output=True)
-        took = time.perf_counter() - t0
-        if r.returncode not in (0, 1):  # 1 = some feed failed (e.g. a malformed corpus feed)
-            raise RuntimeError(f"byline refresh failed ({r.returncode}): {r.stderr[-800:]!r}")
         try:
-            report = json.loads(r.stdout)
+            r = subprocess.run(
+                self.argv("refresh", "--json"), env=env(), capture_output=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired as err:
+            raise BenchFailure(f"byline refresh timed out after {timeout:.0f} s") from err
+        took = time.perf_counter() - t0
+        try:
+            self.last_report = json.loads(r.stdout)
         except ValueError:
-            report = {"raw": r.stdout[-500:].decode(errors="replace")}
-        return took, report
+            self.last_report = {"raw": r.stdout[-500:].decode(errors="replace")}
+        if r.returncode != 0:
+            raise BenchFailure(
+                f"byline refresh exit {r.returncode}: {r.stderr[-300:].decode(errors='replace')}"
+            )
+        self.last_count = n = self.entry_count()
+        if (expected is not None and n != expected) or n == 0:
+            raise BenchFailure(f"byline refresh stored {n} entries, expected {expected or '> 0'}")
+        return took
 
     def search_cli(self, word: str = SEARCH_WORD, limit: int = 50) -> tuple[float, int]:
         t0 = time.perf_counter()
@@ -86,7 +171,7 @@ class Byline:
         )
         took = time.perf_counter() - t0
         if r.returncode != 0:
-            raise RuntimeError(f"byline entries failed: {r.stderr[-800:]!r}")
+            raise BenchFailure(f"byline entries failed: {r.stderr[-300:]!r}")
         data = json.loads(r.stdout)
         n = len(data["entries"] if isinstance(data, dict) else data)
         return took, n
@@ -96,24 +181,35 @@ class Byline:
 
         return "exec " + shlex.join(self.argv())
 
-    def first_screen(self, tmux: Tmux, name: str, timeout: float) -> tuple[float | None, float]:
+    def first_screen(self, tmux: Tmux, name: str, timeout: float) -> tuple[float, float]:
+        """Seconds to the list with the newest entry on screen, and peak RSS (MiB)."""
         took, rss, screen = first_screen(
             tmux, name, self.app_cmd(), MARKER_TITLE[:22], timeout, env=_tmux_env()
         )
         if took is None:
-            sys.stderr.write(f"byline first screen timed out; last screen:\n{screen}\n")
+            tail = " / ".join(x.strip() for x in screen.splitlines() if x.strip())[-200:]
+            raise BenchFailure(f"byline first screen timed out after {timeout:.0f} s: {tail}")
         return took, rss
 
     def entry_count(self) -> int:
         import sqlite3
 
-        with sqlite3.connect(self.data_dir / "byline.db") as db:
+        path = self.data_dir / "byline.db"
+        if not path.exists():
+            return 0
+        db = sqlite3.connect(path)
+        try:
             return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+        finally:
+            db.close()
 
 
 def _tmux_env() -> dict[str, str]:
+    # An empty PYTHONPATH is ignored by Python: with the wheel, nothing of the checkout.
     return {
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": "" if INSTALL["mode"] == "wheel" else str(REPO),
         "LANG": "C.UTF-8",
         "COLORTERM": "truecolor",
     }

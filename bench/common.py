@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import random
 import re
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -263,21 +265,40 @@ def corpus_dir() -> Path | None:
 # ---------------------------------------------------------------- statistics
 
 
+class BenchFailure(Exception):
+    """A measurement that did not produce a valid figure (failed run, wrong count, timeout).
+
+    It is never a timing: the row logs it and the cell shows n = successes of attempts.
+    """
+
+
 @dataclass
 class Sample:
-    """Repeated measurements of one figure (lower is better unless stated)."""
+    """Repeated measurements of one figure (lower is better unless stated).
+
+    `failures` keeps the reason of every attempt that gave no figure (a timeout, a failed
+    refresh, a wrong entry count), so a cell says "n=2 of 3" instead of silently dropping it.
+    """
 
     values: list[float] = field(default_factory=list)
     unit: str = "s"
     note: str = ""
+    failures: list[str] = field(default_factory=list)
 
     def add(self, v: float | None) -> None:
         if v is not None:
             self.values.append(v)
 
+    def fail(self, reason: str) -> None:
+        self.failures.append(reason)
+
     @property
     def median(self) -> float | None:
         return statistics.median(self.values) if self.values else None
+
+    @property
+    def attempts(self) -> int:
+        return len(self.values) + len(self.failures)
 
     def to_json(self) -> dict:
         return {
@@ -286,11 +307,27 @@ class Sample:
             "median": self.median,
             "min": min(self.values) if self.values else None,
             "max": max(self.values) if self.values else None,
+            "n": len(self.values),
+            "attempts": self.attempts,
+            "failures": self.failures,
             "note": self.note,
         }
 
 
+def measure(sample: Sample, label: str, fn: Callable[[], float]) -> float | None:
+    """Run `fn` (which returns seconds or raises BenchFailure) into `sample`; log failures."""
+    try:
+        v = fn()
+    except BenchFailure as err:
+        sample.fail(str(err))
+        print(f"# FAILED {label}: {err}", file=sys.stderr, flush=True)
+        return None
+    sample.add(v)
+    return v
+
+
 def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between the two nearest ranks (never just the lower one)."""
     if not values:
         return float("nan")
     s = sorted(values)
@@ -298,6 +335,76 @@ def percentile(values: list[float], q: float) -> float:
     lo = int(k)
     hi = min(lo + 1, len(s) - 1)
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def spread(values: list[float], unit: str = "s") -> str:
+    """The median of a list of figures with its min–max and n, for printed timings."""
+    if not values:
+        return "—"
+    m = fmt(statistics.median(values), unit)
+    if len(values) > 1:
+        return f"{m} ({fmt(min(values), unit)}–{fmt(max(values), unit)}, n={len(values)})"
+    return f"{m} (n=1)"
+
+
+def loadavg() -> tuple[float, float, float]:
+    try:
+        return os.getloadavg()
+    except OSError:
+        return (float("nan"),) * 3
+
+
+def load_line() -> str:
+    """The machine's load, for printing beside timings taken on a shared machine."""
+    a, b, c = loadavg()
+    return f"load average {a:.2f} {b:.2f} {c:.2f} on {os.cpu_count()} cores"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def mem_total_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / (1 << 20)
+    except OSError:
+        pass
+    return None
+
+
+def git_commit() -> str:
+    r = subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty", "--abbrev=12"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return r.stdout.strip() or "?"
+
+
+def environment() -> dict:
+    """What the figures depend on besides the code: recorded with every run."""
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "host": platform.node(),
+        "kernel": platform.release(),
+        "cpu": cpu_model(),
+        "cpus": os.cpu_count(),
+        "mem_gib": mem_total_gib(),
+        "loadavg": loadavg(),
+        "runner_python": sys.version.split()[0],
+        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "git_commit": git_commit(),
+    }
 
 
 def fmt(v: float | None, unit: str) -> str:

@@ -7,10 +7,13 @@ per-host connection limits in clients behave as across the internet) and serves:
 
 - ``/feed/N.xml``: generated RSS 2.0, feed N lives on host 2 + N // per_host;
 - ``/corpus/NAME``: a file of ``--corpus DIR`` verbatim;
-- ``/__stats`` (GET, no latency): JSON counters since the last ``/__reset``.
+- ``/__stats`` (GET, no latency): JSON counters since the last ``/__reset``;
+- ``/__reset`` zeroes the counters; ``/__reset?draws=1`` also restarts every path's latency
+  sequence, so each program measured gets the same draws (the bench does it per program).
 
 Every feed answer sleeps a latency drawn uniformly from ``--latency LO,HI``; the draw is
-seeded by (seed, path, n-th request of that path), so runs repeat whatever the ordering.
+seeded by (seed, path, n-th request of that path since the last draws reset), so runs repeat
+whatever the ordering. The delay is sent back in an ``X-Bench-Delay`` header.
 Conditional GET is implemented (ETag/If-None-Match, Last-Modified/If-Modified-Since) and
 gzip is used when asked for, so "bytes downloaded" is what a real server would send.
 The process exits by itself after ``--lifetime`` seconds or when its parent goes away.
@@ -62,8 +65,10 @@ class State:
             for p in sorted(Path(args.corpus).glob("*.xml")):
                 self.docs[f"/corpus/{p.name}"] = Doc(p.read_bytes(), "application/xml")
 
-    def reset(self) -> None:
+    def reset(self, draws: bool = False) -> None:
         with self.lock:
+            if draws:
+                self.nth = {}
             self.stats = {
                 "requests": 0,
                 "status": {},
@@ -105,6 +110,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> int:
         self.send_response(status)
+        self.send_header("X-Bench-Delay", f"{getattr(self, '_delay', 0.0):.6f}")
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
@@ -117,14 +123,15 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
+        self._delay = 0.0
         if path == "/__stats":
             with STATE.lock:
                 body = json.dumps(STATE.stats).encode()
             self._send(200, body, {"Content-Type": "application/json"})
             return
         if path == "/__reset":
-            STATE.reset()
+            STATE.reset(draws="draws=1" in query)
             self._send(200, b"{}", {"Content-Type": "application/json"})
             return
         with STATE.lock:
@@ -138,8 +145,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, path: str) -> None:
         doc = STATE.docs.get(path)
-        if path.startswith("/feed/"):
-            time.sleep(STATE.delay(path))
+        delay = STATE.delay(path) if path.startswith("/feed/") else 0.0
+        time.sleep(delay)
+        self._delay = delay
         host = self.server.server_address[0]
         if doc is None:
             n = self._send(404, b"not found\n", {"Content-Type": "text/plain"})
@@ -279,8 +287,9 @@ class FeedServer:
     def stats(self) -> dict:
         return self._get("/__stats")
 
-    def reset(self) -> None:
-        self._get("/__reset")
+    def reset(self, draws: bool = False) -> None:
+        """Zero the counters; with `draws`, every path's latency sequence starts again."""
+        self._get("/__reset?draws=1" if draws else "/__reset")
 
     def stop(self) -> None:
         self.proc.terminate()

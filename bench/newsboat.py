@@ -9,7 +9,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.common import SEARCH_WORD, Entry, Tmux, cache_rows, feed_title, first_screen
+from bench.common import (
+    SEARCH_WORD,
+    BenchFailure,
+    Entry,
+    Tmux,
+    cache_rows,
+    feed_title,
+    first_screen,
+)
 
 # A loopback address where nothing listens: the big caches' feeds are never fetched.
 DEAD_BASE = "http://127.0.0.1:9"
@@ -30,14 +38,17 @@ def version() -> str:
 class Newsboat:
     """One newsboat home: urls file, config file and cache.db in `root`."""
 
-    def __init__(self, root: Path, urls: list[str], reload_threads: int = 1) -> None:
+    def __init__(
+        self, root: Path, urls: list[str], reload_threads: int = 1, refresh_on_startup: bool = False
+    ) -> None:
         self.root = root
+        self.threads = reload_threads
         root.mkdir(parents=True, exist_ok=True)
         self.urls, self.config, self.cache = root / "urls", root / "config", root / "cache.db"
         self.urls.write_text("\n".join(urls) + "\n")
         self.config.write_text(
             f"reload-threads {reload_threads}\n"
-            "refresh-on-startup no\n"
+            f"refresh-on-startup {'yes' if refresh_on_startup else 'no'}\n"
             "confirm-exit no\n"
             "show-read-feeds yes\n"
             "download-timeout 30\n"
@@ -61,13 +72,25 @@ class Newsboat:
             *extra,
         ]
 
-    def reload(self) -> float:
-        """Wall time of `newsboat -x reload` (a full reload of every feed, then exit)."""
+    def reload(self, expected: int | None = None, timeout: float = 600) -> float:
+        """Wall time of `newsboat -x reload` (a full reload of every feed, then exit).
+
+        Only a successful reload is a timing: exit status 0 and, when `expected` is given,
+        exactly that many items in the cache, else at least one (BenchFailure otherwise).
+        """
         t0 = time.perf_counter()
-        r = subprocess.run(self.argv("-x", "reload"), env=self.env, capture_output=True)
+        try:
+            r = subprocess.run(
+                self.argv("-x", "reload"), env=self.env, capture_output=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired as err:
+            raise BenchFailure(f"newsboat reload timed out after {timeout:.0f} s") from err
         took = time.perf_counter() - t0
         if r.returncode != 0:
-            raise RuntimeError(f"newsboat reload failed: {r.stderr.decode()[-500:]}")
+            raise BenchFailure(f"newsboat reload exit {r.returncode}: {r.stderr.decode()[-300:]}")
+        self.last_count = n = self.item_count()
+        if (expected is not None and n != expected) or n == 0:
+            raise BenchFailure(f"newsboat stored {n} items, expected {expected or '> 0'}")
         return took
 
     def clear_cache(self) -> None:
@@ -75,13 +98,25 @@ class Newsboat:
             Path(str(self.cache) + suffix).unlink(missing_ok=True)
 
     def item_count(self) -> int:
-        with sqlite3.connect(self.cache) as db:
+        if not self.cache.exists():
+            return 0
+        db = sqlite3.connect(self.cache)
+        try:
             return db.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+        finally:
+            db.close()
 
-    def first_screen(self, tmux: Tmux, name: str, timeout: float) -> tuple[float | None, float]:
+    def first_screen(self, tmux: Tmux, name: str, timeout: float) -> tuple[float, float]:
         """Time to the feed list with the feed titles from the cache shown; peak RSS."""
         cmd = " ".join(self.argv())
-        took, rss, _ = first_screen(tmux, name, "exec " + cmd, feed_title(0), timeout, self.env)
+        took, rss, screen = first_screen(
+            tmux, name, "exec " + cmd, feed_title(0), timeout, self.env
+        )
+        if took is None:
+            tail = " / ".join(x.strip() for x in screen.splitlines() if x.strip())[-200:]
+            raise BenchFailure(f"newsboat first screen timed out after {timeout:.0f} s: {tail}")
         return took, rss
 
 
@@ -152,7 +187,9 @@ def build_cache(path: Path, schema: list[str], total: int, feeds: int = 100) -> 
 
 
 def search_like(path: Path, word: str = SEARCH_WORD, limit: int = 50) -> tuple[float, int]:
-    """Time newsboat's kind of search (SQL LIKE over title and content) on its cache."""
+    """A proxy for newsboat's search, not newsboat: the kind of query it runs (SQL LIKE over
+    title and content) on its cache, run by Python's sqlite3. It leaves out newsboat's own
+    work around the query (building the result list, drawing it)."""
     t0 = time.perf_counter()
     db = sqlite3.connect(path)
     rows = db.execute(
