@@ -16,6 +16,7 @@ from bench.common import (
     SEARCH_WORD,
     BenchFailure,
     Tmux,
+    app_search,
     cache_rows,
     feed_title,
     first_screen,
@@ -191,6 +192,12 @@ class Byline:
             raise BenchFailure(f"byline first screen timed out after {timeout:.0f} s: {tail}")
         return took, rss
 
+    def app_search(self, tmux: Tmux, name: str, titles: list[str], timeout: float) -> float:
+        """Seconds from Enter to the results in the app's own search (`/`)."""
+        return app_search(
+            tmux, name, self.app_cmd(), _tmux_env(), MARKER_TITLE[:22], SEARCH_WORD, titles, timeout
+        )
+
     def entry_count(self) -> int:
         import sqlite3
 
@@ -262,6 +269,14 @@ def build_cache(data_dir: Path, urls: list[str], total: int, batch: int = 1000) 
         flush()
         store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - t0
+
+
+def search_titles(data_dir: Path, word: str = SEARCH_WORD, limit: int = 40) -> list[str]:
+    """Titles of the first results of a search, newest first (what the app should list)."""
+    from reader.core.store import Store, View
+
+    with Store.in_dir(data_dir) as store:
+        return [r.title for r in store.page(View("search", word), 0, limit)]
 
 
 def search_engine(data_dir: Path, word: str = SEARCH_WORD, limit: int = 50) -> tuple[float, int]:

@@ -611,3 +611,53 @@ def key_latencies(
             time.sleep(0.003)
         time.sleep(gap)
     return out, notes
+
+
+# ---------------------------------------------------------------- search in the app
+
+
+def app_search(
+    tmux: Tmux,
+    name: str,
+    cmd: str,
+    env: dict[str, str] | None,
+    ready: str,
+    word: str,
+    titles: Sequence[str],
+    timeout: float,
+) -> float:
+    """Seconds from Enter to search results on screen, typed as a user types them: `/`, the
+    word, Enter, in the app's own search. "On screen" = the first of `titles` (the expected
+    results, newest first) that was not already visible before Enter; both programs list
+    results newest first, so it is among the first rows of either."""
+    tmux.start(name, cmd, env)
+    try:
+        if tmux.wait_for(name, ready, timeout) is None:
+            raise BenchFailure(f"no first screen in {timeout:.0f} s")
+        time.sleep(0.5)  # the first paint settles
+        before = tmux.capture(name)
+        tmux.send(name, "/")
+        t0 = time.perf_counter()
+        while tmux.capture(name) == before:
+            if time.perf_counter() - t0 > 10:
+                raise BenchFailure("no search prompt after /")
+            time.sleep(0.01)
+        seen = tmux.capture(name).count(word)
+        tmux.send(name, "-l", word)
+        t0 = time.perf_counter()
+        while tmux.capture(name).count(word) <= seen:
+            if time.perf_counter() - t0 > 10:
+                raise BenchFailure("the typed word never showed")
+            time.sleep(0.01)
+        time.sleep(0.2)
+        screen = tmux.capture(name)
+        needle = next((t[:20] for t in titles if t[:20] not in screen), None)
+        if needle is None:
+            raise BenchFailure("every expected result was on screen before the search")
+        tmux.send(name, "Enter")
+        took = tmux.wait_for(name, needle, timeout, interval=0.005)
+        if took is None:
+            raise BenchFailure(f"no results on screen {timeout:.0f} s after Enter")
+        return took
+    finally:
+        tmux.kill(name)

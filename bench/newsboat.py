@@ -14,6 +14,7 @@ from bench.common import (
     BenchFailure,
     Entry,
     Tmux,
+    app_search,
     cache_rows,
     feed_title,
     first_screen,
@@ -118,6 +119,12 @@ class Newsboat:
             tail = " / ".join(x.strip() for x in screen.splitlines() if x.strip())[-200:]
             raise BenchFailure(f"newsboat first screen timed out after {timeout:.0f} s: {tail}")
         return took, rss
+
+    def app_search(self, tmux: Tmux, name: str, titles: list[str], timeout: float) -> float:
+        """Seconds from Enter to the results of newsboat's own search (`/` in the feed list,
+        over every article of the cache)."""
+        cmd = "exec " + " ".join(self.argv())
+        return app_search(tmux, name, cmd, self.env, feed_title(0), SEARCH_WORD, titles, timeout)
 
 
 def schema_from_reload(work: Path, tiny_url: str) -> list[str]:

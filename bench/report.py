@@ -34,8 +34,9 @@ def cell(s: dict | None) -> str:
     if not vals:
         return f"— ({n})" if attempts else "—"
     m = fmt(s["median"], unit)
-    if len(vals) > 1 and min(vals) != max(vals):
-        return f"{m} ({fmt(min(vals), unit)}–{fmt(max(vals), unit)}) {n}"
+    lo, hi = fmt(min(vals), unit), fmt(max(vals), unit)
+    if lo != hi:
+        return f"{m} ({lo}–{hi}) {n}"
     return f"{m} {n}"
 
 
