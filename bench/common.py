@@ -152,26 +152,40 @@ def feed_title(i: int) -> str:
     return f"Bench feed {i:03d}"
 
 
-def feed_entries(feed_no: int, count: int, seed: int = 1) -> list[Entry]:
-    """The items of generated feed `feed_no`, newest first, identical in every process."""
+def padded(html: str, rng: random.Random, size: int) -> str:
+    """`html` with paragraphs of news copy appended until it is at least `size` bytes."""
+    parts = [html]
+    n = len(html)
+    while n < size:
+        p = "<p>" + " ".join(sentence(rng) for _ in range(4)) + "</p>"
+        parts.append(p)
+        n += len(p) + 1
+    return "\n".join(parts)
+
+
+def feed_entries(feed_no: int, count: int, seed: int = 1, item_bytes: int = 0) -> list[Entry]:
+    """The items of generated feed `feed_no`, newest first, identical in every process.
+
+    With `item_bytes`, each item's body is padded with more copy to about that size."""
     rng = random.Random(f"{seed}:feed:{feed_no}")
     out = []
     for k in range(count):
         t = MARKER_TITLE if (feed_no == 0 and k == 0) else title(rng)
+        body = content_html(rng)
         out.append(
             Entry(
                 guid=f"urn:bench:{feed_no}:{k}",
                 title=t,
                 link=f"https://news.example.org/{feed_no}/{k}",
                 published=EPOCH - timedelta(minutes=7 * k + feed_no),
-                content=content_html(rng),
+                content=padded(body, rng, item_bytes) if item_bytes else body,
                 author=rng.choice(SPEAKERS[:6]),
             )
         )
     return out
 
 
-def rss_xml(feed_no: int, items: int, seed: int = 1) -> bytes:
+def rss_xml(feed_no: int, items: int, seed: int = 1, item_bytes: int = 0) -> bytes:
     """RSS 2.0 document for generated feed `feed_no`."""
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -181,7 +195,7 @@ def rss_xml(feed_no: int, items: int, seed: int = 1) -> bytes:
         f"<link>https://news.example.org/{feed_no}/</link>",
         f"<description>Generated feed {feed_no} for benchmarks</description>",
     ]
-    for e in feed_entries(feed_no, items, seed):
+    for e in feed_entries(feed_no, items, seed, item_bytes):
         parts.append(
             "<item>"
             f"<title>{escape(e.title)}</title>"

@@ -6,6 +6,8 @@ Binds the same port on 127.0.0.2 .. 127.0.0.(1+hosts) (Linux routes all of 127/8
 per-host connection limits in clients behave as across the internet) and serves:
 
 - ``/feed/N.xml``: generated RSS 2.0, feed N lives on host 2 + N // per_host;
+- ``/big/N.xml``: the same feeds with every item's body padded to ``--big-item-bytes``
+  (served only when that is set; real feeds average 225 KB);
 - ``/corpus/NAME``: a file of ``--corpus DIR`` verbatim;
 - ``/__stats`` (GET, no latency): JSON counters since the last ``/__reset``;
 - ``/__reset`` zeroes the counters; ``/__reset?draws=1`` also restarts every path's latency
@@ -56,11 +58,19 @@ class State:
         self.seed = args.seed
         self.lock = threading.Lock()
         self.nth: dict[str, int] = {}
+        self.big_bytes = 0
         self.reset()
         for n in range(args.feeds):
             self.docs[f"/feed/{n}.xml"] = Doc(
                 rss_xml(n, args.items, args.seed), "application/rss+xml; charset=utf-8"
             )
+        for n in range(args.feeds if args.big_item_bytes else 0):
+            self.docs[f"/big/{n}.xml"] = Doc(
+                rss_xml(n, args.items, args.seed, args.big_item_bytes),
+                "application/rss+xml; charset=utf-8",
+            )
+        self.big_bytes = sum(len(d.body) for k, d in self.docs.items() if k.startswith("/big/"))
+        self.reset()
         if args.corpus:
             for p in sorted(Path(args.corpus).glob("*.xml")):
                 self.docs[f"/corpus/{p.name}"] = Doc(p.read_bytes(), "application/xml")
@@ -77,6 +87,7 @@ class State:
                 "gzip": 0,
                 "hosts": {},
                 "max_concurrent": 0,
+                "big_feed_bytes": self.big_bytes,
             }
             self.active = 0
 
@@ -145,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, path: str) -> None:
         doc = STATE.docs.get(path)
-        delay = STATE.delay(path) if path.startswith("/feed/") else 0.0
+        delay = STATE.delay(path) if path.startswith(("/feed/", "/big/")) else 0.0
         time.sleep(delay)
         self._delay = delay
         host = self.server.server_address[0]
@@ -205,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
         help="LO,HI seconds, uniform per response",
     )
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--big-item-bytes", type=int, default=0, help="serve /big/N.xml too")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--corpus", default=None)
     ap.add_argument("--lifetime", type=float, default=1800.0)
@@ -240,6 +252,7 @@ class FeedServer:
         corpus: Path | None = None,
         seed: int = 1,
         lifetime: float = 1800.0,
+        big_item_bytes: int = 0,
     ) -> None:
         import subprocess
 
@@ -253,6 +266,7 @@ class FeedServer:
             f"--latency={latency[0]},{latency[1]}",
             f"--seed={seed}",
             f"--lifetime={lifetime}",
+            f"--big-item-bytes={big_item_bytes}",
         ]
         if corpus:
             cmd.append(f"--corpus={corpus}")
@@ -266,9 +280,11 @@ class FeedServer:
     def host(self, i: int) -> str:
         return f"127.0.0.{2 + i % self.hosts}"
 
-    def feed_urls(self, per_host: int = 4) -> list[str]:
+    def feed_urls(self, per_host: int = 4, kind: str = "feed") -> list[str]:
+        """URLs of the generated feeds; kind "big" for the padded ones (--big-item-bytes)."""
         return [
-            f"http://{self.host(n // per_host)}:{self.port}/feed/{n}.xml" for n in range(self.feeds)
+            f"http://{self.host(n // per_host)}:{self.port}/{kind}/{n}.xml"
+            for n in range(self.feeds)
         ]
 
     def corpus_urls(self) -> list[str]:

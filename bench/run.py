@@ -18,6 +18,7 @@ whether it is met. Raw samples, the environment and the load go to bench/results
 7 article open: render + quotes, per article / feed entry (p50, p95), in process
 8 key-to-screen latency in the app while a row-1 refresh runs (p50, p95), same cache and
   feeds for both programs
+9 cold refresh of row 1's feeds padded to ~100 KB a feed (real feeds average 225 KB)
 
 Adding a row: write `def row_n(ctx: Ctx) -> None` that measures into `Sample`s (through
 `common.measure`, so failures are logged and counted) and calls `ctx.add(Line(...))` with
@@ -126,6 +127,7 @@ class Ctx:
                 latency=self.args.latency,
                 corpus=corpus / "feeds" if corpus else None,
                 lifetime=self.args.server_lifetime,
+                big_item_bytes=self.args.big_item_bytes if 9 in self.args.rows else 0,
             )
         return self._server
 
@@ -413,6 +415,34 @@ def row_3(ctx: Ctx) -> None:
     )  # fmt: skip
 
 
+@row(9)
+def row_9(ctx: Ctx) -> None:
+    """Row 1's feeds at a real feed's size: every item padded so a feed is ~100 KB (real
+    feeds average 225 KB), where parsing cost grows with the bytes (issue 12)."""
+    a = ctx.args
+    srv = ctx.server()
+    urls = srv.feed_urls(per_host=max(1, a.feeds // a.hosts), kind="big")
+    total = a.feeds * a.items
+    threads = a.nb_threads
+    b, nb = refresh_compare(ctx, "row9", urls, total, threads, warm=False)
+    t, best_side = best(nb, threads, "cold")
+    size = srv.stats().get("big_feed_bytes")  # not served by old servers
+    lo, hi = a.latency
+    kb = f"~{size / a.feeds / 1024:.0f} KB" if size else f"items of ~{a.big_item_bytes} B"
+    desc = (
+        f"cold refresh, {a.feeds} feeds × {a.items} items, {kb} a feed,"
+        f" {lo * 1000:.0f}–{hi * 1000:.0f} ms, {a.hosts} hosts"
+    )
+    note = (
+        f"every timed refresh stored all {total} entries; newsboat by reload-threads: "
+        f"{sweep_note(nb, 'cold') or '—'}"
+    )
+    if 8 in nb and t != 8:
+        ctx.add(Line("9", desc, b.cold, nb[8].cold, "reload-threads 8", note=note))
+    ctx.add(Line("9", desc, b.cold, best_side.cold if best_side else None, vs(t, threads),
+                 "≥ 2x", lambda m, r: r >= 2, note=note))  # fmt: skip
+
+
 # ---------------------------------------------------------------- rows 4 and 5
 
 
@@ -683,7 +713,7 @@ def line_json(ln: Line) -> dict:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rows", default="1,2,3,4,5,6,7,8", help="which rows, e.g. 1,2,4")
+    ap.add_argument("--rows", default="1,2,3,4,5,6,7,8,9", help="which rows, e.g. 1,2,4")
     ap.add_argument("--runs", type=int, default=None, help="runs per figure (default 3)")
     ap.add_argument("--sizes", default=None, help="cache sizes for rows 4-5")
     ap.add_argument(
@@ -712,6 +742,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--feeds", type=int, default=None)
     ap.add_argument("--items", type=int, default=None)
     ap.add_argument("--hosts", type=int, default=None)
+    ap.add_argument("--big-item-bytes", type=int, default=1500,
+                    help="row 9: body bytes an item (1500: ~100 KB feeds of 50 items)")  # fmt: skip
     ap.add_argument("--key-window", type=float, default=None, help="seconds of keys, row 8")
     ap.add_argument("--workdir", default=None, help="keep data here instead of a temp dir")
     ap.add_argument("--keep", action="store_true", help="do not delete the data afterwards")

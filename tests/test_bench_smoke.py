@@ -26,6 +26,7 @@ from bench.feedserver import FeedServer  # noqa: E402
 
 HAVE_NEWSBOAT = nbm.available()
 HAVE_TMUX = shutil.which("tmux") is not None
+ROWS = "1,2,3,4,5,6,7,8,9" if HAVE_TMUX else "1,2,3,7,9"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path
     when installed. ~1 min; shared by the tests below."""
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "results.json"
-    rows = "1,2,3,4,5,6,7,8" if HAVE_TMUX else "1,2,3,6,7"
+    rows = ROWS
     argv = [sys.executable, str(REPO / "bench" / "run.py"), "--quick", f"--rows={rows}"]
     argv += [f"--out={out}", f"--workdir={tmp / 'work'}"]
     if not HAVE_NEWSBOAT:
@@ -51,7 +52,7 @@ def lines_of(data: dict, row: str) -> list[dict]:
 def test_quick_run_reports_every_row_with_n(quick_run: tuple[dict, str, Path]) -> None:
     data, stdout, _ = quick_run
     assert data["errors"] == []
-    expected = {"1", "2", "3", "4", "5", "6", "7", "8"} if HAVE_TMUX else {"1", "2", "3", "6", "7"}
+    expected = set(ROWS.split(","))
     if data["skipped"]:  # no corpus beside the repo: rows 3 and 7 say so instead
         assert not corpus_required(), f"the corpus is required here: {data['skipped']}"
         expected -= {"3", "7"}
@@ -86,9 +87,19 @@ def test_byline_installed_from_a_wheel_and_environment_recorded(
     assert "from a wheel in a fresh venv" in stdout and "load average" in stdout
 
 
-def test_row_6_peer_is_labelled_a_proxy(quick_run: tuple[dict, str, Path]) -> None:
+def test_row_6_newsboat_searches_itself_and_the_proxy_says_so(
+    quick_run: tuple[dict, str, Path],
+) -> None:
     data, _, _ = quick_run
-    for ln in lines_of(data, "6"):
+    app, *others = lines_of(data, "6")
+    if HAVE_TMUX:
+        assert app["measure"].startswith("search in the app")
+        assert app["byline"]["n"] == 1
+        if HAVE_NEWSBOAT:
+            assert app["peer"]["n"] == 1 and "proxy" not in app["peer_name"]
+    else:
+        others = [app, *others]
+    for ln in others:
         assert "proxy" in ln["peer_name"] and "not newsboat" in ln["peer_name"]
 
 
