@@ -132,6 +132,12 @@ def footer(data: dict) -> list[str]:
                     f"- Row {ln['row']}, {ln['measure']}, {who}: {len(s['failures'])} attempt(s)"
                     f" gave no figure: {reasons}"
                 )
+    loads = data.get("raw", {}).get("loadavg_1min", {})
+    if loads:
+        around = ", ".join(
+            f"{k.removeprefix('row')}: {a:.1f}→{b:.1f}" for k, (a, b) in loads.items()
+        )
+        out.append(f"- Load average (1 min) at the start → end of each row: {around}.")
     out += [f"- Skipped: {e}" for e in data.get("skipped", [])]
     out += [f"- ERROR: {e}" for e in data.get("errors", [])]
     return out

@@ -29,6 +29,7 @@ URLs for both programs (cold, and warm after the untimed extra refresh).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -144,6 +145,15 @@ class Ctx:
         feeds = max(100, size // 1000)  # Byline keeps 1000 per feed by default
         urls = [f"{nbm.DEAD_BASE}/feed/{f}.xml" for f in range(feeds)]
         root = self.work / f"cache-{size}"
+        if self.args.cache_dir:  # reused across runs while nothing they depend on changed
+            root = Path(self.args.cache_dir) / f"cache-{size}-{cache_fingerprint(self.args)}"
+            done = root / "complete"
+            if done.exists() and done.read_text() == ("newsboat" if self.newsboat else "byline"):
+                log(f"reusing the caches of {size:,} entries in {root}")
+                self.raw.setdefault("cache_reused", []).append(str(root))
+                self._caches[size] = (root / "byline", root / "newsboat" / "cache.db", urls)
+                return self._caches[size]
+            shutil.rmtree(root, ignore_errors=True)
         t = bl.build_cache(root / "byline", urls, size)
         self.raw.setdefault("cache_build_s", {})[f"byline-{size}"] = t
         log(f"built Byline cache of {size:,} entries in {t:.1f} s")
@@ -158,13 +168,25 @@ class Ctx:
             t = time.perf_counter() - t0
             self.raw.setdefault("cache_build_s", {})[f"newsboat-{size}"] = t
             log(f"built newsboat cache of {size:,} entries in {t:.1f} s")
+        (root / "complete").write_text("newsboat" if self.newsboat else "byline")
         self._caches[size] = (root / "byline", nb_db, urls)
         return self._caches[size]
 
     def drop_cache(self, size: int) -> None:
-        if size in self._caches and not self.args.keep:
+        if size in self._caches and not self.args.keep and not self.args.cache_dir:
             shutil.rmtree(self.work / f"cache-{size}", ignore_errors=True)
             del self._caches[size]
+
+
+def cache_fingerprint(args: argparse.Namespace) -> str:
+    """What a built cache depends on: the store's code, the bench's data, the bodies, newsboat."""
+    h = hashlib.sha1(f"{args.bodies}|{nbm.version()}".encode())
+    for rel in ("reader/core/store.py", "reader/core/schema.py", "reader/core/searchtext.py",
+                "reader/core/sanitize.py", "reader/core/parse.py", "bench/common.py",
+                "bench/byline_side.py", "bench/newsboat.py"):  # fmt: skip
+        path = common.REPO / rel
+        h.update(path.read_bytes() if path.exists() else rel.encode())
+    return h.hexdigest()[:12]
 
 
 def log(msg: str) -> None:
@@ -747,6 +769,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--key-window", type=float, default=None, help="seconds of keys, row 8")
     ap.add_argument("--workdir", default=None, help="keep data here instead of a temp dir")
     ap.add_argument("--keep", action="store_true", help="do not delete the data afterwards")
+    ap.add_argument("--cache-dir", default=None,
+                    help="keep the big caches (rows 4-6, 8) here and reuse them in later runs while"
+                         " the store's code, the bench data and newsboat are unchanged")  # fmt: skip
     ap.add_argument("--out", default=None, help="JSON results file (default bench/results/)")
     ap.add_argument("--report", default=None, metavar="JSON", help="re-print a saved run")
     a = ap.parse_args(argv)
