@@ -514,6 +514,9 @@ class Tmux:
         envargs: list[str] = []
         for k, v in (env or {}).items():
             envargs += ["-e", f"{k}={v}"]
+        # A program that exits keeps its last screen, so a failure can say why (a server-wide
+        # option: set before the session starts, once a server runs, i.e. after keepalive).
+        self._run("set-option", "-g", "remain-on-exit", "on", check=False)
         self._run("new-session", "-d", "-s", name, "-x", "120", "-y", "40", *envargs, cmd)
         return int(self._run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
 
@@ -522,6 +525,11 @@ class Tmux:
         if escapes:
             args.insert(2, "-e")
         return self._run(*args, check=False)
+
+    def dead(self, name: str) -> bool:
+        """True when the session's program has exited (or the session is gone)."""
+        out = self._run("display-message", "-p", "-t", name, "#{pane_dead}", check=False)
+        return out.strip() != "0"
 
     def send(self, name: str, *keys: str) -> None:
         self._run("send-keys", "-t", name, *keys)
@@ -540,7 +548,7 @@ class Tmux:
         while True:
             if needle in self.capture(name):
                 return time.perf_counter() - t0
-            if time.perf_counter() - t0 > timeout:
+            if time.perf_counter() - t0 > timeout or self.dead(name):
                 return None
             time.sleep(interval)
 
@@ -566,6 +574,9 @@ def first_screen(
         screen = tmux.capture(name)
         if needle in screen:
             took = time.perf_counter() - t0
+            break
+        if tmux.dead(name):
+            screen = f"[exited after {time.perf_counter() - t0:.1f} s] " + tmux.capture(name)
             break
         time.sleep(0.01)
     if took is not None:

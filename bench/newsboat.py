@@ -117,7 +117,7 @@ class Newsboat:
         )
         if took is None:
             tail = " / ".join(x.strip() for x in screen.splitlines() if x.strip())[-200:]
-            raise BenchFailure(f"newsboat first screen timed out after {timeout:.0f} s: {tail}")
+            raise BenchFailure(f"newsboat: no first screen within {timeout:.0f} s: {tail}")
         return took, rss
 
     def app_search(self, tmux: Tmux, name: str, titles: list[str], timeout: float) -> float:

@@ -244,3 +244,15 @@ def test_readme_table_is_the_committed_runs_markdown() -> None:
     data = json.loads((REPO / m.group(1)).read_text(encoding="utf-8"))
     assert m.group(2).strip() == report.markdown(data).strip()
     assert not data["args"]["quick"]
+
+
+@pytest.mark.skipif(not HAVE_TMUX, reason="tmux is not installed")
+def test_first_screen_of_a_program_that_exits_fails_at_once_with_its_status() -> None:
+    tmux = common.Tmux("bylinebench-test")
+    try:
+        tmux.start("keepalive", "sleep 60")
+        took, _, screen = common.first_screen(tmux, "x", "sh -c 'exit 3'", "NEVER", 30)
+    finally:
+        tmux.shutdown()
+    assert took is None
+    assert screen.startswith("[exited after ") and "status 3" in screen
