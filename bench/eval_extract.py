@@ -223,8 +223,15 @@ def timings(
     return out
 
 
-def score(extractor: Extractor, cases: list[Case], times: list[list[float]]) -> list[Row]:
-    """Quality of one extraction per page, with that page's median time over the passes."""
+def score(
+    extractor: Extractor,
+    cases: list[Case],
+    times: list[list[float]] | None = None,
+    repeat: int | None = None,
+) -> list[Row]:
+    """Quality of one extraction per page, with that page's median time over the passes of
+    `times` (from `timings`; nan without). `repeat` is accepted from older callers and unused:
+    timing is `timings`' job, interleaved across contenders."""
     rows = []
     for i, case in enumerate(cases):
         out = extractor(case.source)
