@@ -171,9 +171,13 @@ async def test_refresh_error_and_palette_keys_read_literally(
         raise RuntimeError(f"boom {MARKUP}")
 
     monkeypatch.setattr("reader.core.refresh_child.refresh_in_child", broken_refresh)
-    config = replace(hostile.config, keys={"search": "slash,ctrl+f"})
+    settings = replace(hostile.config.settings, browser="true", theme=f"dark {BOLD}")
+    config = replace(hostile.config, keys={"search": "slash,ctrl+f"}, settings=settings)
     app = BylineApp(config, hostile.data_dir)
     async with app.run_test(size=SIZE) as pilot:
+        assert f"Unknown theme 'dark {BOLD}'; using textual-dark." in notices(app)
+        await pilot.press("o")  # "Opening <the entry's link>"
+        assert f"Opening https://evil.example/a{BOLD}c" in notices(app), notices(app)
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
