@@ -65,3 +65,18 @@ def test_sentence_around_keeps_the_cue_after_the_quote() -> None:
     assert sentence_around(text, quote.start, quote.end) == (
         "“We will be back here in the spring,” he added."
     )
+
+
+def test_find_quote_again_and_its_marks() -> None:
+    from reader.core.quotes.locate import find_quote, marks_around
+
+    text = "Intro.\n\n« Nous garderons le bac », a dit le maire. Then “we will see it\nsoon”."
+    quotes = extract(text)
+    index, offset = find_quote(text, quotes, quotes[0].text)
+    assert index == 0 and offset is None
+    index, offset = find_quote(text, quotes, "will see it soon")  # whitespace forgiven
+    assert index is None and offset == text.index("will see")
+    assert find_quote(text, quotes, "never written here") == (None, None)
+    q = quotes[0]
+    assert marks_around(text, q.start, q.end) == ("«", "»")
+    assert marks_around("plain words here", 6, 11) == ("“", "”")

@@ -13,7 +13,6 @@ Key ids and defaults live in `keymap.py`. The app talks to this screen with the 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -745,6 +744,7 @@ class MainScreen(Screen):
         content = self.article.content
         if content is None:
             return None
+        from reader.core.quotes.locate import marks_around
         from reader.core.quotes.sentence import sentence_around
 
         quote = content.quotes[index]
@@ -754,7 +754,7 @@ class MainScreen(Screen):
             entry.id, quote.text, quote.kind, quote.start, quote.end, quote.speaker, quote.cue,
             sentence_around(text, quote.start, quote.end),
             entry.title, entry.link, entry.feed_title,
-            marks=_marks_around(text, quote.start, quote.end),
+            marks=marks_around(text, quote.start, quote.end),
             uncertain=quote.confidence == "low",
         )  # fmt: skip
 
@@ -812,16 +812,18 @@ class MainScreen(Screen):
         entry = self.open_entry(quote.entry_id)
         if entry is None:
             return
+        from reader.core.quotes.locate import find_quote
+
         content = self.article.content
-        found = _find_quote(content.quotes, content.rendered.text, quote)
-        if found is None and self.article_source == Source.FULL:
+        index, offset = find_quote(content.rendered.text, content.quotes, quote.text)
+        if index is None and offset is None and self.article_source == Source.FULL:
             self.open_entry(quote.entry_id, Source.FEED)
             content = self.article.content
-            found = _find_quote(content.quotes, content.rendered.text, quote)
-        if isinstance(found, int):
-            self.go_to_quote(found)
-        elif isinstance(found, tuple):
-            self.article.scroll_to_offset(found[1])
+            index, offset = find_quote(content.rendered.text, content.quotes, quote.text)
+        if index is not None:
+            self.go_to_quote(index)
+        elif offset is not None:
+            self.article.scroll_to_offset(offset)
         else:
             notify(self, "The quote's text is no longer in the article.", severity="warning")
         self.set_focus(self.article)
@@ -833,33 +835,6 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def _view_key(view: View) -> str:
     return str(view.kind) if view.value is None else f"{view.kind}:{view.value}"
-
-
-def _marks_around(text: str, start: int, end: int) -> tuple[str, str]:
-    """The quotation marks the article itself uses around text[start:end] («…», „…“)."""
-    from reader.core.quotes.marks import QUOTE_MARKS
-
-    spaces = " \u00a0\u202f"
-    while start > 0 and text[start - 1] in spaces:  # French « x » has inner spaces
-        start -= 1
-    while end < len(text) and text[end] in spaces:
-        end += 1
-    before = text[start - 1] if start > 0 and text[start - 1] in QUOTE_MARKS else ""
-    after = text[end] if end < len(text) and text[end] in QUOTE_MARKS else ""
-    if not before or not after:
-        return ("“", "”")
-    return (before, after)
-
-
-def _find_quote(quotes: list[Quote], text: str, saved: SavedQuote):
-    for i, q in enumerate(quotes):
-        if q.text == saved.text:
-            return i
-    pos = text.find(saved.text)
-    if pos < 0:
-        flat = re.sub(r"\s+", " ", saved.text).strip()
-        pos = re.sub(r"\s", " ", text).find(flat[:60]) if flat else -1
-    return ("offset", pos) if pos >= 0 else None
 
 
 def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
