@@ -6,13 +6,14 @@ The panes are widgets of their own, one module each:
   quotes view  reader/tui/widgets/quotes_view.py  the saved quotes (replaces the list)
   article      reader/tui/widgets/article.py      the article, its quotes and speakers
   status line  reader/tui/widgets/status.py
-Key ids and defaults live in `keymap.py`. The app talks to this screen with the messages of
+Its actions on the article (open, full text, links, quotes in it) are in `article_actions.py`,
+those on saved quotes (Quotes view, delete, reopen) in `quote_actions.py` (mixins of this
+screen). Key ids and defaults live in `keymap.py`. The app talks to this screen with the messages of
 `messages.py`; actions that cannot run now say why (`unavailable`, used by `check_action`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -23,29 +24,24 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from reader.core.store import Entry, FullText, SavedQuote, Store, View
-from reader.tui.format import date
+from reader.core.store import Store, View
+from reader.tui.article_actions import NO_ARTICLE, ArticleActions
 from reader.tui.keymap import MAIN_KEYS
 from reader.tui.kinds import Mode, Source, ViewKind
-from reader.tui.messages import FullTextDone, QuotesChanged, RefreshDone, RefreshProgress
+from reader.tui.messages import RefreshDone, RefreshProgress
+from reader.tui.quote_actions import DeletedQuote, SavedQuoteActions
 from reader.tui.safe import notify
 from reader.tui.screens import (
     FeedStatusScreen,
     HelpScreen,
-    QuoteInfo,
-    QuoteScreen,
-    links_screen,
-    quotes_screen,
 )
-from reader.tui.widgets.article import ArticleContent, ArticleView
+from reader.tui.widgets.article import ArticleView
 from reader.tui.widgets.entry_list import EntryList
 from reader.tui.widgets.quotes_view import QuotesView
 from reader.tui.widgets.sidebar import Sidebar
 from reader.tui.widgets.status import DONE_SECONDS, StatusLine
 
 if TYPE_CHECKING:
-    from reader.core.quotes import Quote
-    from reader.core.render import Rendered
     from reader.tui.app import BylineApp
 
 NARROW = 100  # below this many columns the sidebar hides and panes stack tighter
@@ -59,7 +55,6 @@ FOOTER = {
     "help": "Help",
     "quit": "Quit",
 }
-NO_ARTICLE = "No article open: enter opens the highlighted entry."
 
 
 def action_name(binding_id: str) -> str:
@@ -90,14 +85,7 @@ class MarkedRead:
     ids: list[int]
 
 
-@dataclass(frozen=True)
-class DeletedQuote:
-    """Undo for a quote deletion: the quote is saved again."""
-
-    quote: SavedQuote
-
-
-class MainScreen(Screen):
+class MainScreen(ArticleActions, SavedQuoteActions, Screen):
     BINDINGS = _bindings()
 
     def __init__(self, store: Store) -> None:
@@ -320,43 +308,6 @@ class MainScreen(Screen):
                 return row.id
         return self.article_id
 
-    # ---------------------------------------------------------- the article
-
-    def open_entry(self, entry_id: int, source: Source | None = None) -> Entry | None:
-        store = self.store
-        entry = store.entry(entry_id)
-        if entry is None:
-            notify(self, "That entry is no longer in the cache.", severity="warning")
-            return None
-        if self.app.config.settings.mark_read_on_open and not entry.read:
-            store.set_read([entry_id], True)
-            entry = dataclasses.replace(entry, read=True)
-            self.entries.update_row(entry_id, read=True)
-            self.refresh_sidebar()
-        fulltext = store.fulltext(entry_id)
-        has_full = fulltext is not None and fulltext.status == "ok"
-        source = Source.FULL if has_full and source != Source.FEED else Source.FEED
-        rendered = render_entry(entry, fulltext if source == Source.FULL else None)
-        self.article_id = entry_id
-        self.article_source = source
-        content = ArticleContent(entry, rendered, _quotes(rendered), source)
-        content.notes = self._notes(entry_id, source)
-        content.fetching = entry_id in self.fetching
-        self.article.show(content)
-        return entry
-
-    def _notes(self, entry_id: int, source: Source) -> list[str]:
-        if entry_id in self.fetching:
-            return []  # the article view turns a spinner instead
-        fulltext = self.store.fulltext(entry_id)
-        if fulltext is None:
-            return []
-        if fulltext.status != "ok":
-            return [f"Full text failed: {fulltext.error or 'unknown reason'} (F: retry)"]
-        if source == Source.FULL:
-            return [f"Fetched {date(fulltext.fetched_at)} from {fulltext.url} · F: feed content"]
-        return [f"Full article kept {date(fulltext.fetched_at)} · F: show it"]
-
     # ---------------------------------------------------------- actions: moving
 
     def action_cursor_down(self) -> None:
@@ -533,48 +484,6 @@ class MainScreen(Screen):
         if self.app.restore_quote(last.quote):
             self.say("quote restored")
 
-    # ---------------------------------------------------------- actions: links
-
-    def _entry_for_links(self) -> Entry | None:
-        entry_id = self.current_entry_id()
-        return self.store.entry(entry_id) if entry_id is not None else None
-
-    def action_open_browser(self) -> None:
-        entry = self._entry_for_links()
-        if entry is not None:
-            self.app.open_in_browser(entry.link)
-
-    def action_open_link(self, number: int) -> None:
-        content = self.article.content
-        if content is None:
-            self.say(NO_ARTICLE)
-            return
-        link = content.rendered.link(number)
-        if link is None:
-            notify(self, f"This article has no link [{number}].", severity="warning")
-            return
-        self.app.open_in_browser(link.url)
-
-    def action_links(self) -> None:
-        content = self.article.content
-        if content is None or not content.rendered.links:
-            return
-        links = content.rendered.links
-
-        def picked(index: int | None) -> None:
-            if index is not None:
-                self.app.open_in_browser(links[index].url)
-
-        self.app.push_screen(links_screen(links), picked)
-
-    def action_copy_link(self) -> None:
-        entry = self._entry_for_links()
-        if entry is None or not entry.link:
-            notify(self, "No link to copy.", severity="warning")
-            return
-        self.app.copy_to_clipboard(entry.link)
-        self.say("link copied")
-
     # ---------------------------------------------------------- search
 
     def action_search(self) -> None:
@@ -648,186 +557,6 @@ class MainScreen(Screen):
         self.refresh_sidebar()
         self.update_status()
 
-    # ---------------------------------------------------------- full text
-
-    def action_full_text(self) -> None:
-        entry_id = self.article_id
-        if entry_id is None or (self.focused is not self.article and self.mode == Mode.ENTRIES):
-            row = self.entries.current if self.mode == Mode.ENTRIES else None
-            if row is not None and row.id != self.article_id:
-                self.open_entry(row.id)
-                entry_id = row.id
-        if entry_id is None:
-            self.say(NO_ARTICLE)
-            return
-        fulltext = self.store.fulltext(entry_id)
-        if fulltext is not None and fulltext.status == "ok":
-            other = Source.FEED if self.article_source == Source.FULL else Source.FULL
-            self.open_entry(entry_id, other)
-            return
-        self.fetch_full_text(entry_id, show=True)
-
-    def fetch_full_text(self, entry_id: int, show: bool) -> None:
-        if entry_id in self.fetching:
-            return
-        self.fetching.add(entry_id)
-        if self.article_id == entry_id:
-            self.article.set_notes([], fetching=True)
-        self.app.run_full_text(entry_id, show)
-
-    def on_full_text_done(self, message: FullTextDone) -> None:
-        entry_id, error = message.entry_id, message.error
-        self.fetching.discard(entry_id)
-        if self.article_id != entry_id:
-            if error and message.show:
-                notify(self, f"Full text failed: {error}", severity="warning")
-            return
-        fulltext = self.store.fulltext(entry_id)
-        if message.show and fulltext is not None and fulltext.status == "ok":
-            self.open_entry(entry_id, Source.FULL)
-        else:
-            notes = self._notes(entry_id, self.article_source)
-            if error and not fulltext:
-                notes = [f"Full text failed: {error} (F: retry)"]
-            self.article.set_notes(notes, fetching=False)
-
-    # ---------------------------------------------------------- quotes in the article
-
-    def action_next_quote(self) -> None:
-        self._step_quote(1)
-
-    def action_prev_quote(self) -> None:
-        self._step_quote(-1)
-
-    def _step_quote(self, step: int) -> None:
-        content = self.article.content
-        if content is None or not content.quotes:
-            return
-        current = self.article.current_quote
-        if current is None:
-            # From the top of what is on screen, so ] finds the first quote below.
-            top = self.article.scroll_offset.y
-            ys = [self.article.y_of(q.start) for q in content.quotes]
-            after = [i for i, y in enumerate(ys) if y >= top]
-            index = (
-                (after[0] if after else 0) if step > 0 else (after[0] - 1 if after else len(ys) - 1)
-            )
-            index = max(0, index)
-        else:
-            index = (current + step) % len(content.quotes)
-        self.go_to_quote(index)
-
-    def go_to_quote(self, index: int) -> None:
-        """Select quote `index` of the open article, say which it is and focus the article."""
-        content = self.article.content
-        if content is None or not 0 <= index < len(content.quotes):
-            return
-        self.article.select_quote(index)
-        quote = content.quotes[index]
-        who = f" — {quote.speaker}" if quote.speaker and quote.confidence != "low" else ""
-        self.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
-        if self.focused is not self.article:
-            self.set_focus(self.article)
-
-    def action_quotes_panel(self) -> None:
-        content = self.article.content
-        if content is None or not content.quotes:
-            return
-
-        def picked(index: int | None) -> None:
-            if index is not None:
-                self.go_to_quote(index)
-
-        self.app.push_screen(quotes_screen(content.quotes), picked)
-
-    def quote_info(self, index: int) -> QuoteInfo | None:
-        content = self.article.content
-        if content is None:
-            return None
-        from reader.core.quotes.locate import marks_around
-        from reader.core.quotes.sentence import sentence_around
-
-        quote = content.quotes[index]
-        entry = content.entry
-        text = content.rendered.text
-        return QuoteInfo(
-            entry.id, quote.text, quote.kind, quote.start, quote.end, quote.speaker, quote.cue,
-            sentence_around(text, quote.start, quote.end),
-            entry.title, entry.link, entry.feed_title,
-            marks=marks_around(text, quote.start, quote.end),
-            uncertain=quote.confidence == "low",
-        )  # fmt: skip
-
-    def open_quote_screen(self, index: int) -> None:
-        info = self.quote_info(index)
-        if info is None:
-            return
-        saved = self.store.quote_is_saved(info.entry_id, info.text)
-        self.app.push_screen(QuoteScreen(info, saved))
-
-    # ---------------------------------------------------------- saved quotes view
-
-    def show_quotes_view(self) -> None:
-        self.mode = Mode.QUOTES
-        view = self.quotes_view
-        view.load()
-        self.entries.display = False
-        view.display = True
-        self.set_focus(view)
-        self.update_status()
-
-    def action_group_quotes(self) -> None:
-        self.quotes_view.grouped = not self.quotes_view.grouped
-        self.show_quotes_view()
-
-    def action_delete_quote(self) -> None:
-        quote = self._article_quote_saved() or self.quotes_view.current
-        if quote is not None:
-            self.app.delete_quote(quote)
-
-    def _article_quote_saved(self) -> SavedQuote | None:
-        """The saved quote behind the article's current quote, when the article has focus."""
-        content, index = self.article.content, self.article.current_quote
-        if self.focused is not self.article or content is None or index is None:
-            return None
-        text = content.quotes[index].text
-        found = self.store.saved_quotes(entry_id=content.entry.id)
-        return next((q for q in found if q.text == text), None)
-
-    def on_quotes_changed(self, message: QuotesChanged) -> None:
-        if message.deleted is not None:
-            self.undo_stack.append(DeletedQuote(message.deleted))
-        if self.mode == Mode.QUOTES:
-            self.quotes_view.load()
-            self.update_status()
-        self.refresh_sidebar()
-
-    @on(QuotesView.Picked)
-    def _saved_quote_picked(self, event: QuotesView.Picked) -> None:
-        quote = next((q for q in self.quotes_view.quotes if q.id == event.quote_id), None)
-        if quote is not None:
-            self.open_saved_quote(quote)
-
-    def open_saved_quote(self, quote: SavedQuote) -> None:
-        entry = self.open_entry(quote.entry_id)
-        if entry is None:
-            return
-        from reader.core.quotes.locate import find_quote
-
-        content = self.article.content
-        index, offset = find_quote(content.rendered.text, content.quotes, quote.text)
-        if index is None and offset is None and self.article_source == Source.FULL:
-            self.open_entry(quote.entry_id, Source.FEED)
-            content = self.article.content
-            index, offset = find_quote(content.rendered.text, content.quotes, quote.text)
-        if index is not None:
-            self.go_to_quote(index)
-        elif offset is not None:
-            self.article.scroll_to_offset(offset)
-        else:
-            notify(self, "The quote's text is no longer in the article.", severity="warning")
-        self.set_focus(self.article)
-
 
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
@@ -835,20 +564,3 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def _view_key(view: View) -> str:
     return str(view.kind) if view.value is None else f"{view.kind}:{view.value}"
-
-
-def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
-    from reader.core.articles import render_entry as render
-
-    return render(entry, fulltext)
-
-
-def _quotes(rendered: Rendered) -> list[Quote]:
-    # Imported on first use (the app warms it in a thread after the first screen): building
-    # the quote finder's tables costs ~0.2 s at import.
-    from reader.core.articles import quotes_of
-
-    try:
-        return quotes_of(rendered)
-    except Exception:  # noqa: BLE001 - a quote-finder bug must not hide the article
-        return []

@@ -1,0 +1,241 @@
+"""The main screen's article actions: opening an entry, its full text, its links and the
+quotes in it (the article pane itself is reader/tui/widgets/article.py).
+
+A mixin of `MainScreen` (reader/tui/main_screen.py), which owns the panes and the state
+these methods read: `article_id`, `article_source`, `fetching`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from reader.core.store import Entry, FullText
+from reader.tui.format import date
+from reader.tui.kinds import Mode, Source
+from reader.tui.messages import FullTextDone
+from reader.tui.safe import notify
+from reader.tui.screens import QuoteInfo, QuoteScreen, links_screen, quotes_screen
+from reader.tui.widgets.article import ArticleContent
+
+if TYPE_CHECKING:
+    from reader.core.quotes import Quote
+    from reader.core.render import Rendered
+    from reader.tui.main_screen import MainScreen
+
+NO_ARTICLE = "No article open: enter opens the highlighted entry."
+
+
+class ArticleActions:
+    # ---------------------------------------------------------- the article
+
+    def open_entry(self: MainScreen, entry_id: int, source: Source | None = None) -> Entry | None:
+        store = self.store
+        entry = store.entry(entry_id)
+        if entry is None:
+            notify(self, "That entry is no longer in the cache.", severity="warning")
+            return None
+        if self.app.config.settings.mark_read_on_open and not entry.read:
+            store.set_read([entry_id], True)
+            entry = dataclasses.replace(entry, read=True)
+            self.entries.update_row(entry_id, read=True)
+            self.refresh_sidebar()
+        fulltext = store.fulltext(entry_id)
+        has_full = fulltext is not None and fulltext.status == "ok"
+        source = Source.FULL if has_full and source != Source.FEED else Source.FEED
+        rendered = render_entry(entry, fulltext if source == Source.FULL else None)
+        self.article_id = entry_id
+        self.article_source = source
+        content = ArticleContent(entry, rendered, _quotes(rendered), source)
+        content.notes = self._notes(entry_id, source)
+        content.fetching = entry_id in self.fetching
+        self.article.show(content)
+        return entry
+
+    def _notes(self: MainScreen, entry_id: int, source: Source) -> list[str]:
+        if entry_id in self.fetching:
+            return []  # the article view turns a spinner instead
+        fulltext = self.store.fulltext(entry_id)
+        if fulltext is None:
+            return []
+        if fulltext.status != "ok":
+            return [f"Full text failed: {fulltext.error or 'unknown reason'} (F: retry)"]
+        if source == Source.FULL:
+            return [f"Fetched {date(fulltext.fetched_at)} from {fulltext.url} · F: feed content"]
+        return [f"Full article kept {date(fulltext.fetched_at)} · F: show it"]
+
+    # ---------------------------------------------------------- actions: links
+
+    def _entry_for_links(self: MainScreen) -> Entry | None:
+        entry_id = self.current_entry_id()
+        return self.store.entry(entry_id) if entry_id is not None else None
+
+    def action_open_browser(self: MainScreen) -> None:
+        entry = self._entry_for_links()
+        if entry is not None:
+            self.app.open_in_browser(entry.link)
+
+    def action_open_link(self: MainScreen, number: int) -> None:
+        content = self.article.content
+        if content is None:
+            self.say(NO_ARTICLE)
+            return
+        link = content.rendered.link(number)
+        if link is None:
+            notify(self, f"This article has no link [{number}].", severity="warning")
+            return
+        self.app.open_in_browser(link.url)
+
+    def action_links(self: MainScreen) -> None:
+        content = self.article.content
+        if content is None or not content.rendered.links:
+            return
+        links = content.rendered.links
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.app.open_in_browser(links[index].url)
+
+        self.app.push_screen(links_screen(links), picked)
+
+    def action_copy_link(self: MainScreen) -> None:
+        entry = self._entry_for_links()
+        if entry is None or not entry.link:
+            notify(self, "No link to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(entry.link)
+        self.say("link copied")
+
+    # ---------------------------------------------------------- full text
+
+    def action_full_text(self: MainScreen) -> None:
+        entry_id = self.article_id
+        if entry_id is None or (self.focused is not self.article and self.mode == Mode.ENTRIES):
+            row = self.entries.current if self.mode == Mode.ENTRIES else None
+            if row is not None and row.id != self.article_id:
+                self.open_entry(row.id)
+                entry_id = row.id
+        if entry_id is None:
+            self.say(NO_ARTICLE)
+            return
+        fulltext = self.store.fulltext(entry_id)
+        if fulltext is not None and fulltext.status == "ok":
+            other = Source.FEED if self.article_source == Source.FULL else Source.FULL
+            self.open_entry(entry_id, other)
+            return
+        self.fetch_full_text(entry_id, show=True)
+
+    def fetch_full_text(self: MainScreen, entry_id: int, show: bool) -> None:
+        if entry_id in self.fetching:
+            return
+        self.fetching.add(entry_id)
+        if self.article_id == entry_id:
+            self.article.set_notes([], fetching=True)
+        self.app.run_full_text(entry_id, show)
+
+    def on_full_text_done(self: MainScreen, message: FullTextDone) -> None:
+        entry_id, error = message.entry_id, message.error
+        self.fetching.discard(entry_id)
+        if self.article_id != entry_id:
+            if error and message.show:
+                notify(self, f"Full text failed: {error}", severity="warning")
+            return
+        fulltext = self.store.fulltext(entry_id)
+        if message.show and fulltext is not None and fulltext.status == "ok":
+            self.open_entry(entry_id, Source.FULL)
+        else:
+            notes = self._notes(entry_id, self.article_source)
+            if error and not fulltext:
+                notes = [f"Full text failed: {error} (F: retry)"]
+            self.article.set_notes(notes, fetching=False)
+
+    # ---------------------------------------------------------- quotes in the article
+
+    def action_next_quote(self: MainScreen) -> None:
+        self._step_quote(1)
+
+    def action_prev_quote(self: MainScreen) -> None:
+        self._step_quote(-1)
+
+    def _step_quote(self: MainScreen, step: int) -> None:
+        content = self.article.content
+        if content is None or not content.quotes:
+            return
+        current = self.article.current_quote
+        if current is None:
+            # From the top of what is on screen, so ] finds the first quote below.
+            top = self.article.scroll_offset.y
+            ys = [self.article.y_of(q.start) for q in content.quotes]
+            after = [i for i, y in enumerate(ys) if y >= top]
+            index = (
+                (after[0] if after else 0) if step > 0 else (after[0] - 1 if after else len(ys) - 1)
+            )
+            index = max(0, index)
+        else:
+            index = (current + step) % len(content.quotes)
+        self.go_to_quote(index)
+
+    def go_to_quote(self: MainScreen, index: int) -> None:
+        """Select quote `index` of the open article, say which it is and focus the article."""
+        content = self.article.content
+        if content is None or not 0 <= index < len(content.quotes):
+            return
+        self.article.select_quote(index)
+        quote = content.quotes[index]
+        who = f" — {quote.speaker}" if quote.speaker and quote.confidence != "low" else ""
+        self.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
+        if self.focused is not self.article:
+            self.set_focus(self.article)
+
+    def action_quotes_panel(self: MainScreen) -> None:
+        content = self.article.content
+        if content is None or not content.quotes:
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.go_to_quote(index)
+
+        self.app.push_screen(quotes_screen(content.quotes), picked)
+
+    def quote_info(self: MainScreen, index: int) -> QuoteInfo | None:
+        content = self.article.content
+        if content is None:
+            return None
+        from reader.core.quotes.locate import marks_around
+        from reader.core.quotes.sentence import sentence_around
+
+        quote = content.quotes[index]
+        entry = content.entry
+        text = content.rendered.text
+        return QuoteInfo(
+            entry.id, quote.text, quote.kind, quote.start, quote.end, quote.speaker, quote.cue,
+            sentence_around(text, quote.start, quote.end),
+            entry.title, entry.link, entry.feed_title,
+            marks=marks_around(text, quote.start, quote.end),
+            uncertain=quote.confidence == "low",
+        )  # fmt: skip
+
+    def open_quote_screen(self: MainScreen, index: int) -> None:
+        info = self.quote_info(index)
+        if info is None:
+            return
+        saved = self.store.quote_is_saved(info.entry_id, info.text)
+        self.app.push_screen(QuoteScreen(info, saved))
+
+
+def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
+    from reader.core.articles import render_entry as render
+
+    return render(entry, fulltext)
+
+
+def _quotes(rendered: Rendered) -> list[Quote]:
+    # Imported on first use (the app warms it in a thread after the first screen): building
+    # the quote finder's tables costs ~0.2 s at import.
+    from reader.core.articles import quotes_of
+
+    try:
+        return quotes_of(rendered)
+    except Exception:  # noqa: BLE001 - a quote-finder bug must not hide the article
+        return []
