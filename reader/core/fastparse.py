@@ -77,6 +77,7 @@ _LEAVES = {
     "name", "email", "url", "homepage", "uri", "published", "pubdate", "issued",
     "dcterms_issued", "updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified",
 }  # fmt: skip
+_TYPED = {"description", "summary", "content"}
 _AUTHOR_PARTS = {"name", "email", "uri", "url", "homepage"}
 
 
@@ -179,9 +180,9 @@ class _Replay:
     def __init__(self, url: str) -> None:
         self.baseuri = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
         self.basestack: list[str] = []
-        self.feeddata = FeedParserDict()
-        self.entries: list[FeedParserDict] = []
-        self.sourcedata = FeedParserDict()
+        self.feeddata: dict = {}
+        self.entries: list[dict] = []
+        self.sourcedata: dict = {}
         self.version = ""
         self.namespacemap: dict[str | None, str] = {}
         self.namespaces_in_use: dict[str, str] = {}
@@ -208,7 +209,9 @@ class _Replay:
             self._element(root, None)
         else:
             self._element(root, {})
-        return self.feeddata, self.entries
+        # Plain dicts while replaying (every key set here means the same to FeedParserDict);
+        # entries as FeedParserDicts for what `_xml_entry` asks of them ("enclosures").
+        return self.feeddata, [FeedParserDict(e) for e in self.entries]
 
     def _track(self, el: etree._Element, parent_nsmap: dict) -> dict:
         """startPrefixMapping for the declarations `el` adds to its parent's."""
@@ -261,11 +264,10 @@ class _Replay:
         return known
 
     @staticmethod
-    def _attrs(el: etree._Element) -> dict[str, str]:
+    def _attrs(items: list[tuple[str, str]]) -> dict[str, str]:
+        """The attributes as StrictFeedParser.startElementNS and _normalize_attributes
+        leave them: known namespaces as prefixes, then every local name on its own."""
         attrs: dict[str, str] = {}
-        items = el.attrib.items()
-        if not items:
-            return attrs
         for key, value in items:
             if key[0] == "{":
                 ns, local = key[1:].split("}", 1)
@@ -285,25 +287,31 @@ class _Replay:
         # parent_nsmap None: every namespace was declared on the root, nothing to track.
         nsmap = None if parent_nsmap is None else self._track(el, parent_nsmap)
         self.depth += 1
-        attrs = self._attrs(el) if el.attrib else {}
-        # xml:base, exactly as unknown_starttag tracks it
-        given = attrs.get("xml:base", attrs.get("base")) or self.baseuri if attrs else self.baseuri
-        key = (self.baseuri, given)
+        base = self.baseuri
+        items = el.items()
+        if items:
+            attrs = self._attrs(items)
+            given = attrs.get("xml:base", attrs.get("base")) or base
+        else:
+            attrs = {}
+            given = base
+        # xml:base, exactly as unknown_starttag tracks it (memoised: the same pair again
+        # and again)
+        key = (base, given)
         joined = self._joins.get(key)
         if joined is None:
-            if self.baseuri:
-                joined = make_safe_absolute_uri(self.baseuri, given) or self.baseuri
-            else:
-                joined = _urljoin(self.baseuri, given)
+            joined = (make_safe_absolute_uri(base, given) or base) if base else _urljoin("", given)
             self._joins[key] = joined
         self.baseuri = joined
         basestack = self.basestack
         basestack.append(joined)
 
-        name, ends_textinput, ends_image = self._name(el.tag)
-        if ends_textinput:
+        tag = el.tag
+        known = self._names.get(tag) or self._name(tag)
+        name = known[0]
+        if known[1]:
             self.intextinput = 0
-        if ends_image:
+        if known[2]:
             self.inimage = 0
         if self._start(name, el, attrs):
             for child in el:
@@ -329,7 +337,8 @@ class _Replay:
         if element in _RELATIVE and output and (element != "id" or self.guidislink):
             output = _urljoin(self.baseuri or "", output)
         if (
-            not self.version.startswith("atom")
+            element in _TYPED  # the type is kept (summary_detail, content) only for these
+            and not self.version.startswith("atom")
             and self.contentparams.get("type") == "text/plain"
             and _looks_like_html(output)
         ):
@@ -343,7 +352,7 @@ class _Replay:
                 output = output.translate(_cp1252)
         return output
 
-    def _context(self) -> FeedParserDict:
+    def _context(self) -> dict:
         if self.insource:
             return self.sourcedata
         if self.inimage and "image" in self.feeddata:
@@ -363,7 +372,7 @@ class _Replay:
             if element == "content":
                 params = dict(self.contentparams)
                 params["value"] = output
-                entry.setdefault("content", []).append(FeedParserDict(params))
+                entry.setdefault("content", []).append(params)
             elif element == "link":
                 if not self.inimage:
                     output = _QUERY_ENTITY.sub(r"&\g<1>", output.replace("&amp;", "&"))
@@ -381,7 +390,7 @@ class _Replay:
                 if self.incontent:
                     params = dict(self.contentparams)
                     params["value"] = output
-                    entry[element + "_detail"] = FeedParserDict(params)
+                    entry[element + "_detail"] = params
         elif self.infeed or self.insource:
             context = self._context()
             if element == "description":
@@ -394,7 +403,7 @@ class _Replay:
             elif self.incontent:
                 params = dict(self.contentparams)
                 params["value"] = output
-                context[element + "_detail"] = FeedParserDict(params)
+                context[element + "_detail"] = params
 
     def _pop(self, element: str, el: etree._Element, expecting: int = 1) -> str:
         output = self._text(el)
@@ -433,7 +442,7 @@ class _Replay:
                 raise Declined
             if "href" in attrs or "lastmod" in attrs:
                 raise Declined
-            self.entries.append(FeedParserDict())
+            self.entries.append({})
             self.inentry = 1
             self.guidislink = 0
             self.title_depth = -1
@@ -455,7 +464,7 @@ class _Replay:
                 attrs["href"] = _urljoin(self.baseuri or "", attrs["href"])
             context.setdefault("links", [])
             if not (self.inentry and self.inimage):
-                context["links"].append(FeedParserDict(attrs))
+                context["links"].append(attrs)
             if "href" in attrs:
                 if attrs.get("rel") == "alternate" and attrs.get("type") in _HTML_TYPES:
                     context["link"] = attrs["href"]
@@ -505,14 +514,14 @@ class _Replay:
                 ):
                     raise Declined  # text beside the parts, or parts feedparser nests oddly
             self.inauthor = 1
-            self._context().setdefault("authors", []).append(FeedParserDict())
+            self._context().setdefault("authors", []).append({})
             return True
         elif name in _LEAVES:
             return False
         elif name == "enclosure":
             attrs = _enforce_href(attrs)
             attrs["rel"] = "enclosure"
-            self._context().setdefault("links", []).append(FeedParserDict(attrs))
+            self._context().setdefault("links", []).append(attrs)
             return True
         elif name == "source":
             if self.inentry == 0 or self.insource:
@@ -530,10 +539,10 @@ class _Replay:
                 raise Declined
             context = self._context()
             if name == "image":
-                context.setdefault("image", FeedParserDict())
+                context.setdefault("image", {})
                 self.inimage = 1
             else:
-                context.setdefault("textinput", FeedParserDict())
+                context.setdefault("textinput", {})
                 self.intextinput = 1
             self.title_depth = -1
             return True
@@ -639,8 +648,8 @@ class _Replay:
                 self._store("source", value)
             if value:
                 self.sourcedata["title"] = value
-            self._context()["source"] = FeedParserDict(self.sourcedata)
-            self.sourcedata = FeedParserDict()
+            self._context()["source"] = dict(self.sourcedata)
+            self.sourcedata = {}
         elif name == "image":
             self.inimage = 0
         elif name == "textinput":
@@ -658,15 +667,15 @@ class _Replay:
 
     def _save_author(self, key: str, value: str) -> None:
         context = self._context()
-        context.setdefault("author_detail", FeedParserDict())
+        context.setdefault("author_detail", {})
         context["author_detail"][key] = value
         self._sync_author_detail()
-        context.setdefault("authors", [FeedParserDict()])
+        context.setdefault("authors", [{}])
         context["authors"][-1][key] = value
 
     def _sync_author_detail(self) -> None:
         context = self._context()
-        detail = context.get("authors", [FeedParserDict()])[-1]
+        detail = context.get("authors", [{}])[-1]
         if detail:
             name, email = detail.get("name"), detail.get("email")
             if name and email:

@@ -73,11 +73,11 @@ def parse_feed(
 def _prepared(entry: ParsedEntry) -> ParsedEntry:
     """Hash and index text are pure functions of the entry: computing them here, in the
     parse pool, keeps that work off the refresh's event loop and its database writes."""
-    return replace(
-        entry,
-        digest=content_hash(entry),
-        search_body=html_to_search_text(entry.content or entry.summary),
-    )
+    e = entry
+    return ParsedEntry(
+        e.uid, e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
+        e.enclosures, content_hash(e), html_to_search_text(e.content or e.summary),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- XML (feedparser)

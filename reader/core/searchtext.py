@@ -30,5 +30,6 @@ def html_to_search_text(markup: str) -> str:
 def content_hash(entry: Any) -> str:
     """Identity of an entry's content; ignores `updated` so a touched timestamp is no change."""
     parts = (entry.title, entry.author, entry.link, entry.summary, entry.content)
-    blob = "\x00".join(parts) + json.dumps(entry.enclosures, sort_keys=True)
+    enclosures = json.dumps(entry.enclosures, sort_keys=True) if entry.enclosures else "[]"
+    blob = "\x00".join(parts) + enclosures
     return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
