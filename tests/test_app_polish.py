@@ -345,3 +345,23 @@ async def test_quote_dialog_keeps_the_articles_own_marks(
         assert shown.startswith("«") and shown.endswith("»"), shown
         await pilot.press("y")
         assert pilot.app.clipboard.startswith("«")
+
+
+async def test_a_new_sidebar_section_is_one_function(app_env: AppEnv, monkeypatch) -> None:
+    """How sync/rules/people add a sidebar section (see reader/tui/widgets/sidebar.py)."""
+    from reader.tui.kinds import ViewKind
+    from reader.tui.widgets import sidebar as sidebar_module
+    from reader.tui.widgets.sidebar import Section, SidebarItem
+
+    def saved_tech(store) -> Section:
+        return Section("Mine", [SidebarItem(ViewKind.SEARCH, "Chips, mine", 7, "chips")])
+
+    monkeypatch.setattr(sidebar_module, "SECTIONS", [*sidebar_module.SECTIONS, saved_tech])
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        prompts = [str(o.prompt) for o in main.sidebar.options]
+        assert prompts[-2].startswith("Mine") and prompts[-1].startswith("Chips, mine")
+        main.sidebar.highlighted = len(prompts) - 1
+        main.sidebar.focus()
+        await pilot.press("enter")
+        assert main.view.kind == ViewKind.SEARCH and main.entries.count == 1

@@ -4,7 +4,8 @@ Each section comes from a small function `(store) -> Section | None`; `SECTIONS`
 in order. To add one (sync progress, rule views, people):
 
 1. if its rows open something new, add a member to `ViewKind` (reader/tui/kinds.py);
-2. write `def my_section(store) -> Section | None` returning its title and `SidebarItem`s;
+2. write `def my_section(store) -> Section | None` returning its title and `SidebarItem`s
+   (each row's `key`, kind + value, must be unique in the whole sidebar);
 3. insert it into `SECTIONS` where it should appear (or pass `sections=` to `Sidebar`);
 4. handle the new kind in `MainScreen.on_sidebar_picked` (entry views of a kind the engine
    pages, `kind.lists_entries`, need nothing: they open as entry lists).
