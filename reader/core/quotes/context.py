@@ -7,7 +7,7 @@ import re
 
 from reader.core.quotes.lexicon import (
     _ABBREV,
-    _CUE_PLAIN,
+    _CUE_RE,
     _END_NAME,
     _FILLER,
     _FILLER_TAIL,
@@ -30,7 +30,7 @@ _POSS_NAME = re.compile(rf"(?<![\w’'.])(?P<n>{_NAME})(?:[’']s|(?<=s)[’'])(
 _POSS_SPEECH = re.compile(
     rf"(?:[’']s|[’'])\s+(?:[a-z\-]+\s+){{0,2}}?{_SPEECH_NOUNS}|(?:[’']s|[’'])\s+speech"
 )
-_SPOKE = re.compile(rf"(?:\s+{_FILLER})*\s+{_CUE_PLAIN}")
+_FILLER_GAP = re.compile(rf"(?:\s+{_FILLER})*\s+")
 _PRON_HE_SHE = re.compile(r" (?P<p>he|she) ")
 _SAID_BEFORE = re.compile(
     r"(?:^|\s)(?:said|says|told\s+\w+|added|argued|insisted|believes|believed|thinks|"
@@ -125,7 +125,9 @@ class _Article:
         if self._speakers is None:
             found: list[tuple[int, str]] = []
             for a, b in self.names():
-                if _SPOKE.match(self.masked, b):
+                gap = _FILLER_GAP.match(self.masked, b)
+                cue = gap and _CUE_RE.match(self.masked, gap.end())
+                if cue and cue.group("verb"):  # “Trump said”, “Rubio has repeatedly praised”
                     found.append((a, self.text[a:b]))
             for a, b in self.possessives():
                 if _POSS_SPEECH.match(self.masked, b):

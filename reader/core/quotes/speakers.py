@@ -10,9 +10,9 @@ from reader.core.quotes.context import _Article
 from reader.core.quotes.lexicon import (
     _CUE_RE,
     _FOREIGN_PRON,
-    _NAME,
     _NAME_AFTER,
     _NAME_APPOSED,
+    _NAME_RE,
     _ORG,
     _PLURAL,
     _SENT_END,
@@ -300,11 +300,39 @@ def _nearest_source(art: _Article, pos: int, pron: str) -> str | None:
     return None
 
 
-_SUBJECT_AT_START = re.compile(
-    rf"(?P<np>[Tt]he\s+(?:[{_UP}][\w.\-]*\s+)*[a-z][a-z\-]+|{_NAME}[’']s\s+[a-z][a-z\-]+"
-    rf"|{_NAME}(?=\s))"
+_THE_NOUN = re.compile(rf"[Tt]he\s+(?:[{_UP}][\w.\-]*\s+)*[a-z][a-z\-]+")
+_POSS_NOUN = re.compile(r"[’']s\s+[a-z][a-z\-]+")
+_VERB_NEXT = re.compile(
     r"\s+(?:is|was|are|were|has|have|had|will|would|read|reads|[a-z]\w*ed|[a-z]\w*s)\b"
 )
+
+
+class _Span:
+    """A matched subject (``start("np")``/``end("np")`` like a regex match)."""
+
+    def __init__(self, a: int, b: int):
+        self.a, self.b = a, b
+
+    def start(self, _group: str = "np") -> int:
+        return self.a
+
+    def end(self, _group: str = "np") -> int:
+        return self.b
+
+
+def _subject_at(s: str, start: int, pos: int) -> _Span | None:
+    """“The article read”, “Clinton’s campaign is”, “The United Nations said” at ``start``."""
+    m = _THE_NOUN.match(s, start, pos)
+    if m is None:
+        name = _NAME_RE.match(s, start, pos)
+        if name is None:
+            return None
+        end = name.end() - 2 if s[name.end() - 2 : name.end()] in ("’s", "'s") else name.end()
+        poss = _POSS_NOUN.match(s, end, pos)
+        m = _Span(start, poss.end()) if poss else _Span(start, end)
+    else:
+        m = _Span(m.start(), m.end())
+    return m if _VERB_NEXT.match(s, m.end(), pos) else None
 
 
 def _sentence_subject(art: _Article, lo: int, pos: int, pron: str) -> str | None:
@@ -313,8 +341,8 @@ def _sentence_subject(art: _Article, lo: int, pos: int, pron: str) -> str | None
     s = art.masked
     starts = [lo] + [m.end() for m in _SENT_END.finditer(s, lo, pos)]
     for start in reversed(starts):
-        m = _SUBJECT_AT_START.match(s, start, pos)
-        if not m or m.end() > pos:
+        m = _subject_at(s, start, pos)
+        if m is None:
             continue
         found = art.text[m.start("np") : m.end("np")]
         head = found.split()[-1].lower()
