@@ -290,11 +290,27 @@ def _entries_view(args: argparse.Namespace, store):
         filters.append(View("saved"))
     if args.unread:
         filters.append(View("unread"))
+    if args.view:
+        saved = next((v for v in store_views(args) if v.name == args.view), None)
+        if saved is None:
+            known = ", ".join(v.name for v in store_views(args)) or "none configured"
+            raise UserError(f"no view named {args.view!r} in [[views]] ({known})")
+        filters.insert(0, View("match", saved))
+    if args.hidden:
+        if filters:
+            raise UserError("--hidden lists what rules hid; it takes no other filter")
+        filters.append(View("hidden"))
     return filters
+
+
+def store_views(args: argparse.Namespace):
+    """The [[views]] of the config the command loaded."""
+    return args.loaded_config.views
 
 
 def cmd_entries(args: argparse.Namespace) -> int:
     config = load_config(args)
+    args.loaded_config = config
     from reader.core.store import View
 
     with _store(args, config) as store:
@@ -310,6 +326,7 @@ def cmd_entries(args: argparse.Namespace) -> int:
             "published": r.sort_ts,
             "read": r.read,
             "saved": r.saved,
+            "highlight": r.highlight,
         }
         for r in rows
     ]
@@ -322,6 +339,35 @@ def cmd_entries(args: argparse.Namespace) -> int:
         mark = ("*" if not r["read"] else " ") + ("S" if r["saved"] else " ")
         print(f"{r['id']:>7} {mark} {_when(r['published'])}  {r['title']}  — {r['feed']}")
     return 0
+
+
+def cmd_rules_apply(args: argparse.Namespace) -> int:
+    from reader.core.rules.engine import apply_to_cache
+
+    config = load_config(args)
+    with _store(args, config) as store:
+        report = apply_to_cache(store, config, dry_run=args.dry_run)
+    if args.json:
+        _print_json(report.to_json())
+        return 0
+    if not config.rules:
+        print(f"No [[rules]] in {config.path}.")
+    verb = "would change" if args.dry_run else "changed"
+    for outcome in report.outcomes:
+        changes = ", ".join(f"{action} {n}" for action, n in outcome.changed.items())
+        print(f"{outcome.rule.label}\n    matches {outcome.matched}; {verb}: {changes}")
+    if report.duplicates > 0:
+        print(
+            f"{report.duplicates} duplicate entries found (shown once; dedupe = false to see all)"
+        )
+    elif report.duplicates < 0:
+        print(f"{-report.duplicates} duplicate entries shown again (dedupe = false)")
+    print(f"{'Dry run: nothing written' if args.dry_run else 'Done'} in {report.seconds:.2f} s")
+    return 0
+
+
+def cmd_rules_help(args: argparse.Namespace) -> int:
+    raise UserError("say what to do with the rules: byline rules apply [--dry-run] [--json]")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -594,7 +640,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true")
     p.add_argument("--saved", action="store_true")
     p.add_argument("--search", metavar="WORDS", help="full-text search over titles and bodies")
+    p.add_argument("--view", metavar="NAME", help="a view of the config's [[views]]")
+    p.add_argument("--hidden", action="store_true", help="the entries rules hid (and only them)")
     p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p = add("rules", cmd_rules_help, "run the config's [[rules]] (see: byline rules apply -h)")
+    rules_sub = p.add_subparsers(title="rules commands", metavar="COMMAND")
+    p = rules_sub.add_parser(
+        "apply", parents=[common], help="run every rule over the whole cache",
+        description="Run every [[rules]] over the whole cache and say how many entries each touches.",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_rules_apply)
+    p.add_argument("--dry-run", action="store_true", help="count only; change nothing")
     p.add_argument("--json", action="store_true")
     p = add("import", cmd_import, "import feeds from an OPML file")
     p.add_argument("file", metavar="FILE.opml")

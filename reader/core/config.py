@@ -19,6 +19,10 @@ from urllib.parse import urlsplit
 import platformdirs
 import tomlkit
 
+from reader.core.rules import SORTS, Rule, SavedView, parse_action
+from reader.core.rules.expr import ExprError
+from reader.core.rules.expr import parse as parse_expr
+
 APP_NAME = "byline"
 
 
@@ -47,6 +51,8 @@ class Settings:
     full_text: bool = False
     browser: str = ""
     theme: str = "textual-dark"
+    dedupe: bool = True  # the same story in several feeds is shown once
+    notify_command: tuple[str, ...] = ()  # argv run after a refresh that brought new entries
 
 
 # Settings a single feed may override (the rest only make sense globally).
@@ -90,6 +96,8 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     sync: SyncConfig | None = None
+    rules: tuple[Rule, ...] = ()
+    views: tuple[SavedView, ...] = ()
 
     def feed(self, url: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.url == url), None)
@@ -116,7 +124,8 @@ def data_dir(cli_value: str | None = None) -> Path:
 
 # ---------------------------------------------------------------- reading
 
-_SETTING_TYPES = {f.name: f.type for f in fields(Settings)}
+_LIST_SETTINGS = {"notify_command"}  # checked by _settings itself
+_SETTING_TYPES = {f.name: f.type for f in fields(Settings) if f.name not in _LIST_SETTINGS}
 _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
 _POSITIVE = {"concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed"}
@@ -145,12 +154,18 @@ def parse(text: str, path: Path) -> Config:
         reason = re.sub(r"\s*\(at line.*\)$", "", str(err))
         raise ConfigError(path, f"not valid TOML: {reason}", line) from None
     locate = _Locator(text)
-    _check_keys(data, {"settings", "keys", "feeds", "sync"}, "top level", path, locate.top)
+    _check_keys(
+        data, {"settings", "keys", "feeds", "sync", "rules", "views"}, "top level", path, locate.top
+    )
     settings = _settings(data.get("settings", {}), path, locate)
     keys = _keys(data.get("keys", {}), path, locate)
     feeds = _feeds(data.get("feeds", []), path, locate)
     sync = _sync(data["sync"], path, locate) if "sync" in data else None
-    return Config(path=path, settings=settings, feeds=feeds, keys=keys, sync=sync)
+    rules = _rules(data.get("rules", []), path, locate)
+    views = _views(data.get("views", []), path, locate)
+    return Config(
+        path=path, settings=settings, feeds=feeds, keys=keys, sync=sync, rules=rules, views=views
+    )
 
 
 def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) -> None:
@@ -186,8 +201,22 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
 
 def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
     line_of = locate.in_table("settings")
-    _check_keys(table, set(_SETTING_TYPES), "[settings]", path, line_of)
-    values = {k: _check_value(k, v, "[settings]", path, line_of(k)) for k, v in table.items()}
+    _check_keys(table, set(_SETTING_TYPES) | _LIST_SETTINGS, "[settings]", path, line_of)
+    values = {
+        k: _check_value(k, v, "[settings]", path, line_of(k))
+        for k, v in table.items()
+        if k not in _LIST_SETTINGS
+    }
+    if "notify_command" in table:
+        argv = table["notify_command"]
+        if not (isinstance(argv, list) and argv and all(isinstance(a, str) and a for a in argv)):
+            raise ConfigError(
+                path,
+                "notify_command in [settings] must be a list of strings (the program and its"
+                ' arguments, no shell), e.g. ["notify-send", "Byline"]',
+                line_of("notify_command"),
+            )
+        values["notify_command"] = tuple(argv)
     return replace(Settings(), **values)
 
 
@@ -326,6 +355,86 @@ def _sync(table: Any, path: Path, locate: _Locator) -> SyncConfig:
     return SyncConfig(
         kind, url, username, tuple(command or ()), env, text("app_id"), text("app_key")
     )
+def _expression(value: Any, where: str, key: str, path: Path, locate: _Locator, line: int | None):
+    """Parse a rule's or a view's expression; a problem is shown with the file's line and a
+    caret under the column where it is."""
+    if not isinstance(value, str):
+        raise ConfigError(path, f"{key} in {where} must be a string expression", line)
+    try:
+        return parse_expr(value)
+    except ExprError as err:
+        raw = locate.lines[line - 1] if line and line <= len(locate.lines) else ""
+        at = raw.find(value) if value and "\n" not in value else -1
+        shown, column = (raw, at + err.column) if at >= 0 else (value, err.column)
+        caret = f"\n    {shown}\n    {' ' * column}^"
+        raise ConfigError(path, f"{key} in {where}: {err.message}{caret}", line) from None
+
+
+def _string_list(item: dict, key: str, where: str, path: Path, line: int | None) -> tuple:
+    values = item.get(key, [])
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(path, f"{key} in {where} must be a list of strings", line)
+    return tuple(v.strip() for v in values)
+
+
+def _rules(items: Any, path: Path, locate: _Locator) -> tuple[Rule, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(path, "rules must be written as [[rules]] tables", locate.top("rules"))
+    rules = []
+    for index, item in enumerate(items):
+        line_of = locate.in_array("rules", index)
+        where = f"[[rules]] #{index + 1}"
+        _check_keys(item, {"match", "action", "feeds", "tags"}, where, path, line_of)
+        if "match" not in item or "action" not in item:
+            raise ConfigError(
+                path, f"{where} needs match = '...' and action = \"...\"", line_of(None)
+            )
+        expr = _expression(item["match"], where, "match", path, locate, line_of("match"))
+        raw_actions = item["action"] if isinstance(item["action"], list) else [item["action"]]
+        actions = []
+        for raw in raw_actions:
+            action = parse_action(raw) if isinstance(raw, str) else None
+            if action is None:
+                raise ConfigError(
+                    path,
+                    f"action in {where} must be mark_read, hide, save, highlight or tag:NAME"
+                    f" (or a list of them), not {raw!r}",
+                    line_of("action"),
+                )
+            if action not in actions:
+                actions.append(action)
+        feeds = _string_list(item, "feeds", where, path, line_of("feeds"))
+        tags = _string_list(item, "tags", where, path, line_of("tags"))
+        rules.append(Rule(index + 1, expr, tuple(actions), feeds, tags))
+    return tuple(rules)
+
+
+def _views(items: Any, path: Path, locate: _Locator) -> tuple[SavedView, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(path, "views must be written as [[views]] tables", locate.top("views"))
+    views: list[SavedView] = []
+    for index, item in enumerate(items):
+        line_of = locate.in_array("views", index)
+        where = f"[[views]] #{index + 1}"
+        _check_keys(item, {"name", "match", "sort"}, where, path, line_of)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(path, f'{where} needs name = "..."', line_of("name"))
+        name = name.strip()
+        if any(v.name == name for v in views):
+            raise ConfigError(path, f"two views are named {name!r}; rename one", line_of("name"))
+        if "match" not in item:
+            raise ConfigError(path, f"{where} needs match = '...'", line_of(None))
+        expr = _expression(item["match"], where, "match", path, locate, line_of("match"))
+        sort = item.get("sort", "newest")
+        if sort not in SORTS:
+            raise ConfigError(
+                path, f"sort in {where} must be one of {', '.join(SORTS)}", line_of("sort")
+            )
+        views.append(SavedView(name, expr, sort))
+    return tuple(views)
 
 
 def key_line(path: Path, table: str, key: str) -> int | None:

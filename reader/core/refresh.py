@@ -47,6 +47,8 @@ class RefreshReport:
     seconds: float = 0.0
     fulltexts: int = 0
     fulltext_errors: int = 0
+    rules_seconds: float = 0.0  # time the [[rules]] and dedupe took, inside `seconds`
+    notify_error: str | None = None  # notify_command failed (never fatal)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -70,6 +72,8 @@ class RefreshReport:
         line += f", {_human_bytes(self.nbytes)} in {self.seconds:.2f} s"
         if self.fulltexts or self.fulltext_errors:
             line += f"; {count(self.fulltexts, 'full text')} ({self.fulltext_errors} failed)"
+        if self.notify_error:
+            line += f"; {self.notify_error}"
         return line
 
     def to_json(self) -> dict:
@@ -84,6 +88,8 @@ class RefreshReport:
             "seconds": round(self.seconds, 3),
             "fulltexts": self.fulltexts,
             "fulltext_errors": self.fulltext_errors,
+            "rules_seconds": round(self.rules_seconds, 3),
+            "notify_error": self.notify_error,
             "outcomes": [asdict(o) for o in self.outcomes],
         }
 
@@ -138,11 +144,14 @@ class _Writer:
     (reader/core/fastparse.py) it costs less than starting the pool did, and one process
     has nothing to leave behind when it is killed (issue 12)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, config: Config | None = None) -> None:
         self._data_dir = data_dir
+        self._config = config
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-writer")
         self._store: Store | None = None
         self._closed = False
+        self.new_ids: list[int] = []
+        self.rules_seconds = 0.0
 
     async def run(self, func, *args):
         """`func(*args)` in this thread, in turn with the writes."""
@@ -157,7 +166,15 @@ class _Writer:
             self._store = Store.in_dir(self._data_dir)
         stored = StoreResult()
         if entries is not None:
-            stored = self._store.store_entries(feed_id, entries, now)
+            # One transaction: an entry a rule hides is never visible, even for a moment.
+            with self._store.db.atomic():
+                stored = self._store.store_entries(feed_id, entries, now)
+                if stored.ids and self._config is not None:
+                    from reader.core.rules.engine import apply_rules
+
+                    ruled = apply_rules(self._store, stored.ids, self._config)
+                    self.rules_seconds += ruled.seconds
+            self.new_ids.extend(stored.ids[stored.updated :])
         self._store.update_feed(feed_id, **values)
         return stored
 
@@ -204,7 +221,7 @@ async def _refresh(
     report = RefreshReport()
     settings = config.settings
     store = Store.in_dir(data_dir)
-    writer = _Writer(data_dir)
+    writer = _Writer(data_dir, config)
     try:
         store.sync_feeds(config.feeds)
         targets = _targets(store, config, urls, force, only_due, report)
@@ -241,6 +258,14 @@ async def _refresh(
                     store, config, fetcher, _in_thread, include_saved=full_text
                 )
                 report.fulltexts, report.fulltext_errors = done, failed
+        report.rules_seconds = writer.rules_seconds
+        if settings.notify_command and writer.new_ids:
+            from reader.core.rules.notify import new_entries_summary, run_notify
+
+            summary = new_entries_summary(store, writer.new_ids)
+            report.notify_error = await asyncio.to_thread(
+                run_notify, settings.notify_command, summary
+            )
     finally:
         writer.close()
         store.close()

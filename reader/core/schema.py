@@ -156,6 +156,80 @@ def m002_sync(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_rules_hidden_tags_dupes(db: Database) -> None:
+    """Rules and duplicates (issue 14): entries a rule hid (hidden = 1) or that repeat a
+    story of another feed (hidden = 2, dupe_of) stay in the cache but out of every list,
+    search and count; tags and highlight set by rules; the keys that find duplicates.
+    The list indexes become partial (hidden = 0) so a view still walks only its index."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(entries)").fetchall()}
+    columns = {
+        "hidden": "INTEGER NOT NULL DEFAULT 0",
+        "dupe_of": "INTEGER",
+        "highlight": "INTEGER NOT NULL DEFAULT 0",
+        "tags": "TEXT NOT NULL DEFAULT '[]'",
+        "link_key": "TEXT",
+        "title_key": "TEXT",
+    }
+    for name, decl in columns.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE entries ADD COLUMN {name} {decl}")
+    db.executescript(
+        """
+        DROP INDEX IF EXISTS entries_sort;
+        DROP INDEX IF EXISTS entries_feed_sort;
+        DROP INDEX IF EXISTS entries_read_sort;
+        DROP INDEX IF EXISTS entries_feed_read_sort;
+        DROP INDEX IF EXISTS entries_saved_sort;
+        CREATE INDEX IF NOT EXISTS entries_sort_v ON entries (sort_ts, id) WHERE hidden = 0;
+        CREATE INDEX IF NOT EXISTS entries_feed_sort_v ON entries (feed_id, sort_ts, id)
+            WHERE hidden = 0;
+        CREATE INDEX IF NOT EXISTS entries_read_sort_v ON entries (read, sort_ts, id)
+            WHERE hidden = 0;
+        CREATE INDEX IF NOT EXISTS entries_feed_read_sort_v ON entries (feed_id, read, sort_ts, id)
+            WHERE hidden = 0;
+        CREATE INDEX IF NOT EXISTS entries_saved_sort_v ON entries (saved, sort_ts, id)
+            WHERE hidden = 0;
+        CREATE INDEX IF NOT EXISTS entries_hidden ON entries (hidden, sort_ts) WHERE hidden != 0;
+        CREATE INDEX IF NOT EXISTS entries_dupe_of ON entries (dupe_of) WHERE dupe_of IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS entries_link_key ON entries (link_key)
+            WHERE link_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS entries_title_key ON entries (title_key, sort_ts)
+            WHERE title_key IS NOT NULL;
+
+        -- The kept counters count only what lists show.
+        DROP TRIGGER IF EXISTS entries_counts_insert;
+        DROP TRIGGER IF EXISTS entries_counts_delete;
+        DROP TRIGGER IF EXISTS entries_counts_read;
+        CREATE TRIGGER IF NOT EXISTS entries_counts_insert_v AFTER INSERT ON entries BEGIN
+            UPDATE feeds SET entry_count = entry_count + (NEW.hidden = 0),
+                unread_count = unread_count + (NEW.read = 0 AND NEW.hidden = 0)
+            WHERE id = NEW.feed_id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS entries_counts_delete_v AFTER DELETE ON entries BEGIN
+            UPDATE feeds SET entry_count = entry_count - (OLD.hidden = 0),
+                unread_count = unread_count - (OLD.read = 0 AND OLD.hidden = 0)
+            WHERE id = OLD.feed_id;
+            DELETE FROM entries_fts WHERE rowid = OLD.id;
+            DELETE FROM fulltexts WHERE entry_id = OLD.id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS entries_counts_read_v AFTER UPDATE OF read ON entries
+        WHEN OLD.read != NEW.read AND NEW.hidden = 0 AND OLD.hidden = 0 BEGIN
+            UPDATE feeds SET unread_count = unread_count + (NEW.read = 0) - (OLD.read = 0)
+            WHERE id = NEW.feed_id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS entries_counts_hidden_v AFTER UPDATE OF hidden, read ON entries
+        WHEN (OLD.hidden = 0) != (NEW.hidden = 0) BEGIN
+            UPDATE feeds SET
+                entry_count = entry_count + (NEW.hidden = 0) - (OLD.hidden = 0),
+                unread_count = unread_count + (NEW.hidden = 0 AND NEW.read = 0)
+                    - (OLD.hidden = 0 AND OLD.read = 0)
+            WHERE id = NEW.feed_id;
+        END;
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from reader.core.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 2  # the number of migrations in reader.core.schema
+SCHEMA_VERSION = 3  # the number of migrations in reader.core.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
@@ -70,6 +70,7 @@ class EntryRow:
     sort_ts: float
     read: bool
     saved: bool
+    highlight: bool = False  # a rule said so
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,8 @@ class SavedQuote:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A list of entries: kind is all, unread, saved, feed (value=feed id), tag or search."""
+    """A list of entries: kind is all, unread, saved, feed (value=feed id), tag, search,
+    match (value=a rules.SavedView from [[views]]) or hidden (what rules hid)."""
 
     kind: str = "all"
     value: str | int | None = None
@@ -138,6 +140,13 @@ class View:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.value}" if self.value is not None else self.kind
+
+
+def _order(view: View | Sequence[View]) -> str:
+    """Newest first, except a [[views]] view with sort = "oldest"."""
+    if isinstance(view, View) and view.kind == "match" and view.value.sort == "oldest":
+        return "ASC"
+    return "DESC"
 
 
 # Entries of a feed taken out of the config leave the views, except the ones saved.
@@ -148,6 +157,7 @@ _ACTIVE_OR_SAVED = "(saved = 1 OR feed_id NOT IN (SELECT id FROM feeds WHERE act
 class StoreResult:
     new: int = 0
     updated: int = 0
+    ids: tuple[int, ...] = ()  # the entries changed, then those inserted (for the rules)
 
 
 # ---------------------------------------------------------------- text helpers
@@ -231,6 +241,9 @@ class Store:
             from reader.core.schema import upgrade
 
             upgrade(conn, SCHEMA_VERSION)
+        from reader.core.rules.expr import register
+
+        register(conn)  # the functions [[rules]] and [[views]] expressions call
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
@@ -341,10 +354,10 @@ class Store:
         )[0]
         kept_unread, kept = self._rows(
             """SELECT COALESCE(SUM(read = 0), 0), count(*) FROM entries WHERE saved = 1
-               AND feed_id IN (SELECT id FROM feeds WHERE active = 0)"""
+               AND hidden = 0 AND feed_id IN (SELECT id FROM feeds WHERE active = 0)"""
         )[0]
         unread, total = unread + kept_unread, total + kept
-        saved = self._rows("SELECT count(*) FROM entries WHERE saved = 1")[0][0]
+        saved = self._rows("SELECT count(*) FROM entries WHERE hidden = 0 AND saved = 1")[0][0]
         quotes = self._rows("SELECT count(*) FROM saved_quotes")[0][0]
         return {"all": total, "unread": unread, "saved": saved, "quotes": quotes}
 
@@ -388,8 +401,19 @@ class Store:
                     f"UPDATE entries SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})",
                     [now, *chunk],
                 )
+            touched = [entry_id for entry_id, _, _ in changes]
+            new_uids = [e.uid for e, _ in inserts]
+            for chunk in _chunks(new_uids):
+                marks = ",".join("?" * len(chunk))
+                touched += [
+                    r[0]
+                    for r in self._rows(
+                        f"SELECT id FROM entries WHERE feed_id = ? AND uid IN ({marks})",
+                        [feed_id, *chunk],
+                    )
+                ]
             pause_point("store_entries")  # a test seam (reader/core/pausepoint.py)
-        return StoreResult(new, updated)
+        return StoreResult(new, updated, tuple(touched))
 
     @staticmethod
     def _sort_ts(entry: ParsedEntry, now: float) -> float:
@@ -486,12 +510,16 @@ class Store:
             parts = [self._where(v) for v in view] or [("1", [])]
             return " AND ".join(f"({w})" for w, _ in parts), [p for _, ps in parts for p in ps]
         kind, value = view.kind, view.value
+        # Hidden entries (by a rule, or a duplicate of another feed's story) are in no list;
+        # the literal `hidden = 0` lets SQLite use the partial list indexes.
+        if kind == "hidden":
+            return "hidden = 1", []
         if kind == "saved":
-            return "saved = 1", []
+            return "hidden = 0 AND saved = 1", []
         if kind == "feed":
-            return "feed_id = ?", [int(value)]
+            return "hidden = 0 AND feed_id = ?", [int(value)]
         where, params = self._kind_where(kind, value)
-        return f"{where} AND {_ACTIVE_OR_SAVED}", params
+        return f"hidden = 0 AND {where} AND {_ACTIVE_OR_SAVED}", params
 
     @staticmethod
     def _kind_where(kind: str, value: str | int | None) -> tuple[str, list]:
@@ -510,6 +538,10 @@ class Store:
             if query is None:
                 return "0", []
             return "id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)", [query]
+        if kind == "match":
+            from reader.core.rules.expr import to_sql
+
+            return to_sql(value.match, time.time())  # value: a rules.SavedView
         raise ValueError(f"unknown view kind {kind!r}")
 
     def count(self, view: View) -> int:
@@ -524,17 +556,18 @@ class Store:
 
     _ROW_COLS = (
         "e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), e.title, e.author,"
-        " e.link, e.sort_ts, e.read, e.saved"
+        " e.link, e.sort_ts, e.read, e.saved, e.highlight"
     )
 
     def page(self, view: View | Sequence[View], offset: int = 0, limit: int = 50) -> list[EntryRow]:
         """Rows offset..offset+limit of a view, newest first. The inner query walks only the
         covering index, so skipping far into a huge view does not read the skipped rows."""
         ids_sql, params = self._ids_query(view, offset, limit)
+        order = _order(view)
         sql = f"""SELECT {self._ROW_COLS} FROM entries e JOIN feeds f ON f.id = e.feed_id
-                  WHERE e.id IN ({ids_sql}) ORDER BY e.sort_ts DESC, e.id DESC"""
+                  WHERE e.id IN ({ids_sql}) ORDER BY e.sort_ts {order}, e.id {order}"""
         rows = self._rows(sql, params)
-        return [EntryRow(*r[:7], bool(r[7]), bool(r[8])) for r in rows]
+        return [EntryRow(*r[:7], bool(r[7]), bool(r[8]), bool(r[9])) for r in rows]
 
     def _ids_query(self, view: View | Sequence[View], offset: int, limit: int) -> tuple[str, list]:
         """The ids of one page of a view, in order. A tag spans several feeds, and no single
@@ -551,7 +584,7 @@ class Store:
                     saved_only = "" if active else "AND saved = 1"
                     parts.append(
                         f"""SELECT * FROM (SELECT id, sort_ts FROM entries
-                            WHERE feed_id = ? {saved_only}
+                            WHERE hidden = 0 AND feed_id = ? {saved_only}
                             ORDER BY sort_ts DESC, id DESC LIMIT ?)"""
                     )
                     params += [feed_id, offset + limit]
@@ -560,9 +593,8 @@ class Store:
                           ORDER BY sort_ts DESC, id DESC LIMIT ? OFFSET ?"""
                 return sql, [*params, limit, offset]
         where, params = self._where(view)
-        sql = (
-            f"SELECT id FROM entries WHERE {where} ORDER BY sort_ts DESC, id DESC LIMIT ? OFFSET ?"
-        )
+        order = _order(view)
+        sql = f"SELECT id FROM entries WHERE {where} ORDER BY sort_ts {order}, id {order} LIMIT ? OFFSET ?"
         return sql, [*params, limit, offset]
 
     def index_of(self, view: View, entry_id: int) -> int | None:
@@ -575,8 +607,9 @@ class Store:
         if not inside:
             return None
         sort_ts = key[0][0]
+        before = ">" if _order(view) == "DESC" else "<"
         sql = f"""SELECT count(*) FROM entries WHERE {where}
-                  AND (sort_ts > ? OR (sort_ts = ? AND id > ?))"""
+                  AND (sort_ts {before} ? OR (sort_ts = ? AND id {before} ?))"""
         return self._rows(sql, [*params, sort_ts, sort_ts, entry_id])[0][0]
 
     def next_unread(self, view: View, entry_id: int | None, forward: bool = True) -> int | None:
@@ -589,6 +622,8 @@ class Store:
         key = self._rows("SELECT sort_ts FROM entries WHERE id = ?", [entry_id])
         if not key:
             return None
+        if _order(view) == "ASC":  # an oldest-first view: "next" is newer
+            forward = not forward
         op, order = ("<", "DESC") if forward else (">", "ASC")
         sql = f"""SELECT id FROM entries WHERE {where} AND read = 0
                   AND (sort_ts, id) {op} (?, ?) ORDER BY sort_ts {order}, id {order} LIMIT 1"""
@@ -606,6 +641,18 @@ class Store:
         r = list(rows[0])
         r[13] = tuple(json.loads(r[13]))
         return Entry(*r[:14], bool(r[14]), bool(r[15]))
+
+    def duplicates(self, entry_id: int) -> list[tuple[str, str]]:
+        """(feed title, link) of the other feeds that told this entry's story (dedupe)."""
+        sql = """SELECT COALESCE(f.user_title, NULLIF(f.title, ''), f.url), e.link
+                 FROM entries e JOIN feeds f ON f.id = e.feed_id
+                 WHERE e.dupe_of = ? AND e.hidden = 2 ORDER BY e.id"""
+        return [(t, link) for t, link in self._rows(sql, [entry_id])]
+
+    def entry_tags(self, entry_id: int) -> list[str]:
+        """Tags rules gave this entry (its feed's tags are on the feed)."""
+        rows = self._rows("SELECT tags FROM entries WHERE id = ?", [entry_id])
+        return list(json.loads(rows[0][0])) if rows else []
 
     # ------------------------------------------------------------ read / saved state
 

@@ -1,0 +1,55 @@
+"""Rules and views: what to do with entries before anyone sees them, and saved queries.
+
+`expr` is the filter language (one grammar for both); `engine` runs rules over new entries
+(`apply_rules`, called by refresh and sync) and over the whole cache (`byline rules apply`);
+`dedupe` finds the same story in several feeds; `notify` runs the user's notify_command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reader.core.rules.expr import Expr, ExprError, parse
+
+__all__ = ["ACTIONS", "Expr", "ExprError", "Rule", "SavedView", "parse", "parse_action"]
+
+ACTIONS = ("mark_read", "hide", "save", "highlight")  # and "tag:NAME"
+SORTS = ("newest", "oldest")
+
+
+def parse_action(text: str) -> str | None:
+    """The canonical action, or None when `text` is not one."""
+    text = text.strip()
+    if text in ACTIONS:
+        return text
+    if text.startswith("tag:") and text[4:].strip():
+        return "tag:" + text[4:].strip()
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One [[rules]] table: when `match` holds for an entry of the scope, do `actions`.
+    The scope is every feed, or the feeds listed by URL and the feeds with one of `tags`."""
+
+    number: int  # 1-based position in the config, how reports name it
+    match: Expr
+    actions: tuple[str, ...]
+    feeds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"rule {self.number}: {self.match.source}"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """One [[views]] table: a named query shown in the sidebar and by `--view NAME`."""
+
+    name: str
+    match: Expr
+    sort: str = "newest"
+
+    def __str__(self) -> str:  # View.key: "match:NAME"
+        return self.name

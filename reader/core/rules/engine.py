@@ -1,0 +1,218 @@
+"""Running rules: on the entries a refresh or a sync just stored, and over the whole cache.
+
+Each rule is one SQL pass: the entries it matches go into a temporary table (its expression
+evaluated once), then each action is one UPDATE of the matched entries it would change. Rules
+run in config order, so a later rule sees what an earlier one did (tag, then match the tag).
+Actions only ever add (read, hidden, saved, highlighted, a tag): a rule never undoes what the
+user did.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reader.core.rules import Rule
+from reader.core.rules.dedupe import TITLE_WINDOW_S, link_key, title_key
+from reader.core.rules.expr import to_sql
+
+if TYPE_CHECKING:
+    from reader.core.config import Config
+    from reader.core.store import Store
+
+HIDDEN_BY_RULE = 1
+DUPLICATE = 2
+
+# (the change, the condition under which an entry would change)
+_ACTION_SQL = {
+    "mark_read": ("read = 1", "read = 0"),
+    "hide": ("hidden = 1", "hidden != 1"),
+    "save": ("saved = 1, saved_at = :now", "saved = 0"),
+    "highlight": ("highlight = 1", "highlight = 0"),
+}
+_TAG_SET = (
+    "tags = (SELECT json_group_array(value) FROM"
+    " (SELECT value FROM json_each(entries.tags) UNION SELECT :tag ORDER BY 1))"
+)
+_TAG_WHEN = "NOT EXISTS (SELECT 1 FROM json_each(entries.tags) WHERE value = :tag)"
+
+
+@dataclass(slots=True)
+class RuleOutcome:
+    rule: Rule
+    matched: int = 0
+    changed: dict[str, int] = field(default_factory=dict)  # action -> entries it changed
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule.number,
+            "match": self.rule.match.source,
+            "actions": list(self.rule.actions),
+            "matched": self.matched,
+            "changed": dict(self.changed),
+        }
+
+
+@dataclass(slots=True)
+class RulesReport:
+    outcomes: list[RuleOutcome] = field(default_factory=list)
+    duplicates: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "rules": [o.to_json() for o in self.outcomes],
+            "duplicates": self.duplicates,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _scope(rule: Rule) -> tuple[str, list]:
+    parts, params = [], []
+    if rule.feeds:
+        parts.append(
+            f"entries.feed_id IN (SELECT id FROM feeds WHERE url IN ({','.join('?' * len(rule.feeds))}))"
+        )
+        params += rule.feeds
+    if rule.tags:
+        parts.append(
+            "entries.feed_id IN (SELECT feeds.id FROM feeds, json_each(feeds.tags)"
+            f" WHERE json_each.value IN ({','.join('?' * len(rule.tags))}))"
+        )
+        params += rule.tags
+    return ("(" + " OR ".join(parts) + ")" if parts else "1"), params
+
+
+def _run_rule(store: Store, rule: Rule, targets: str, now: float, dry_run: bool) -> RuleOutcome:
+    conn = store.db.conn
+    outcome = RuleOutcome(rule)
+    scope, scope_params = _scope(rule)
+    cond, cond_params = to_sql(rule.match, now)
+    conn.execute("DELETE FROM temp.byline_matched")
+    outcome.matched = conn.execute(
+        f"INSERT INTO temp.byline_matched (id) SELECT id FROM entries WHERE {targets}"
+        f" AND {scope} AND {cond}",
+        [*scope_params, *cond_params],
+    ).rowcount
+    for action in rule.actions:
+        if action.startswith("tag:"):
+            change, when, params = _TAG_SET, _TAG_WHEN, {"tag": action[4:], "now": now}
+        else:
+            change, when = _ACTION_SQL[action]
+            params = {"now": now}
+        ids = "id IN (SELECT id FROM temp.byline_matched)"
+        if dry_run:
+            sql = f"SELECT count(*) FROM entries WHERE {ids} AND {when}"
+            outcome.changed[action] = conn.execute(sql, params).fetchone()[0]
+        else:
+            sql = f"UPDATE entries SET {change} WHERE {ids} AND {when}"
+            outcome.changed[action] = conn.execute(sql, params).rowcount
+    return outcome
+
+
+def _temp_tables(store: Store) -> None:
+    conn = store.db.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS byline_matched (id INTEGER PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS byline_targets (id INTEGER PRIMARY KEY)")
+
+
+def apply_rules(store: Store, entry_ids: Sequence[int], config: Config) -> RulesReport:
+    """Run the config's rules (and duplicate detection) on entries just stored or updated.
+
+    Call it in the same write transaction as the store, or right after it and before the
+    entries are announced: hidden entries must never show, even for a moment. Refresh calls
+    it for every feed it stores; sync for the entries it brings."""
+    started = time.monotonic()
+    report = RulesReport()
+    dedupe = config.settings.dedupe
+    if not entry_ids or not (config.rules or dedupe):
+        return report
+    now = time.time()
+    _temp_tables(store)
+    conn = store.db.conn
+    with store.db.atomic():
+        conn.execute("DELETE FROM temp.byline_targets")
+        conn.executemany(
+            "INSERT OR IGNORE INTO temp.byline_targets (id) VALUES (?)", [(i,) for i in entry_ids]
+        )
+        if dedupe:
+            report.duplicates = _mark_duplicates(
+                store, "id IN (SELECT id FROM temp.byline_targets)"
+            )
+        targets = "id IN (SELECT id FROM temp.byline_targets)"
+        for rule in config.rules:
+            report.outcomes.append(_run_rule(store, rule, targets, now, dry_run=False))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def apply_to_cache(store: Store, config: Config, dry_run: bool = False) -> RulesReport:
+    """`byline rules apply`: every rule over every cached entry; says what each touches.
+    Duplicates are found again for entries that have no keys yet (cached before dedupe)."""
+    started = time.monotonic()
+    report = RulesReport(dry_run=dry_run)
+    now = time.time()
+    _temp_tables(store)
+    with store.db.atomic():
+        if not dry_run:
+            if config.settings.dedupe:
+                report.duplicates = _mark_duplicates(
+                    store, "link_key IS NULL AND title_key IS NULL"
+                )
+            else:
+                report.duplicates = -_unmark_duplicates(store)
+        for rule in config.rules:
+            report.outcomes.append(_run_rule(store, rule, "1", now, dry_run))
+        if dry_run:
+            store.db.conn.execute("DELETE FROM temp.byline_matched")
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _mark_duplicates(store: Store, which: str) -> int:
+    """Key the chosen entries, then hide each one whose story an entry of another feed
+    (an earlier one: a smaller id) already tells. Returns how many were marked."""
+    conn = store.db.conn
+    rows = conn.execute(
+        f"SELECT id, feed_id, link, title, sort_ts, hidden FROM entries WHERE {which} ORDER BY id"
+    ).fetchall()
+    keyed = [(link_key(link), title_key(title), i, f, ts, h) for i, f, link, title, ts, h in rows]
+    conn.executemany(
+        "UPDATE entries SET link_key = ?, title_key = ? WHERE id = ?",
+        [(lk, tk, i) for lk, tk, i, *_ in keyed],
+    )
+    marked = 0
+    for lk, tk, entry_id, feed_id, sort_ts, hidden in keyed:
+        if hidden or (lk is None and tk is None):
+            continue
+        first = None
+        if lk is not None:
+            first = conn.execute(
+                """SELECT id FROM entries WHERE link_key = ? AND feed_id != ? AND id < ?
+                   AND hidden != 2 ORDER BY id LIMIT 1""",
+                [lk, feed_id, entry_id],
+            ).fetchone()
+        if first is None and tk is not None:
+            first = conn.execute(
+                """SELECT id FROM entries WHERE title_key = ? AND sort_ts BETWEEN ? AND ?
+                   AND feed_id != ? AND id < ? AND hidden != 2 ORDER BY id LIMIT 1""",
+                [tk, sort_ts - TITLE_WINDOW_S, sort_ts + TITLE_WINDOW_S, feed_id, entry_id],
+            ).fetchone()
+        if first is not None:
+            conn.execute(
+                "UPDATE entries SET hidden = 2, dupe_of = ? WHERE id = ? AND hidden = 0",
+                [first[0], entry_id],
+            )
+            marked += 1
+    return marked
+
+
+def _unmark_duplicates(store: Store) -> int:
+    """dedupe = false: every duplicate shows again."""
+    return store.db.conn.execute(
+        "UPDATE entries SET hidden = 0, dupe_of = NULL WHERE hidden = 2"
+    ).rowcount

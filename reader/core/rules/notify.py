@@ -1,0 +1,76 @@
+"""`notify_command`: tell the user's program that a refresh or a sync brought new entries.
+
+The command is an argv list from the config, run without a shell; what it gets is a JSON
+summary on its standard input (never on the command line, where a title could become an
+argument). A command that fails, hangs or is missing is reported and never fails the refresh.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from reader.core.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from reader.core.store import Store
+
+TIMEOUT_S = 30
+MAX_TITLES = 10
+_CHUNK = 500
+
+
+def new_entries_summary(store: Store, entry_ids: Sequence[int], source: str = "refresh") -> dict:
+    """What came in, as the notify command reads it: the number of new entries each feed
+    brought and the first titles (newest first). Entries a rule hid or that repeat another
+    feed's story are not news and are not counted."""
+    per_feed: dict[int, dict] = {}
+    titles: list[tuple[float, str, str, str]] = []
+    ids = list(entry_ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = store.db.conn.execute(
+            f"""SELECT e.feed_id, f.url, COALESCE(f.user_title, NULLIF(f.title, ''), f.url),
+                  e.title, e.link, e.sort_ts
+                FROM entries e JOIN feeds f ON f.id = e.feed_id
+                WHERE e.hidden = 0 AND e.id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        ).fetchall()
+        for feed_id, url, feed_title, title, link, sort_ts in rows:
+            feed = per_feed.setdefault(feed_id, {"feed": feed_title, "url": url, "new": 0})
+            feed["new"] += 1
+            titles.append((sort_ts, title, feed_title, link))
+    titles.sort(reverse=True)
+    return {
+        "source": source,
+        "new_entries": sum(f["new"] for f in per_feed.values()),
+        "feeds": sorted(per_feed.values(), key=lambda f: (-f["new"], f["feed"])),
+        "titles": [{"title": t, "feed": f, "link": link} for _, t, f, link in titles[:MAX_TITLES]],
+    }
+
+
+def run_notify(argv: Sequence[str], summary: dict, timeout: float = TIMEOUT_S) -> str | None:
+    """Run the command with the summary on stdin; None when it went well, else what went
+    wrong in one line."""
+    if not argv or not summary.get("new_entries"):
+        return None
+    payload = json.dumps(summary, ensure_ascii=False).encode("utf-8")
+    try:
+        done = subprocess.run(
+            list(argv), input=payload, capture_output=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
+        return f"notify_command: {argv[0]} not found"
+    except PermissionError:
+        return f"notify_command: {argv[0]} cannot be run (permission denied)"
+    except subprocess.TimeoutExpired:
+        return f"notify_command: {argv[0]} took longer than {timeout:g} s and was stopped"
+    except OSError as err:
+        return f"notify_command: {argv[0]}: {err.strerror or err}"
+    if done.returncode != 0:
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        said = f": {clean_line(last[0])[:200]}" if last else ""
+        return f"notify_command: {argv[0]} exited with status {done.returncode}{said}"
+    return None
