@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.core.pausepoint import pause_point
+from reader.core.rules.dedupe import link_key, title_key
 from reader.core.searchtext import content_hash, fold, html_to_search_text
 
 if TYPE_CHECKING:
@@ -143,8 +144,9 @@ class View:
 
 
 def _order(view: View | Sequence[View]) -> str:
-    """Newest first, except a [[views]] view with sort = "oldest"."""
-    if isinstance(view, View) and view.kind == "match" and view.value.sort == "oldest":
+    """Newest first, except a [[views]] view with sort = "oldest" (alone or among filters)."""
+    views = [view] if isinstance(view, View) else view
+    if any(v.kind == "match" and v.value.sort == "oldest" for v in views):
         return "ASC"
     return "DESC"
 
@@ -430,13 +432,14 @@ class Store:
         conn = self.db.conn
         conn.executemany(
             """INSERT INTO entries (feed_id, uid, title, author, link, published, updated,
-                 sort_ts, summary, content, enclosures, content_hash, first_seen, last_seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                 sort_ts, summary, content, enclosures, content_hash, first_seen, last_seen,
+                 link_key, title_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     feed_id, e.uid, e.title, e.author, e.link, e.published, e.updated,
                     self._sort_ts(e, now), e.summary, e.content, json.dumps(e.enclosures),
-                    digest, now, now,
+                    digest, now, now, link_key(e.link), title_key(e.title),
                 )
                 for e, digest in items
             ],
@@ -451,12 +454,14 @@ class Store:
         conn = self.db.conn
         conn.executemany(
             """UPDATE entries SET title = ?, author = ?, link = ?, published = ?, updated = ?,
-                 summary = ?, content = ?, enclosures = ?, content_hash = ?, last_seen = ?
+                 summary = ?, content = ?, enclosures = ?, content_hash = ?, last_seen = ?,
+                 link_key = ?, title_key = ?
                WHERE id = ?""",
             [
                 (
                     e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
-                    json.dumps(e.enclosures), digest, now, entry_id,
+                    json.dumps(e.enclosures), digest, now, link_key(e.link), title_key(e.title),
+                    entry_id,
                 )
                 for entry_id, e, digest in items
             ],
@@ -544,8 +549,12 @@ class Store:
             return to_sql(value.match, time.time())  # value: a rules.SavedView
         raise ValueError(f"unknown view kind {kind!r}")
 
-    def count(self, view: View) -> int:
-        """Rows in a view; fixed views and feeds come from the kept counters."""
+    def count(self, view: View | Sequence[View]) -> int:
+        """Rows in a view (several: all their filters); fixed views and feeds come from the
+        kept counters."""
+        if not isinstance(view, View):
+            where, params = self._where(view)
+            return self._rows(f"SELECT count(*) FROM entries WHERE {where}", params)[0][0]
         if view.kind in ("all", "unread"):
             return self.totals()[view.kind]
         if view.kind == "feed":

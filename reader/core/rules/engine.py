@@ -92,12 +92,14 @@ def _run_rule(store: Store, rule: Rule, targets: str, now: float, dry_run: bool)
     outcome = RuleOutcome(rule)
     scope, scope_params = _scope(rule)
     cond, cond_params = to_sql(rule.match, now)
-    conn.execute("DELETE FROM temp.byline_matched")
     outcome.matched = conn.execute(
         f"INSERT INTO temp.byline_matched (id) SELECT id FROM entries WHERE {targets}"
         f" AND {scope} AND {cond}",
         [*scope_params, *cond_params],
     ).rowcount
+    if not outcome.matched:  # the usual case on new entries: no statement per action
+        outcome.changed = dict.fromkeys(rule.actions, 0)
+        return outcome
     for action in rule.actions:
         if action.startswith("tag:"):
             change, when, params = _TAG_SET, _TAG_WHEN, {"tag": action[4:], "now": now}
@@ -111,13 +113,18 @@ def _run_rule(store: Store, rule: Rule, targets: str, now: float, dry_run: bool)
         else:
             sql = f"UPDATE entries SET {change} WHERE {ids} AND {when}"
             outcome.changed[action] = conn.execute(sql, params).rowcount
+    conn.execute("DELETE FROM temp.byline_matched")  # empty for the next rule
     return outcome
 
 
 def _temp_tables(store: Store) -> None:
+    """This connection's scratch tables (once per connection: refresh calls per feed)."""
+    if getattr(store, "_rules_scratch", False):
+        return
     conn = store.db.conn
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS byline_matched (id INTEGER PRIMARY KEY)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS byline_targets (id INTEGER PRIMARY KEY)")
+    store._rules_scratch = True
 
 
 def apply_rules(store: Store, entry_ids: Sequence[int], config: Config) -> RulesReport:
@@ -160,55 +167,54 @@ def apply_to_cache(store: Store, config: Config, dry_run: bool = False) -> Rules
     with store.db.atomic():
         if not dry_run:
             if config.settings.dedupe:
-                report.duplicates = _mark_duplicates(
-                    store, "link_key IS NULL AND title_key IS NULL"
-                )
+                _key_missing(store)
+                report.duplicates = _mark_duplicates(store, "id > 0")
             else:
                 report.duplicates = -_unmark_duplicates(store)
         for rule in config.rules:
             report.outcomes.append(_run_rule(store, rule, "1", now, dry_run))
-        if dry_run:
-            store.db.conn.execute("DELETE FROM temp.byline_matched")
     report.seconds = time.monotonic() - started
     return report
 
 
-def _mark_duplicates(store: Store, which: str) -> int:
-    """Key the chosen entries, then hide each one whose story an entry of another feed
-    (an earlier one: a smaller id) already tells. Returns how many were marked."""
+def _key_missing(store: Store) -> None:
+    """Keys for entries cached before dedupe existed (new entries get them when stored)."""
     conn = store.db.conn
     rows = conn.execute(
-        f"SELECT id, feed_id, link, title, sort_ts, hidden FROM entries WHERE {which} ORDER BY id"
+        "SELECT id, link, title FROM entries WHERE link_key IS NULL AND title_key IS NULL"
     ).fetchall()
-    keyed = [(link_key(link), title_key(title), i, f, ts, h) for i, f, link, title, ts, h in rows]
     conn.executemany(
         "UPDATE entries SET link_key = ?, title_key = ? WHERE id = ?",
-        [(lk, tk, i) for lk, tk, i, *_ in keyed],
+        [(link_key(link), title_key(title), i) for i, link, title in rows],
     )
-    marked = 0
-    for lk, tk, entry_id, feed_id, sort_ts, hidden in keyed:
-        if hidden or (lk is None and tk is None):
-            continue
-        first = None
-        if lk is not None:
-            first = conn.execute(
-                """SELECT id FROM entries WHERE link_key = ? AND feed_id != ? AND id < ?
-                   AND hidden != 2 ORDER BY id LIMIT 1""",
-                [lk, feed_id, entry_id],
-            ).fetchone()
-        if first is None and tk is not None:
-            first = conn.execute(
-                """SELECT id FROM entries WHERE title_key = ? AND sort_ts BETWEEN ? AND ?
-                   AND feed_id != ? AND id < ? AND hidden != 2 ORDER BY id LIMIT 1""",
-                [tk, sort_ts - TITLE_WINDOW_S, sort_ts + TITLE_WINDOW_S, feed_id, entry_id],
-            ).fetchone()
-        if first is not None:
-            conn.execute(
-                "UPDATE entries SET hidden = 2, dupe_of = ? WHERE id = ? AND hidden = 0",
-                [first[0], entry_id],
-            )
-            marked += 1
-    return marked
+
+
+# An entry repeats the story of the first (smallest id) entry of another feed with the same
+# link key, or the same title key published within a day. One statement for the whole batch.
+_FIRST_TELLING = f"""
+    SELECT t.id, COALESCE(
+        (SELECT e.id FROM entries e WHERE t.link_key IS NOT NULL AND e.link_key = t.link_key
+           AND e.feed_id != t.feed_id AND e.id < t.id AND e.hidden != 2 ORDER BY e.id LIMIT 1),
+        (SELECT e.id FROM entries e WHERE t.title_key IS NOT NULL AND e.title_key = t.title_key
+           AND e.sort_ts BETWEEN t.sort_ts - {TITLE_WINDOW_S} AND t.sort_ts + {TITLE_WINDOW_S}
+           AND e.feed_id != t.feed_id AND e.id < t.id AND e.hidden != 2 ORDER BY e.id LIMIT 1))
+    FROM entries t WHERE t.hidden = 0 AND (t.link_key IS NOT NULL OR t.title_key IS NOT NULL)
+"""
+
+
+def _mark_duplicates(store: Store, which: str) -> int:
+    """Hide each chosen entry whose story an earlier entry of another feed already tells;
+    returns how many were marked."""
+    conn = store.db.conn
+    pairs = [
+        (first, entry_id)
+        for entry_id, first in conn.execute(f"{_FIRST_TELLING} AND t.{which}").fetchall()
+        if first is not None
+    ]
+    conn.executemany(
+        "UPDATE entries SET hidden = 2, dupe_of = ? WHERE id = ? AND hidden = 0", pairs
+    )
+    return len(pairs)
 
 
 def _unmark_duplicates(store: Store) -> int:

@@ -341,17 +341,19 @@ def _sql(node: Node, now: float, params: list) -> str:
     if node.field == "speaker":
         test = _speaker_sql(op, value, params)
     elif node.field == "feed":
+        # Not correlated: SQLite finds the matching feeds once, not once per entry.
         params.append(value)
         test = (
-            f"EXISTS (SELECT 1 FROM feeds WHERE feeds.id = entries.feed_id AND EXISTS"
+            "entries.feed_id IN (SELECT feeds.id FROM feeds WHERE EXISTS"
             f" ({_FEED_NAMES} WHERE {func}(value, ?)))"
         )
     elif node.field == "tag":
+        # A feed's tags (found once) or a tag a rule gave the entry.
         params.extend([value, value])
         test = (
-            "(EXISTS (SELECT 1 FROM feeds, json_each(feeds.tags)"
-            f" WHERE feeds.id = entries.feed_id AND {func}(json_each.value, ?))"
-            f" OR EXISTS (SELECT 1 FROM json_each(entries.tags) WHERE {func}(value, ?)))"
+            "(entries.feed_id IN (SELECT feeds.id FROM feeds, json_each(feeds.tags)"
+            f" WHERE {func}(json_each.value, ?)) OR (entries.tags != '[]' AND EXISTS"
+            f" (SELECT 1 FROM json_each(entries.tags) WHERE {func}(value, ?))))"
         )
     else:
         params.append(value)
@@ -369,7 +371,8 @@ def _speaker_sql(op: str, value: str, params: list) -> str:
         params.extend([op, value])
         return call
     params.extend([value, op, value])
-    return f"(byline_contains({_SOURCES['content']}, ?) AND {call})"
+    # CASE, not AND: SQLite may evaluate the terms of an AND in any order.
+    return f"(CASE WHEN byline_contains({_SOURCES['content']}, ?) THEN {call} ELSE 0 END)"
 
 
 # ---------------------------------------------------------------- the functions SQL calls
