@@ -122,7 +122,8 @@ def run(tmp_path_factory: pytest.TempPathFactory):
             )
         urls["changing"] = server.route("/changing", changing_feed(changing))
         urls["good"] = server.route("/good", respond(GOOD))
-        text = "[settings]\ntimeout_s = 5\nrefresh_minutes = 30\n" + "".join(
+        # dedupe off: the charset feeds tell the same story, and each is checked on its own.
+        text = "[settings]\ntimeout_s = 5\nrefresh_minutes = 30\ndedupe = false\n" + "".join(
             f'\n[[feeds]]\nurl = "{url}"\n' for url in urls.values()
         )
         config = parse_config(text, root / "config.toml")

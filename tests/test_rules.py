@@ -140,6 +140,7 @@ def cache(tmp_path: Path) -> Store:
         NOW,
     )
     store.set_saved(store.page(View("all"))[0].id)  # the newest: b1
+    store.db.execute("""UPDATE entries SET tags = '["weather"]' WHERE uid = 'a2'""")
     yield store
     store.close()
 
@@ -612,3 +613,54 @@ def test_a_version_2_cache_is_migrated_with_its_counts(tmp_path):
             )
         )
         assert "entries_read_sort_v" in plan
+
+
+# ---------------------------------------------------------------- one semantics, two evaluators
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = {
+    "title": ["sponsored", "DAILY -9 EDITION", "zürich", "-9 ", "(?i)^new", "chips", "ü"],
+    "author": ["ann lee", "Bob", "o", "^C"],
+    "content": ["zelensky", "Nothing", "give up", "(?i)LAND"],
+    "link": ["/a2", "https://example.org/b1", "example"],
+    "feed": ["alpha news", "https://beta.test/rss", "beta", "^https"],
+    "tag": ["world", "tech", "weather", "^w"],
+    "speaker": ["Zelensky", "volodymyr zelensky", "zel", "^V"],
+}
+
+
+@st.composite
+def _expressions(draw, depth=3):
+    kind = draw(st.sampled_from(["cmp", "flag", "age"] + (["and", "or", "not"] if depth else [])))
+    if kind == "flag":
+        return draw(st.sampled_from(["unread", "saved", "has_enclosure"]))
+    if kind == "age":
+        return (
+            f"age {draw(st.sampled_from(['<', '>']))} {draw(st.sampled_from(['1h', '2d', '30d']))}"
+        )
+    if kind == "not":
+        return f"not ({draw(_expressions(depth - 1))})"
+    if kind in ("and", "or"):
+        return f"({draw(_expressions(depth - 1))}) {kind} ({draw(_expressions(depth - 1))})"
+    name = draw(st.sampled_from(sorted(_VALUES)))
+    op = draw(st.sampled_from(["=", "!=", "~", "!~", "contains"]))
+    return f'{name} {op} "{draw(st.sampled_from(_VALUES[name]))}"'
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(source=_expressions())
+def test_sql_and_python_evaluations_agree(cache, source):
+    from reader.core.rules.expr import to_sql
+    from reader.core.rules.predicate import predicate, rows
+
+    expr = parse(source)
+    now = time.time()
+    sql, params = to_sql(expr, now)
+    by_sql = {r[0] for r in cache.db.execute(f"SELECT id FROM entries WHERE {sql}", params)}
+    test = predicate(expr, now)
+    by_python = {row.id for row in rows(cache, "SELECT id FROM entries") if test(row)}
+    assert by_sql == by_python, source

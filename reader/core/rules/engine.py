@@ -1,14 +1,18 @@
 """Running rules: on the entries a refresh or a sync just stored, and over the whole cache.
 
-Each rule is one SQL pass: the entries it matches go into a temporary table (its expression
-evaluated once), then each action is one UPDATE of the matched entries it would change. Rules
-run in config order, so a later rule sees what an earlier one did (tag, then match the tag).
+Over the cache (`byline rules apply`) each rule is one SQL pass: the entries it matches go
+into a temporary table (its expression evaluated once), then each action is one UPDATE of the
+matched entries it would change. On a refresh's small batches the batch is read once and each
+rule decided in Python (`predicate`), which costs no statement for a rule that matches
+nothing. Rules run in config order, so a later rule sees what an earlier one did (tag, then
+match the tag).
 Actions only ever add (read, hidden, saved, highlighted, a tag): a rule never undoes what the
 user did.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING
 from reader.core.rules import Rule
 from reader.core.rules.dedupe import TITLE_WINDOW_S, link_key, title_key
 from reader.core.rules.expr import to_sql
+from reader.core.rules.predicate import Row, predicate, rows
 
 if TYPE_CHECKING:
     from reader.core.config import Config
@@ -117,13 +122,68 @@ def _run_rule(store: Store, rule: Rule, targets: str, now: float, dry_run: bool)
     return outcome
 
 
+def _in_scope(rule: Rule, row: Row) -> bool:
+    if not (rule.feeds or rule.tags):
+        return True
+    return row.feed_url in rule.feeds or any(t in rule.tags for t in row.feed_tags)
+
+
+# action -> (would it change this row, change the row in memory, the UPDATE for one id)
+_ROW_ACTIONS = {
+    "mark_read": (lambda r: not r.read, lambda r: setattr(r, "read", True), "read = 1"),
+    "hide": (lambda r: r.hidden != 1, lambda r: setattr(r, "hidden", 1), "hidden = 1"),
+    "save": (
+        lambda r: not r.saved,
+        lambda r: setattr(r, "saved", True),
+        "saved = 1, saved_at = :now",
+    ),
+    "highlight": (
+        lambda r: not r.highlight,
+        lambda r: setattr(r, "highlight", True),
+        "highlight = 1",
+    ),
+}
+
+
+def _run_rule_on_rows(store: Store, rule: Rule, batch: list[Row], now: float) -> RuleOutcome:
+    """One rule over a batch already read: decided in Python, written only where it changes
+    something (so a rule that matches none of the batch costs no statement)."""
+    outcome = RuleOutcome(rule)
+    test = predicate(rule.match, now)
+    matched = [row for row in batch if _in_scope(rule, row) and test(row)]
+    outcome.matched = len(matched)
+    conn = store.db.conn
+    for action in rule.actions:
+        if action.startswith("tag:"):
+            tag = action[4:]
+            changed = [row for row in matched if tag not in row.tags]
+            for row in changed:
+                row.tags = sorted({*row.tags, tag})
+            if changed:
+                conn.executemany(
+                    "UPDATE entries SET tags = ? WHERE id = ?",
+                    [(json.dumps(row.tags, separators=(",", ":")), row.id) for row in changed],
+                )
+        else:
+            would, change, sql = _ROW_ACTIONS[action]
+            changed = [row for row in matched if would(row)]
+            for row in changed:
+                change(row)
+            if changed:
+                conn.executemany(
+                    f"UPDATE entries SET {sql} WHERE id = :id",
+                    [{"id": row.id, "now": now} for row in changed],
+                )
+        outcome.changed[action] = len(changed)
+    return outcome
+
+
 def _temp_tables(store: Store) -> None:
     """This connection's scratch tables (once per connection: refresh calls per feed)."""
     if getattr(store, "_rules_scratch", False):
         return
     conn = store.db.conn
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS byline_matched (id INTEGER PRIMARY KEY)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS byline_targets (id INTEGER PRIMARY KEY)")
     store._rules_scratch = True
 
 
@@ -139,20 +199,14 @@ def apply_rules(store: Store, entry_ids: Sequence[int], config: Config) -> Rules
     if not entry_ids or not (config.rules or dedupe):
         return report
     now = time.time()
-    _temp_tables(store)
-    conn = store.db.conn
+    ids = ",".join(str(int(i)) for i in entry_ids)  # our own integers: no injection
     with store.db.atomic():
-        conn.execute("DELETE FROM temp.byline_targets")
-        conn.executemany(
-            "INSERT OR IGNORE INTO temp.byline_targets (id) VALUES (?)", [(i,) for i in entry_ids]
-        )
         if dedupe:
-            report.duplicates = _mark_duplicates(
-                store, "id IN (SELECT id FROM temp.byline_targets)"
-            )
-        targets = "id IN (SELECT id FROM temp.byline_targets)"
-        for rule in config.rules:
-            report.outcomes.append(_run_rule(store, rule, targets, now, dry_run=False))
+            report.duplicates = _mark_duplicates(store, f"id IN ({ids})")
+        if config.rules:
+            batch = rows(store, ids)
+            for rule in config.rules:
+                report.outcomes.append(_run_rule_on_rows(store, rule, batch, now))
     report.seconds = time.monotonic() - started
     return report
 
@@ -211,9 +265,10 @@ def _mark_duplicates(store: Store, which: str) -> int:
         for entry_id, first in conn.execute(f"{_FIRST_TELLING} AND t.{which}").fetchall()
         if first is not None
     ]
-    conn.executemany(
-        "UPDATE entries SET hidden = 2, dupe_of = ? WHERE id = ? AND hidden = 0", pairs
-    )
+    if pairs:
+        conn.executemany(
+            "UPDATE entries SET hidden = 2, dupe_of = ? WHERE id = ? AND hidden = 0", pairs
+        )
     return len(pairs)
 
 
