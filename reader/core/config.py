@@ -355,6 +355,8 @@ def _sync(table: Any, path: Path, locate: _Locator) -> SyncConfig:
     return SyncConfig(
         kind, url, username, tuple(command or ()), env, text("app_id"), text("app_key")
     )
+
+
 def _expression(value: Any, where: str, key: str, path: Path, locate: _Locator, line: int | None):
     """Parse a rule's or a view's expression; a problem is shown with the file's line and a
     caret under the column where it is."""
