@@ -336,29 +336,54 @@ def _sql(node: Node, now: float, params: list) -> str:
         return f"(entries.sort_ts {'<' if node.op == '>' else '>'} ?)"
     negate = node.op in ("!=", "!~")
     op = {"!=": "=", "!~": "~"}.get(node.op, node.op)
-    func = {"=": "byline_eq", "contains": "byline_contains", "~": "byline_re"}[op]
     value = str(node.value) if op == "~" else str(node.value).casefold()
     if node.field == "speaker":
         test = _speaker_sql(op, value, params)
     elif node.field == "feed":
         # Not correlated: SQLite finds the matching feeds once, not once per entry.
-        params.append(value)
         test = (
             "entries.feed_id IN (SELECT feeds.id FROM feeds WHERE EXISTS"
-            f" ({_FEED_NAMES} WHERE {func}(value, ?)))"
+            f" ({_FEED_NAMES} WHERE {_text_test(op, 'value', value, params)}))"
         )
     elif node.field == "tag":
         # A feed's tags (found once) or a tag a rule gave the entry.
-        params.extend([value, value])
+        feed_tags = _text_test(op, "json_each.value", value, params)
+        own_tags = _text_test(op, "value", value, params)
         test = (
             "(entries.feed_id IN (SELECT feeds.id FROM feeds, json_each(feeds.tags)"
-            f" WHERE {func}(json_each.value, ?)) OR (entries.tags != '[]' AND EXISTS"
-            f" (SELECT 1 FROM json_each(entries.tags) WHERE {func}(value, ?))))"
+            f" WHERE {feed_tags}) OR (entries.tags != '[]' AND EXISTS"
+            f" (SELECT 1 FROM json_each(entries.tags) WHERE {own_tags})))"
+        )
+    elif node.field == "content":  # one look-up of the indexed text, however it is tested
+        test = (
+            f"COALESCE((SELECT {_text_test(op, 'body', value, params)} FROM entries_fts"
+            " WHERE entries_fts.rowid = entries.id), 0)"
         )
     else:
-        params.append(value)
-        test = f"{func}({_SOURCES[node.field]}, ?)"
+        test = _text_test(op, _SOURCES[node.field], value, params)
     return f"(NOT {test})" if negate else test
+
+
+# The characters whose casefold() holds an ASCII letter (ß -> ss, the Kelvin sign -> k, ﬁ...).
+# A text without them folds its ASCII exactly as SQLite's lower() does, and the rest of it
+# to non-ASCII; so for an ASCII value, lower() decides natively and Python is asked only
+# about the rare text that has one of these.
+_FOLDS_TO_ASCII = "\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"  # ß İ ŉ ſ ǰ ẖ ẗ ẘ ẙ ẚ ẞ, the Kelvin sign, ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+_HAS_FOLDING = f"*[{_FOLDS_TO_ASCII}]*"
+
+
+def _text_test(op: str, column: str, value: str, params: list) -> str:
+    """`column op value` for =, contains (value casefolded) and ~, as SQL."""
+    if op == "~":
+        params.append(value)
+        return f"byline_re({column}, ?)"
+    func = "byline_eq" if op == "=" else "byline_contains"
+    if not value.isascii():
+        params.append(value)
+        return f"{func}({column}, ?)"
+    native = f"lower({column}) = ?" if op == "=" else f"instr(lower({column}), ?) > 0"
+    params.extend([value, _HAS_FOLDING, value])
+    return f"(CASE WHEN {native} THEN 1 WHEN {column} GLOB ? THEN {func}({column}, ?) ELSE 0 END)"
 
 
 def _speaker_sql(op: str, value: str, params: list) -> str:

@@ -41,7 +41,7 @@ class Row:
     title: str
     author: str
     link: str
-    content: str  # the indexed text (entries_fts.body)
+    content: str | None  # the indexed text (entries_fts.body)
     sort_ts: float
     read: bool
     saved: bool
@@ -76,7 +76,7 @@ def rows(store: Store, ids_sql: str) -> list[Row]:
         url, names, feed_tags = feeds[r[1]]
         out.append(
             Row(
-                r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], bool(r[7]), bool(r[8]),
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]),
                 bool(r[9]), r[10] or r[11] or "", url, names, feed_tags, json.loads(r[12]),
                 r[13], bool(r[14]),
             )

@@ -1,0 +1,59 @@
+"""Rules and views in the app (issue 14), driven through Pilot on a real cache."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conftest_app import AppEnv
+
+from reader.core.config import parse
+from reader.core.rules.engine import apply_to_cache
+from reader.tui.app import BylineApp, MainScreen
+
+SIZE = (120, 40)
+
+RULES = """
+[[rules]]
+match = 'title contains "chips"'
+action = "highlight"
+
+[[rules]]
+match = 'title ~ "(?i)unsafe"'
+action = "hide"
+
+[[views]]
+name = "Ferries and foxes"
+match = 'title contains "ferry" or title contains "foxes"'
+"""
+
+
+def with_rules(app_env: AppEnv, text: str = RULES) -> AppEnv:
+    """The fixture's cache with the rules applied, and a config that has them."""
+    extra = parse(text, app_env.config.path)
+    config = replace(app_env.config, rules=extra.rules, views=extra.views)
+    with app_env.store() as store:
+        apply_to_cache(store, config)
+    return replace(app_env, config=config)
+
+
+def main_of(app: BylineApp) -> MainScreen:
+    assert app.main is not None
+    return app.main
+
+
+def list_text(main: MainScreen) -> list[str]:
+    return [main.entries.render_line(y).text for y in range(main.entries.count)]
+
+
+async def test_highlighted_rows_are_marked_and_hidden_rows_absent(app_env: AppEnv) -> None:
+    env = with_rules(app_env)
+    async with env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        lines = list_text(main)
+        assert main.entries.count == 4
+        assert not any("Unsafe link entry" in line for line in lines)
+        chips = next(line for line in lines if "New chips" in line)
+        assert chips.startswith("▌")
+        assert all(line.startswith(" ") for line in lines if "New chips" not in line)
+        sidebar = [str(o.prompt) for o in main.sidebar.options]
+        assert any(s.startswith("Unread") and s.endswith("4") for s in sidebar)
