@@ -210,8 +210,11 @@ class _Connection:
             try:
                 yield
             except BaseException:
-                self.conn.execute("ROLLBACK TO nested")
-                self.conn.execute("RELEASE nested")
+                # A full disk (or an I/O error) may have rolled the whole transaction back
+                # already: then there is no savepoint left, and the original error must show.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO nested")
+                    self.conn.execute("RELEASE nested")
                 raise
             self.conn.execute("RELEASE nested")
             return
