@@ -27,9 +27,9 @@ MIN_TITLE_WORDS = 3
 
 def link_key(link: str) -> str | None:
     """A link with what varies between feeds for the same page taken out."""
-    link = (link or "").strip()
-    if not link:
-        return None
+    if not isinstance(link, str) or not link.strip():
+        return None  # (not text: the store's insert reports it)
+    link = link.strip()
     try:
         parts = urlsplit(link)
     except ValueError:
@@ -53,7 +53,9 @@ def link_key(link: str) -> str | None:
 def title_key(title: str) -> str | None:
     """A title with case, punctuation and spacing set aside; None when too short to say
     two stories are the same (\"Comments\", \"Update\")."""
-    key = _SPACE.sub(" ", _PUNCT.sub(" ", (title or "").casefold())).strip()
+    if not isinstance(title, str):
+        return None  # (not text: the store's insert reports it)
+    key = _SPACE.sub(" ", _PUNCT.sub(" ", title.casefold())).strip()
     if len(key) < MIN_TITLE_CHARS or key.count(" ") + 1 < MIN_TITLE_WORDS:
         return None
     return key
