@@ -26,6 +26,8 @@ class ViewKind(StrEnum):
         return self in ENTRY_KINDS
 
 
+# A new kind the engine's `Store` pages as entries (rule views: `View("view", name)`) goes
+# here too; the main screen then opens it as an entry list with no other change.
 ENTRY_KINDS = frozenset(
     {ViewKind.ALL, ViewKind.UNREAD, ViewKind.SAVED, ViewKind.TAG, ViewKind.FEED, ViewKind.SEARCH}
 )
