@@ -234,11 +234,22 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
     if not cfg.remove_feed(config.path, args.url):
+        if config.sync is not None and _is_server_feed(args, args.url):
+            raise UserError(
+                f"{args.url} is a feed of the sync server: byline sync --unsubscribe {args.url}"
+            )
         raise UserError(f"not subscribed: {args.url} (see: byline feeds)")
     with _store(args, cfg.load(config.path)) as store:
         store.drop_feed(args.url)
     print(f"Removed {args.url}")
     return 0
+
+
+def _is_server_feed(args: argparse.Namespace, url: str) -> bool:
+    from reader.core.store import Store
+
+    with Store.in_dir(_data_dir(args)) as store:
+        return bool(store._rows("SELECT 1 FROM feeds WHERE url = ? AND remote IS NOT NULL", [url]))
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

@@ -289,5 +289,32 @@ def test_local_feeds_and_server_feeds_side_by_side(
         assert len(json.loads(in_cli("entries", "--json").stdout)) == 5
         # the server's feed is fetched from the server only, never from its own URL
         assert not any("example.org" in r.path for r in http_server.requests)
+        # `byline remove` is for [[feeds]]: it points a server feed to --unsubscribe
+        result = in_cli("remove", "https://example.org/f.xml")
+        assert result.returncode == 2 and "byline sync --unsubscribe" in result.stderr
+    finally:
+        server.stop()
+
+
+def test_hostile_server_text_is_cleaned(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, in_cli
+) -> None:
+    """Feed text from a sync server is as hostile as from a feed (GUIDE §4)."""
+    server = GReaderServer("freshrss", password=PASSWORD)
+    try:
+        monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", PASSWORD)
+        write_config(isolated_env / "config.toml", "greader", server.url, server.username)
+        feed = server.add_feed(
+            "https://example.org/f.xml", "Evil \x1b]0;pwned\x07feed", "A\x1b[2Jb"
+        )
+        (item,) = server.add_items(feed, 1, "story")
+        server.state.items[item].title = "Title \x1b[2J\x9b31m here"
+        server.state.items[item].content = "<p>Body \x1b]52;c;cGF5bG9hZA==\x07 text</p>"
+        sync_json(in_cli)
+        out = in_cli("entries", "--json").stdout + in_cli("feeds", "--json").stdout
+        assert "\x1b" not in out and "\x9b" not in out and "\\u001b" not in out
+        with Store.in_dir(isolated_env / "data") as store:
+            (body,) = store._rows("SELECT content FROM entries")[0]
+        assert "\x1b" not in body and "Body" in body
     finally:
         server.stop()

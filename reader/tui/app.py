@@ -207,7 +207,8 @@ class BylineApp(App):
         self._refreshing = True
         self._shown_new, self._last_reload = 0, time.monotonic()
         total = len(urls) if urls else len(self.config.feeds)
-        self.tell_main(RefreshProgress(f"refreshing 0/{total}"))
+        syncs = urls is None and self.config.sync is not None
+        self.tell_main(RefreshProgress("Sync: logging in" if syncs else f"refreshing 0/{total}"))
         self._refresh_worker(urls, force, only_due)
 
     @work(thread=True, exit_on_error=False, group="refresh")
@@ -246,7 +247,13 @@ class BylineApp(App):
             return f"sync failed: {err}"
         except Exception as err:  # noqa: BLE001 - the one sink for sync failures
             return f"sync failed: {type(err).__name__}: {err}"
-        return f"synced: {report.new_entries} new"
+        received = report.marked_read + report.marked_unread + report.saved + report.unsaved
+        text = f"synced: {report.new_entries} new"
+        if received:
+            text += f", {received} read/saved changes received"
+        if report.pushed:
+            text += f", {report.pushed} sent"
+        return text
 
     def _sync_moved(self, p) -> None:
         now = time.monotonic()
