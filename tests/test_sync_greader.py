@@ -318,3 +318,32 @@ def test_hostile_server_text_is_cleaned(
         assert "\x1b" not in body and "Body" in body
     finally:
         server.stop()
+
+
+def test_another_account_starts_afresh_and_a_trailing_slash_is_the_same_account(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, in_cli
+) -> None:
+    first, second = (GReaderServer("miniflux", password=PASSWORD) for _ in range(2))
+    try:
+        monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", PASSWORD)
+        config = write_config(isolated_env / "config.toml", "greader", first.url, first.username)
+        feed = first.add_feed("https://example.org/a.xml", "A")
+        first.add_items(feed, 2, "story")
+        sync_json(in_cli)
+        entry = next(iter(local_ids(isolated_env / "data").values()))
+        in_cli("mark", "saved", str(entry))
+        config.write_text(config.read_text().replace(first.url, first.url.rstrip("/")))
+        assert sync_json(in_cli)["pushed"] == 1  # the same account: the queue went out
+        feed2 = second.add_feed("https://example.org/b.xml", "B")
+        second.add_items(feed2, 1, "other")
+        in_cli("mark", "unsaved", str(entry))
+        write_config(config, "greader", second.url, second.username)
+        report = sync_json(in_cli)
+        assert report["first"] and report["pushed"] == 0  # ids of the old server mean nothing here
+        listed = {f["title"] for f in json.loads(in_cli("feeds", "--json").stdout)}
+        assert listed == {"B"}  # the old server's feeds are put away (saved entries kept)
+        saved = json.loads(in_cli("entries", "--saved", "--json").stdout)
+        assert saved == []  # unsaved here before the switch
+    finally:
+        first.stop()
+        second.stop()

@@ -130,7 +130,8 @@ def open_client(config: Config) -> SyncClient:
 
 
 def account_key(sync: SyncConfig) -> str:
-    return f"{sync.kind} {public_url(sync.url)} {sync.username}"
+    """Which account the cache's sync tables belong to (a trailing / makes no other account)."""
+    return f"{sync.kind} {public_url(sync.url).rstrip('/')} {sync.username}"
 
 
 def sync(
