@@ -134,6 +134,13 @@ def account_key(sync: SyncConfig) -> str:
     return f"{sync.kind} {public_url(sync.url).rstrip('/')} {sync.username}"
 
 
+def _normal_account(key: str) -> str:
+    """A key stored before trailing slashes were ignored, as account_key() writes it now."""
+    kind, _, rest = key.partition(" ")
+    url, _, username = rest.partition(" ")
+    return f"{kind} {url.rstrip('/')} {username}"
+
+
 def sync(
     config: Config,
     data_dir: Path,
@@ -193,7 +200,10 @@ class _Run:
         feeds become plain inactive feeds (saved entries kept), its queue is dropped."""
         assert self.config.sync is not None
         account = account_key(self.config.sync)
-        if self._state("account") == account:
+        stored = self._state("account")
+        if stored is not None and _normal_account(stored) == account:
+            if stored != account:
+                self._set_state("account", account)
             return
         with self.store.db.atomic():
             self.store.db.execute("DELETE FROM sync_items")
