@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -108,7 +109,7 @@ def make_items(prefix: str, count: int, start: int = 0, newest: float | None = N
 class Feeds:
     """Static feeds by path, on 127.0.0.1 (ephemeral port) or [::1]:80."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, url_host: str | None = None) -> None:
         self.docs: dict[str, bytes] = {}
         feeds = self
 
@@ -134,7 +135,7 @@ class Feeds:
             daemon_threads = True
 
         self.httpd = Server((host, port), Handler)
-        self.host = f"[{host}]" if ":" in host else host
+        self.host = url_host or (f"[{host}]" if ":" in host else host)
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -149,6 +150,19 @@ class Feeds:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def feeds_for_ttrss() -> Feeds:
+    """Feeds tt-rss accepts: it refuses localhost, ::1 written bare, 127.x and ports other than
+    80/443. [::1]:80 first; when another test run holds it, 127.0.0.N:80 written as the
+    IPv4-mapped [::ffff:127.0.0.N], which its check does not catch."""
+    try:
+        return Feeds("::1", 80)
+    except OSError as first:
+        for n in random.sample(range(2, 250), 20):
+            with contextlib.suppress(OSError):
+                return Feeds(f"127.0.0.{n}", 80, url_host=f"[::ffff:127.0.0.{n}]")
+        raise first
 
 
 def opml(feeds: list[tuple[str, str]], folder: str | None = None) -> str:

@@ -24,6 +24,7 @@ from syncservers import (
     Feeds,
     Proxy,
     coldsweat_server,
+    feeds_for_ttrss,
     make_items,
     ttrss_server,
     write_config,
@@ -64,9 +65,9 @@ def feeds4():
 def feeds6():
     """Feeds for tt-rss, which refuses 127.x and ports other than 80/443: [::1]:80."""
     try:
-        server = Feeds("::1", 80)
+        server = feeds_for_ttrss()
     except OSError as err:
-        pytest.skip(f"cannot serve test feeds on [::1]:80 for tt-rss: {err}")
+        pytest.skip(f"cannot serve test feeds on port 80 for tt-rss: {err}")
     yield server
     server.stop()
 
