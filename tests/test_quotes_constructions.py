@@ -775,3 +775,34 @@ def test_a_link_marker_does_not_hide_the_end_of_a_sentence() -> None:
         "someone by name.[7]” The article cites his blog. “It was wrong,” Jane Doe said."
     )
     assert extract(text)[0].speaker is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The best UX pros keep a healthy skepticism and constantly ask “why does this fail so often?”",
+        "It is focused on a MIDI editor, but may later make it feasible to add a standalone “piano "
+        "roll editor for every track.”",
+        "The One Nation leader has received backlash for suggesting there were no “good ones left "
+        "at all.”",
+        "If most people can predict the same sterile palette from city to city, “ugly is the "
+        "only word for it.”",
+    ],
+)
+def test_modifiers_and_modal_generics_are_not_subjects(text: str) -> None:
+    assert all(q.speaker is None for q in extract(text))
+
+
+def test_with_blocks_a_line_that_is_all_link_is_not_prose() -> None:
+    related = "‘We will fight on,’ says minister after the vote"
+    body = "“The bridge is safe for all of us,” the engineer said."
+    text = f"{related}\n\nRead more: Why the bridge fell down\n\n{body}"
+    r = text.index(related)
+    m = text.index("Why the bridge")
+    blocks = [
+        Block(r, r + len(related), BlockKind.LINK),
+        Block(m, m + len("Why the bridge fell down"), BlockKind.LINK),
+    ]
+    found = {q.text: q for q in extract(text, blocks)}
+    assert found["We will fight on,"].speaker is None
+    assert found["The bridge is safe for all of us,"].speaker == "the engineer"

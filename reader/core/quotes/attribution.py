@@ -140,6 +140,10 @@ def _clause_subject(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
             continue
         if re.match(r"\s+[a-z]+\s", s[span[1] : span[1] + 30]) and _nationality(s, *span):
             continue
+        if _MODIFIER.match(s, span[1]) and (
+            s[span[0] : span[1]].isupper() or _MODIFIER_HEAD.match(s, span[1])
+        ):
+            return None  # “The best UX pros …”, “The One Nation leader …”: a modifier, not them
         return span
     if best is None:
         m = re.match(rf"[\s~,”\"’“]*({_DET_NP})(?=\s+(?:{_FILLER}\s+)*\w)", s[lo:hi])
@@ -156,6 +160,12 @@ _VERBISH = re.compile(
 )
 
 
+_MODIFIER = re.compile(r"\s+[a-z][a-z\-]+\b")
+_MODIFIER_HEAD = re.compile(
+    r"\s+(?:leader|leaders|chief|spokesperson|spokesman|spokeswoman|official|officials|"
+    r"minister|member|members|pros|staff|team|group|editor|users|fans|supporters|voters|"
+    r"lawmakers|executives|employees|workers|researchers|engineers|designers)\b"
+)
 _WITH_CLAUSE = re.compile(r"(?:,\s*|^\s*)(?:with|With)\s+(?=\S)")
 
 

@@ -157,7 +157,8 @@ _ROLE_NAME = rf"{_NAME}\s+(?:[a-z][\w\-]*\s+){{1,3}}{_NAME}"
 #: Words that may stand between a subject and its verb: "he later said".
 _FILLER = (
     r"(?:has|have|had|was|were|is|are|also|then|once|again|further|never|not|did|does|"
-    r"do|would|will|could|might|may|even|only|first|herself|himself|themselves|been|"
+    r"do|would|will|could|might|may|can|should|must|even|only|first|herself|himself|"
+    r"themselves|been|"
     r"being|just|already|still|later|often|sometimes|always|usually|[a-z]+ly|last\s+\w+|"
     r"on\s+\w+day|\w+day)"
 )

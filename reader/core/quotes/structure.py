@@ -80,6 +80,18 @@ def _block_zones(text: str, blocks: Sequence[Block]) -> list[tuple[int, int, str
         words = len(text[item.start : item.end].strip(" •*-\n"))
         if words and inside * 2 >= words:  # an item that is mostly a link: a link list
             zones.append((item.start, item.end, LINKS))
+    if links:  # a line that is (nearly) all link: related articles, not prose
+        pos = 0
+        for line in text.split("\n"):
+            end = pos + len(line)
+            size = len(line.strip())
+            if size >= 12:
+                inside = sum(min(y, end) - max(x, pos) for x, y in links if x < end and y > pos)
+                if inside >= 0.8 * size:
+                    zones.append((pos, end, LINKS))
+            pos = end + 1
+    if ":" in text:  # “Read more: …” lines
+        zones += [(m.start(), m.end(), LINKS) for m in _LINK_LINE.finditer(text)]
     return zones
 
 
