@@ -466,3 +466,32 @@ def test_saved_quote_survives_entry_and_feed(store: Store):
     assert (quote.speaker, quote.entry_title) == ("Paul W", "Quoted story")
     assert store.entry(eid) is not None  # kept for its quote
     assert time.time() - quote.saved_at < 60
+
+
+# ---------------------------------------------------------------- rows by column name
+
+
+def test_rows_are_built_by_column_name_not_position(tmp_path):
+    """Issue 10: row types live in reader/core/rows.py and map columns by name, so a query
+    that orders its columns differently still fills the right fields."""
+    from reader.core.rows import EntryRow, Feed, from_row
+
+    row = from_row(
+        EntryRow,
+        ["saved", "read", "title", "feed_title", "id", "feed_id", "author", "link", "sort_ts"],
+        [1, 0, "T", "F", 7, 3, "A", "https://x", 1.5],
+    )
+    assert row == EntryRow(7, 3, "F", "T", "A", "https://x", 1.5, False, True)
+    assert row.highlight is False  # a column left out takes the field's default
+    assert row.saved is True and row.read is False  # 0/1 become booleans
+    with pytest.raises(ValueError, match="no field"):
+        from_row(EntryRow, ["id", "bogus"], [1, 2])
+    with pytest.raises(ValueError, match="needs column"):
+        from_row(EntryRow, ["id"], [1])
+    with Store.in_dir(tmp_path) as store:
+        from reader.core.config import FeedConfig
+
+        store.sync_feeds([FeedConfig("https://a.example/rss", "A", ("x", "y"))])
+        feed = store.feed_by_url("https://a.example/rss")
+        assert isinstance(feed, Feed) and feed.tags == ("x", "y") and feed.active is True
+        assert feed.title == "A" and feed.etag is None

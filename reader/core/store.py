@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.core.pausepoint import pause_point
+from reader.core.rows import Entry, EntryRow, Feed, FullText, Row, SavedQuote, from_row
 from reader.core.rules.dedupe import link_key, title_key
 from reader.core.searchtext import content_hash, fold, html_to_search_text
 
@@ -33,101 +34,8 @@ _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
 
 # ---------------------------------------------------------------- rows
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    id: int
-    url: str
-    title: str
-    link: str
-    tags: tuple[str, ...]
-    status: str
-    error: str | None
-    http_status: int | None
-    checked_at: float | None
-    ok_at: float | None
-    next_due: float
-    failures: int
-    entry_count: int
-    unread_count: int
-    active: bool
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
-    fetch_url: str | None = None  # where a permanent redirect moved it; the config keeps url
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """What a list row needs; the heavy content stays in the database until opened."""
-
-    id: int
-    feed_id: int
-    feed_title: str
-    title: str
-    author: str
-    link: str
-    sort_ts: float
-    read: bool
-    saved: bool
-    highlight: bool = False  # a rule said so
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: int
-    feed_id: int
-    feed_title: str
-    feed_link: str
-    uid: str
-    title: str
-    author: str
-    link: str
-    published: float | None
-    updated: float | None
-    sort_ts: float
-    summary: str
-    content: str
-    enclosures: tuple[dict[str, Any], ...]
-    read: bool
-    saved: bool
-
-    @property
-    def body_html(self) -> str:
-        """The richest body the feed gave: full content, else the summary."""
-        return self.content or self.summary
-
-
-@dataclass(frozen=True, slots=True)
-class FullText:
-    entry_id: int
-    url: str
-    html: str
-    title: str | None
-    byline: str | None
-    published: str | None
-    fetched_at: float
-    status: str  # "ok" or "error"
-    error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SavedQuote:
-    id: int
-    entry_id: int
-    feed_id: int
-    text: str
-    speaker: str | None
-    cue: str | None
-    kind: str
-    start: int
-    end: int
-    context: str
-    entry_title: str
-    entry_link: str
-    feed_title: str
-    saved_at: float
+# The row types live in reader/core/rows.py; imported here so `from reader.core.store
+# import Entry` keeps working.
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +174,12 @@ class Store:
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         return self.db.conn.execute(sql, params).fetchall()
 
+    def _objects(self, cls: type[Row], sql: str, params: Sequence | dict = ()) -> list[Row]:
+        """Rows as `cls` objects, fields filled by column name (reader/core/rows.py)."""
+        cursor = self.db.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [from_row(cls, names, row) for row in cursor.fetchall()]
+
     # ------------------------------------------------------------ feeds
 
     def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
@@ -307,29 +221,23 @@ class Store:
                 self.db.execute("DELETE FROM feeds WHERE id = ?", [feed.id])
 
     _FEED_COLS = (
-        "id, url, COALESCE(user_title, NULLIF(title, ''), url), link, tags, status, error,"
+        "id, url, COALESCE(user_title, NULLIF(title, ''), url) AS title, link, tags, status, error,"
         " http_status, checked_at, ok_at, next_due, failures, entry_count, unread_count, active,"
         " etag, last_modified, body_hash, fetch_url"
     )
 
-    def _feed(self, row: tuple) -> Feed:
-        values = list(row)
-        values[4] = tuple(json.loads(values[4]))
-        values[14] = bool(values[14])
-        return Feed(*values)
-
     def feeds(self, include_inactive: bool = False) -> list[Feed]:
         where = "" if include_inactive else "WHERE active = 1"
         sql = f"SELECT {self._FEED_COLS} FROM feeds {where} ORDER BY active DESC, position, id"
-        return [self._feed(r) for r in self._rows(sql)]
+        return self._objects(Feed, sql)
 
     def feed(self, feed_id: int) -> Feed | None:
-        rows = self._rows(f"SELECT {self._FEED_COLS} FROM feeds WHERE id = ?", [feed_id])
-        return self._feed(rows[0]) if rows else None
+        found = self._objects(Feed, f"SELECT {self._FEED_COLS} FROM feeds WHERE id = ?", [feed_id])
+        return found[0] if found else None
 
     def feed_by_url(self, url: str) -> Feed | None:
-        rows = self._rows(f"SELECT {self._FEED_COLS} FROM feeds WHERE url = ?", [url])
-        return self._feed(rows[0]) if rows else None
+        found = self._objects(Feed, f"SELECT {self._FEED_COLS} FROM feeds WHERE url = ?", [url])
+        return found[0] if found else None
 
     def update_feed(self, feed_id: int, **values: Any) -> None:
         """Record a fetch outcome (status, error, validators, next_due, title, link, url...)."""
@@ -567,8 +475,8 @@ class Store:
         return self._rows(f"SELECT count(*) FROM entries WHERE {where}", params)[0][0]
 
     _ROW_COLS = (
-        "e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), e.title, e.author,"
-        " e.link, e.sort_ts, e.read, e.saved, e.highlight"
+        "e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url) AS feed_title,"
+        " e.title, e.author, e.link, e.sort_ts, e.read, e.saved, e.highlight"
     )
 
     def page(self, view: View | Sequence[View], offset: int = 0, limit: int = 50) -> list[EntryRow]:
@@ -578,8 +486,7 @@ class Store:
         order = _order(view)
         sql = f"""SELECT {self._ROW_COLS} FROM entries e JOIN feeds f ON f.id = e.feed_id
                   WHERE e.id IN ({ids_sql}) ORDER BY e.sort_ts {order}, e.id {order}"""
-        rows = self._rows(sql, params)
-        return [EntryRow(*r[:7], bool(r[7]), bool(r[8]), bool(r[9])) for r in rows]
+        return self._objects(EntryRow, sql, params)
 
     def _ids_query(self, view: View | Sequence[View], offset: int, limit: int) -> tuple[str, list]:
         """The ids of one page of a view, in order. A tag spans several feeds, and no single
@@ -643,16 +550,13 @@ class Store:
         return rows[0][0] if rows else None
 
     def entry(self, entry_id: int) -> Entry | None:
-        sql = """SELECT e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), f.link,
-                   e.uid, e.title, e.author, e.link, e.published, e.updated, e.sort_ts,
-                   e.summary, e.content, e.enclosures, e.read, e.saved
+        sql = """SELECT e.id, e.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url)
+                   AS feed_title, f.link AS feed_link, e.uid, e.title, e.author, e.link,
+                   e.published, e.updated, e.sort_ts, e.summary, e.content, e.enclosures,
+                   e.read, e.saved
                  FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?"""
-        rows = self._rows(sql, [entry_id])
-        if not rows:
-            return None
-        r = list(rows[0])
-        r[13] = tuple(json.loads(r[13]))
-        return Entry(*r[:14], bool(r[14]), bool(r[15]))
+        found = self._objects(Entry, sql, [entry_id])
+        return found[0] if found else None
 
     def duplicates(self, entry_id: int) -> list[tuple[str, str]]:
         """(feed title, link) of the other feeds that told this entry's story (dedupe)."""
@@ -736,12 +640,13 @@ class Store:
                     self._index(entry.id, entry.title, entry.body_html, extra=text.html)
 
     def fulltext(self, entry_id: int) -> FullText | None:
-        rows = self._rows(
+        found = self._objects(
+            FullText,
             """SELECT entry_id, url, html, title, byline, published, fetched_at, status, error
                FROM fulltexts WHERE entry_id = ?""",
             [entry_id],
         )
-        return FullText(*rows[0]) if rows else None
+        return found[0] if found else None
 
     def missing_fulltexts(
         self, feed_ids: Sequence[int], include_saved: bool = True, limit: int = 500
@@ -790,8 +695,9 @@ class Store:
 
     def saved_quote(self, quote_id: int) -> SavedQuote | None:
         """One saved quote by id (the app used to load every saved quote to find one)."""
-        rows = self._rows(f"SELECT {self._QUOTE_COLS} FROM saved_quotes WHERE id = ?", [quote_id])
-        return SavedQuote(*rows[0]) if rows else None
+        sql = f"SELECT {self._QUOTE_COLS} FROM saved_quotes WHERE id = ?"
+        found = self._objects(SavedQuote, sql, [quote_id])
+        return found[0] if found else None
 
     _QUOTE_COLS = """id, entry_id, feed_id, text, speaker, cue, kind, start, "end", context,
         entry_title, entry_link, feed_title, saved_at"""
@@ -815,7 +721,7 @@ class Store:
         where = " AND ".join(clauses) or "1"
         sql = f"""SELECT {self._QUOTE_COLS}
                   FROM saved_quotes WHERE {where} ORDER BY saved_at DESC, id DESC LIMIT ?"""
-        return [SavedQuote(*r) for r in self._rows(sql, [*params, limit])]
+        return self._objects(SavedQuote, sql, [*params, limit])
 
     def quote_is_saved(self, entry_id: int, text: str) -> bool:
         rows = self._rows(
