@@ -57,3 +57,46 @@ async def test_highlighted_rows_are_marked_and_hidden_rows_absent(app_env: AppEn
         assert all(line.startswith(" ") for line in lines if "New chips" not in line)
         sidebar = [str(o.prompt) for o in main.sidebar.options]
         assert any(s.startswith("Unread") and s.endswith("4") for s in sidebar)
+
+
+async def test_views_in_the_sidebar_with_unread_counts(app_env: AppEnv) -> None:
+    env = with_rules(app_env)
+    async with env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        prompts = {o.id: str(o.prompt) for o in main.sidebar.options}
+        assert "Views" in [str(o.prompt) for o in main.sidebar.options if o.id is None]
+        row = prompts["match:Ferries and foxes"]
+        assert row.startswith("Ferries and foxes") and row.endswith(" 2")
+        ids = [o.id for o in main.sidebar.options]
+        main.sidebar.focus()
+        main.sidebar.highlighted = ids.index("match:Ferries and foxes")
+        await pilot.press("enter")
+        assert main.entries.has_focus
+        titles = [main.entries.row(i).title for i in range(main.entries.count)]
+        assert titles == ["Harbour town keeps its night ferry", "A very long read about foxes"]
+        assert main.status.line.startswith("Ferries and foxes · 2 entries")
+        await pilot.press("enter")  # open the first: it is read now, the count follows
+        await pilot.pause()
+        row = {o.id: str(o.prompt) for o in main.sidebar.options}["match:Ferries and foxes"]
+        assert row.endswith(" 1")
+
+
+async def test_the_article_header_names_the_other_feeds(app_env: AppEnv) -> None:
+    from reader.core.parse import ParsedEntry
+
+    with app_env.store() as store:  # the same story again, in another feed, tracking added
+        tech = store.feed_by_url("https://tech.example/feed").id
+        copy = ParsedEntry(
+            "copy", "Ferry stays", link="https://world.example/ferry?utm_source=rss",
+            published=1_767_220_000.0, content="<p>Same story.</p>",
+        )  # fmt: skip
+        store.store_entries(tech, [copy], 1_767_225_600.0)
+    env = with_rules(app_env, "")
+    async with env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        titles = [main.entries.row(i).title for i in range(main.entries.count)]
+        assert "Ferry stays" not in titles and len(titles) == 5
+        main.open_entry(env.ids["ferry"])
+        await pilot.pause()
+        header = "\n".join(main.article.text_lines[:4])
+        assert "Also in: Tech Daily" in header

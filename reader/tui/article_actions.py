@@ -49,6 +49,7 @@ class ArticleActions:
         content = ArticleContent(entry, rendered, _quotes(rendered), source)
         content.notes = self._notes(entry_id, source)
         content.fetching = entry_id in self.fetching
+        content.also_in = [title for title, _ in store.duplicates(entry_id)]
         self.article.show(content)
         return entry
 

@@ -17,6 +17,7 @@ class ViewKind(StrEnum):
     TAG = "tag"
     FEED = "feed"
     SEARCH = "search"
+    MATCH = "match"  # a [[views]] saved query (value: its rules.SavedView)
     QUOTES = "quotes"  # the saved quotes view (not an entry list)
     STATUS = "status"  # feed problems (opens a dialog)
 
@@ -29,7 +30,15 @@ class ViewKind(StrEnum):
 # A new kind the engine's `Store` pages as entries (rule views: `View("view", name)`) goes
 # here too; the main screen then opens it as an entry list with no other change.
 ENTRY_KINDS = frozenset(
-    {ViewKind.ALL, ViewKind.UNREAD, ViewKind.SAVED, ViewKind.TAG, ViewKind.FEED, ViewKind.SEARCH}
+    {
+        ViewKind.ALL,
+        ViewKind.UNREAD,
+        ViewKind.SAVED,
+        ViewKind.TAG,
+        ViewKind.FEED,
+        ViewKind.SEARCH,
+        ViewKind.MATCH,
+    }
 )
 
 

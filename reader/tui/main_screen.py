@@ -35,10 +35,11 @@ from reader.tui.screens import (
     FeedStatusScreen,
     HelpScreen,
 )
+from reader.tui.widgets import sidebar as sidebar_sections
 from reader.tui.widgets.article import ArticleView
 from reader.tui.widgets.entry_list import EntryList
 from reader.tui.widgets.quotes_view import QuotesView
-from reader.tui.widgets.sidebar import Sidebar
+from reader.tui.widgets.sidebar import Sidebar, saved_views_section
 from reader.tui.widgets.status import DONE_SECONDS, StatusLine
 
 if TYPE_CHECKING:
@@ -109,7 +110,9 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield Sidebar(self.store, id="sidebar")
+            sections = list(sidebar_sections.SECTIONS)  # read now: tests may extend it
+            sections.insert(1, saved_views_section(self.app.config.views))
+            yield Sidebar(self.store, sections, id="sidebar")
             with Vertical(id="main"):
                 yield EntryList(self.store, id="entries")
                 yield QuotesView(self.store, id="saved-quotes")
@@ -278,6 +281,8 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             return f"# {view.value}"
         if view.kind == ViewKind.SEARCH:
             return f"Search “{view.value}” (escape: clear)"
+        if view.kind == ViewKind.MATCH:
+            return str(view.value)  # the [[views]] name
         return str(view.kind).capitalize()
 
     def update_status(self, message: str = "") -> None:

@@ -53,6 +53,7 @@ class ArticleContent:
     source: Source = Source.FEED
     notes: list[str] = field(default_factory=list)
     fetching: bool = False  # the full text is being fetched: a spinner turns in the header
+    also_in: list[str] = field(default_factory=list)  # feeds that told the same story (dedupe)
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -256,6 +257,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         meta = [clean_line(entry.feed_title), clean_line(entry.author)]
         meta.append(date(entry.published or entry.sort_ts))
         lines.append(Text(" · ".join(m for m in meta if m), self._style("article--meta")))
+        if content.also_in:
+            also = ", ".join(clean_line(title) for title in content.also_in)
+            lines.append(Text(f"Also in: {also}", self._style("article--meta")))
         if entry.link:
             lines.append(Text(clean_url(entry.link), self._style("article--link")))
         lines.append(Text(self._source_line(content), self._style("article--status")))

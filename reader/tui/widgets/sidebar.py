@@ -24,6 +24,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.core.rules import SavedView
+from reader.core.rules.views import ViewCounts
 from reader.core.store import Store, View
 from reader.tui.kinds import ViewKind
 from reader.tui.safe import text
@@ -38,7 +40,7 @@ class SidebarItem:
     kind: ViewKind
     label: str
     count: int | None = None
-    value: str | int | None = None
+    value: str | int | SavedView | None = None
     warn: bool = False  # drawn with a ⚠ (a failing feed)
     dim_count: bool = False  # a total rather than an unread count
 
@@ -91,6 +93,21 @@ def feeds_section(store: Store) -> Section | None:
         for f in feeds
     ]
     return Section("Feeds", items)
+
+
+def saved_views_section(views: Sequence[SavedView]) -> SectionSource:
+    """The config's [[views]] with their unread counts (counted again only when the cache
+    changed: a view's count is a query over its entries, not a kept counter)."""
+    counts = ViewCounts()
+
+    def section(store: Store) -> Section | None:
+        if not views:
+            return None
+        unread = counts.unread(store, views)
+        items = [SidebarItem(ViewKind.MATCH, v.name, unread[v.name], v) for v in views]
+        return Section("Views", items)
+
+    return section
 
 
 SECTIONS: list[SectionSource] = [views_section, tags_section, feeds_section]
