@@ -628,3 +628,30 @@ def test_greader_subscribe_and_unsubscribe(
         assert account.local()
     finally:
         backend.close()
+
+
+def test_fever_marks_all_read_in_a_few_calls_and_exactly(fever, in_cli) -> None:
+    """Fever marks one item per call; marking all read uses one group or feed call instead,
+    and never marks an item that was not marked here."""
+    backend, account = fever
+    backend.add_feed("a", 30)
+    backend.add_feed("b", 30)
+    sync_json(in_cli)
+    with Store.in_dir(account.data) as store:
+        feeds = {f.title: f.id for f in store.feeds()}
+        store.mark_view_read(View("feed", feeds["Feed a"]))
+        some_b = [r.id for r in store.page(View("feed", feeds["Feed b"]), 0, 5)]
+        store.set_read(some_b, True)
+    report = sync_json(in_cli)
+    assert report["pushed"] == 35
+    assert report["requests"] <= 4 + 1 + 1 + 5 + 4, report  # a feed call, then b item by item
+    local = account.local()
+    unread = backend.remote_ids("unread")
+    marked = {v["remote"] for v in local.values() if v["read"]}
+    assert len(marked) == 35 and not marked & unread
+    assert len(unread & {v["remote"] for v in local.values()}) == 25  # the rest of b untouched
+    with Store.in_dir(account.data) as store:
+        store.mark_view_read(View("all"))
+    report = sync_json(in_cli)
+    assert report["pushed"] == 25 and report["requests"] <= 4 + 3 + 4, report  # one group call
+    assert not backend.remote_ids("unread") & {v["remote"] for v in account.local().values()}

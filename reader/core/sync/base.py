@@ -317,6 +317,15 @@ class SyncClient(ABC):
     def mark(self, ids: list[str], field: str, value: bool) -> None:
         """Set read (field "read") or starred (field "saved") on the server."""
 
+    # True: the engine hands push_all() every queued change of one kind at once, so the client
+    # can send fewer calls than changes (Fever marks one item per call, or a whole feed).
+    bulk = False
+
+    def push_all(self, ids: list[str], field: str, value: bool, feed_of: dict[str, str]) -> None:
+        """Send one kind of change for many items; feed_of maps the item ids known here to
+        their server feed ids."""
+        self.mark(ids, field, value)
+
     def subscribe(self, url: str, folder: str | None = None) -> None:
         raise SyncUnsupported(f"the {self.api} API cannot subscribe to feeds")
 

@@ -236,14 +236,16 @@ class _Run:
             groups.setdefault((change.field, change.value), []).append(change)
         sent = 0
         self.tell(SyncProgress("push", 0, len(changes)))
+        size = max(len(changes), 1) if self.client.bulk else PUSH_BATCH
         batches = [
-            (field, value, items[start : start + PUSH_BATCH])
+            (field, value, items[start : start + size])
             for (field, value), items in groups.items()
-            for start in range(0, len(items), PUSH_BATCH)
+            for start in range(0, len(items), size)
         ]
+        feed_of = self._feed_of() if self.client.bulk and changes else {}
         for index, (field, value, batch) in enumerate(batches):
             try:
-                self.client.mark([c.remote_id for c in batch], field, value)
+                self.client.push_all([c.remote_id for c in batch], field, value, feed_of)
             except SyncError as err:
                 left = [c for _, _, b in batches[index:] for c in b]
                 queue.failed(self.store, left, str(err))
@@ -252,6 +254,13 @@ class _Run:
             sent += len(batch)
             self.tell(SyncProgress("push", sent, len(changes)))
         self.report.pushed = sent
+
+    def _feed_of(self) -> dict[str, str]:
+        rows = self.store._rows(
+            """SELECT s.remote_id, f.remote FROM sync_items s JOIN entries e ON e.id = s.entry_id
+               JOIN feeds f ON f.id = e.feed_id WHERE f.remote IS NOT NULL"""
+        )
+        return dict(rows)
 
     def pull_feeds(self) -> None:
         self.tell(SyncProgress("feeds"))

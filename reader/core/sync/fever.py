@@ -9,6 +9,7 @@ not order by id) are fetched by `with_ids`. Fever cannot manage subscriptions.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,8 @@ from reader.core.sync.base import (
 )
 
 PAGE = 50  # the API's fixed page size
+BULK_MIN = 10  # from this many items marked read, try one call per feed
+AS_READ = {"as": "read"}
 
 
 class FeverClient(SyncClient):
@@ -125,6 +128,39 @@ class FeverClient(SyncClient):
             except SyncServerError as err:
                 if err.status != 404:  # 404: the server no longer has the item; nothing to do
                     raise
+
+    bulk = True
+
+    def push_all(self, ids: list[str], field: str, value: bool, feed_of: dict[str, str]) -> None:
+        """Fever marks one item per call: 5,000 items marked read took 68 s on Coldsweat. So:
+        items already in the wanted state on the server are skipped, and when every item the
+        server has unread (in all feeds, or in one feed) is to be marked read, one
+        `mark=group`/`mark=feed` call does it; what is still unread after that (a server whose
+        `before` reads another date) is marked item by item."""
+        wanted = set(ids)
+        current = self.unread_ids() if field == "read" else self.saved_ids()
+        on = field == "read" and value or field == "saved" and not value
+        todo = wanted & current if on else wanted - current
+        if field == "read" and value and len(todo) >= BULK_MIN and not current - feed_of.keys():
+            before = str(int(time.time()) + 1)
+            if current <= wanted:
+                self._call("", "marking all read", mark="group", id="0", before=before, **AS_READ)
+            else:
+                by_feed: dict[str, set[str]] = {}
+                for item in current:
+                    by_feed.setdefault(feed_of[item], set()).add(item)
+                for feed, items in by_feed.items():
+                    if items <= wanted and len(items) >= 2:
+                        self._call(
+                            "",
+                            "marking a feed read",
+                            mark="feed",
+                            id=feed,
+                            before=before,
+                            **AS_READ,
+                        )
+            todo = wanted & self.unread_ids()
+        self.mark(sorted(todo, key=int), field, value)
 
     def subscribe(self, url: str, folder: str | None = None) -> None:
         raise SyncUnsupported(
