@@ -50,6 +50,8 @@ QUOTE_TESTS = (
     "tests/test_quotes_langs.py",
 )
 
+CONFIG_TESTS = ("tests/test_config.py", "tests/test_config_fuzz.py")
+
 MUTATIONS = [
     # -- sanitize: nothing from a feed may drive the terminal
     Mutation(
@@ -150,6 +152,21 @@ MUTATIONS = [
         "except (ConfigError, UserError) as err:", "except UserError as err:",
         ("tests/test_config.py",), "a broken config ends in a traceback",
     ),
+    Mutation(
+        "config.unknown_key", "reader/core/config.py",
+        "        if key not in allowed:\n", "        if False:\n",
+        CONFIG_TESTS, "a misspelt setting is silently ignored",
+    ),
+    Mutation(
+        "config.finite", "reader/core/config.py",
+        'if kind in ("int", "float") and not math.isfinite(value):', "if False:",
+        CONFIG_TESTS, "timeout_s = inf or nan is accepted",
+    ),
+    Mutation(
+        "config.positive", "reader/core/config.py",
+        "if name in _POSITIVE and value <= 0:", "if False:",
+        CONFIG_TESTS, "timeout_s = 0 is accepted",
+    ),
     # -- quote attribution
     Mutation(
         "quotes.strict_after_full_stop", "reader/core/quotes/attribution.py",
@@ -240,8 +257,10 @@ def main(argv: list[str] | None = None) -> int:
             for tests in suites:
                 code, seconds, output = run_tests(tree, tests, args.timeout)
                 if code != 0:
+                    log = Path(tempfile.gettempdir()) / "byline-mutate-baseline.log"
+                    log.write_text(output, encoding="utf-8")
                     print(output[-4000:])
-                    print(f"baseline: {' '.join(tests)} fails unmutated (exit {code})")
+                    print(f"baseline: {' '.join(tests)} fails unmutated (exit {code}); see {log}")
                     return 2
             print(f"baseline: {len(suites)} test selections pass unmutated")
 
