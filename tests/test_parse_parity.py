@@ -190,6 +190,11 @@ ITEMS = {
     "unknown elements": '<item><foo xmlns="urn:x">1</foo><bar a="1"/><comments>/c</comments></item>',
     "category": '<item><category domain="d">C</category><title>T</title></item>',
     "whitespace": "<item><title>\n  spaced   title \n</title><link>\n http://x/y \n</link></item>",
+    "podcast": "<item><title>Episode 1</title><itunes:author>Host</itunes:author>"
+    "<itunes:keywords>news, talk</itunes:keywords><itunes:duration>12:00</itunes:duration>"
+    "<itunes:explicit>no</itunes:explicit><itunes:image href='http://x/i.png'/>"
+    "<media:keywords>a, b</media:keywords><enclosure url='http://x/1.mp3' type='audio/mpeg'"
+    " length='99'/><itunes:subtitle>sub</itunes:subtitle></item>",
 }
 
 
@@ -260,6 +265,9 @@ DECLINED = {
         "<p>x</p></div></content></entry>"
     ).encode(),
     "markup in a title": RSS.format(items="<item><title>a <b>b</b></title></item>").encode(),
+    "keywords with attributes": RSS.format(
+        items="<item><title>t</title><itunes:keywords x='1'>a, b</itunes:keywords></item>"
+    ).encode(),
     "json": samples.jsonfeed(samples.items(1)).encode(),
 }
 

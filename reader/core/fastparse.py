@@ -63,6 +63,9 @@ _HARMLESS = {
     "webmaster", "dc_publisher", "created", "dcterms_created", "expirationdate", "width",
     "height", "newlocation", "rss",
 }  # fmt: skip
+# Lists of words feedparser splits into tags (itunes:keywords, media:keywords, <tags>) and
+# dcterms:valid's dates: nothing Byline reads.
+_SPLIT_LISTS = {"itunes_keywords", "media_keywords", "tags", "dcterms_valid"}
 # Handlers that push their text with push_content (children are inline markup to them).
 _CONTENTISH = {"rights", "copyright", "dc_rights", "subtitle", "tagline", "itunes_subtitle", "info"}
 # Keys Byline reads from an entry or the feed: an unknown element of that name would
@@ -565,6 +568,12 @@ class _Replay:
                         "media_license") and len(el):  # fmt: skip
                 raise Declined
             return True
+        elif name in _SPLIT_LISTS:
+            # feedparser pops these and splits the text (tags only); with attributes or
+            # children nothing was pushed, the pop gives None and feedparser raises.
+            if el.items() or len(el):
+                raise Declined
+            return False
         elif name in _HANDLED:
             raise Declined  # a handler this replay does not model
         else:
