@@ -6,12 +6,14 @@ so that the bench runs on a machine where Byline is only half built.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -494,6 +496,12 @@ def tree_peak_rss_mib(root: int) -> float:
     return sum(proc_status_kib(p, "VmHWM") for p in tree_pids(root)) / 1024
 
 
+def _alive(pid: int) -> bool:
+    """The process still exists, zombie included: newsboat's cache lock counts a PID that
+    kill(pid, 0) still finds as a running instance."""
+    return os.path.exists(f"/proc/{pid}")
+
+
 class Tmux:
     """A private tmux server (own socket), so a bench never touches anyone else's sessions."""
 
@@ -534,8 +542,20 @@ class Tmux:
     def send(self, name: str, *keys: str) -> None:
         self._run("send-keys", "-t", name, *keys)
 
-    def kill(self, name: str) -> None:
+    def kill(self, name: str, wait: float = 30.0) -> None:
+        """End the session and wait until its program has exited: a newsboat still closing
+        holds its cache lock, and the next start would fail with "already running"."""
+        pid = self._run("display-message", "-p", "-t", name, "#{pane_pid}", check=False).strip()
         self._run("kill-session", "-t", name, check=False)
+        if not pid.isdigit():
+            return
+        t0 = time.perf_counter()
+        while _alive(int(pid)):
+            if time.perf_counter() - t0 > wait:
+                with contextlib.suppress(OSError):
+                    os.kill(int(pid), signal.SIGKILL)  # our own child, stuck
+                wait = float("inf")
+            time.sleep(0.02)
 
     def shutdown(self) -> None:
         self._run("kill-server", check=False)

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -256,3 +257,18 @@ def test_first_screen_of_a_program_that_exits_fails_at_once_with_its_status() ->
         tmux.shutdown()
     assert took is None
     assert screen.startswith("[exited after ") and "status 3" in screen
+
+
+@pytest.mark.skipif(not HAVE_TMUX, reason="tmux is not installed")
+def test_tmux_kill_returns_once_the_program_is_gone() -> None:
+    """newsboat still closing keeps its cache lock: the next start must not race it."""
+    tmux = common.Tmux("bylinebench-kill")
+    slow_exit = "exec sh -c 'trap \"sleep 0.5; exit 0\" HUP TERM; while :; do sleep 0.05; done'"
+    try:
+        tmux.start("keepalive", "sleep 60")
+        pid = tmux.start("x", slow_exit)
+        time.sleep(0.2)
+        tmux.kill("x")
+        assert not Path(f"/proc/{pid}").exists()
+    finally:
+        tmux.shutdown()
