@@ -659,8 +659,8 @@ def row_8(ctx: Ctx) -> None:
                 shutil.rmtree(d, ignore_errors=True)
                 shutil.copytree(data_dir, d)
                 cfg = bl.write_config(work / "byline.toml", dead + slow, refresh_on_start=True)
-                cmd, env, keys, needle = bl.Byline(cfg, d).app_cmd(), bl._tmux_env(), ["j", "k"], \
-                    MARKER_TITLE[:22]  # fmt: skip
+                cmd, env, keys = bl.Byline(cfg, d).app_cmd(), bl._tmux_env(), ["j", "k"]
+                needle = MARKER_TITLE[:22]
             elif ctx.newsboat:
                 nb = nbm.Newsboat(work / f"nb-{i}", dead + slow, threads, refresh_on_startup=True)
                 shutil.copyfile(nb_db, nb.cache)
