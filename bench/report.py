@@ -8,7 +8,9 @@ written by hand; tests/test_bench_smoke.py checks the README against the committ
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
 from bench.common import fmt
 
@@ -158,3 +160,19 @@ def render(data: dict, as_markdown: bool, source: str | None = None) -> str:
     if source:
         first = f"re-printed from {source}, measured {measured_date(data)} (not a new run)\n\n"
     return first + (markdown(data) if as_markdown else text(data))
+
+
+BLOCK = re.compile(r"<!-- bench-table: (\S+) -->\n(.*?)<!-- /bench-table -->", re.S)
+
+
+def write_readme(readme: Path, json_rel: str, data: dict) -> None:
+    """Replace the README's bench-table block by this run's Markdown, naming its JSON file.
+
+    Only the block changes; the prose around it (what limits the rows) is for a person to
+    re-read against the new figures.
+    """
+    text = readme.read_text(encoding="utf-8")
+    if not BLOCK.search(text):
+        raise SystemExit(f"{readme}: no <!-- bench-table: ... --> block to replace")
+    new = f"<!-- bench-table: {json_rel} -->\n{markdown(data)}<!-- /bench-table -->"
+    readme.write_text(BLOCK.sub(lambda _: new, text, count=1), encoding="utf-8")

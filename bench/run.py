@@ -774,6 +774,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                          " the store's code, the bench data and newsboat are unchanged")  # fmt: skip
     ap.add_argument("--out", default=None, help="JSON results file (default bench/results/)")
     ap.add_argument("--report", default=None, metavar="JSON", help="re-print a saved run")
+    ap.add_argument("--write-readme", action="store_true",
+                    help="put this run's (or --report's) Markdown block into README.md")  # fmt: skip
     a = ap.parse_args(argv)
     q = a.quick
     a.rows = sorted({int(x) for x in a.rows.split(",") if x.strip()})
@@ -791,12 +793,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return a
 
 
+def readme_block(path: Path, data: dict) -> None:
+    try:
+        rel = path.resolve().relative_to(common.REPO).as_posix()
+    except ValueError:
+        raise SystemExit(f"--write-readme: {path} is not inside the repository") from None
+    report.write_readme(common.REPO / "README.md", rel, data)
+    log(f"README.md's benchmark block now shows {rel}: re-read the text around it, commit both")
+
+
 def main(argv: list[str] | None = None) -> int:
     a = parse_args(argv)
     common.BODIES["source"] = a.bodies
     if a.report:
         data = json.loads(Path(a.report).read_text())
         print(report.render(data, a.markdown, source=a.report), end="")
+        if a.write_readme:
+            readme_block(Path(a.report), data)
         return 0
     tmp = Path(a.workdir) if a.workdir else Path(tempfile.mkdtemp(prefix="byline-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
@@ -856,6 +869,8 @@ def main(argv: list[str] | None = None) -> int:
     kind = "quick" if a.quick else "run"  # quick runs are not committed (.gitignore)
     path = save_json(f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}.json", data, a.out)
     log(f"results in {path} ({time.time() - started:.0f} s)")
+    if a.write_readme:
+        readme_block(path, data)
     return 1 if ctx.errors else 0
 
 

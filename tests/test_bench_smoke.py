@@ -272,3 +272,16 @@ def test_tmux_kill_returns_once_the_program_is_gone() -> None:
         assert not Path(f"/proc/{pid}").exists()
     finally:
         tmux.shutdown()
+
+
+def test_write_readme_replaces_only_the_block(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "intro\n<!-- bench-table: old.json -->\nold table\n<!-- /bench-table -->\nafter\n"
+    )
+    data = json.loads(next((REPO / "bench" / "results").glob("run-*.json")).read_text())
+    report.write_readme(readme, "bench/results/new.json", data)
+    text = readme.read_text()
+    assert text.startswith("intro\n<!-- bench-table: bench/results/new.json -->\nMeasured ")
+    assert text.endswith("<!-- /bench-table -->\nafter\n") and "old table" not in text
+    assert report.markdown(data) in text
