@@ -53,8 +53,8 @@ async def test_highlighted_rows_are_marked_and_hidden_rows_absent(app_env: AppEn
         assert main.entries.count == 4
         assert not any("Unsafe link entry" in line for line in lines)
         chips = next(line for line in lines if "New chips" in line)
-        assert chips.startswith("▌")
-        assert all(line.startswith(" ") for line in lines if "New chips" not in line)
+        assert chips[3] == "▌"  # before the title (column 0 is the focus outline's)
+        assert all(line[3] == " " for line in lines if "New chips" not in line)
         sidebar = [str(o.prompt) for o in main.sidebar.options]
         assert any(s.startswith("Unread") and s.endswith("4") for s in sidebar)
 

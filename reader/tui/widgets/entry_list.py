@@ -205,13 +205,14 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         feed_width = min(22, max(8, width // 5)) if width >= 60 else 0
         title_width = max(1, width - 4 - feed_width - (2 if feed_width else 0) - 5)
         title = clean_line(row.title) or "(untitled)"
-        # A [[rules]] highlight: a bar in the margin and the title in the highlight colour.
+        # A [[rules]] highlight: a bar before the title (the margin column is the focus
+        # outline's) and the title in the highlight colour.
         title_style = style("entry-list--highlight") if row.highlight else line_style
         segments = [
-            Segment("▌", title_style) if row.highlight else Segment(" ", line_style),
+            Segment(" ", line_style),
             Segment(mark, style("entry-list--mark")),
             Segment(saved, style("entry-list--saved")),
-            Segment(" ", line_style),
+            Segment("▌", title_style) if row.highlight else Segment(" ", line_style),
             Segment(_fit(title, title_width), title_style),
         ]
         if feed_width:
