@@ -691,3 +691,82 @@ def test_case_is_folded_beyond_ascii(cache):
     assert titles(cache, 'title = "STRASSE K FILE"') == {"Stra\u00dfe \u212a \ufb01le"}
     assert titles(cache, 'title = "ärger"') == {"ÄRGER"}
     assert titles(cache, 'title contains "k"') == {"Stra\u00dfe \u212a \ufb01le"}
+
+
+# ---------------------------------------------------------------- synced entries
+
+
+class _Server:
+    """A sync server in memory: two items in one feed, both unread on the server."""
+
+    def __init__(self):
+        from reader.core.sync.base import RemoteFeed, RemoteItem
+
+        self.feed = RemoteFeed("f1", "Remote Feed", "https://remote.test/rss")
+        self.items = [
+            RemoteItem("1", "f1", "Sponsored: remote deal", link="https://remote.test/1"),
+            RemoteItem("2", "f1", "Budget passes", link="https://remote.test/2",
+                       content="<p>Nothing sponsored.</p>"),
+        ]  # fmt: skip
+        self.marked: list[tuple[list[str], str, bool]] = []
+
+    def client(self, config):
+        from reader.core.sync.base import SyncClient
+
+        server = self
+
+        class Client(SyncClient):
+            def login(self):
+                pass
+
+            def feeds(self):
+                return [server.feed]
+
+            def new_items(self, cursor, known, window_s):
+                yield [i for i in server.items if i.id not in known]
+
+            def items_by_id(self, ids):
+                yield [i for i in server.items if i.id in ids]
+
+            def unread_ids(self):
+                return {i.id for i in server.items}
+
+            def saved_ids(self):
+                return set()
+
+            def mark(self, ids, field, value):
+                server.marked.append((ids, field, value))
+
+        return Client(config.sync, "secret", 5, 1_000_000)
+
+
+def test_rules_run_on_synced_entries_and_reach_the_server(isolated_env, data):
+    from reader.core.sync.engine import sync
+
+    out = isolated_env / "notified.json"
+    argv = json.dumps(
+        [sys.executable, "-c", f"import sys; open({str(out)!r}, 'w').write(sys.stdin.read())"]
+    )
+    path = write(
+        isolated_env / "config.toml",
+        f"[settings]\nnotify_command = {argv}\n"
+        '[sync]\nkind = "fever"\nurl = "https://rss.example.org/fever/"\nusername = "ada"\n'
+        'password_env = "BYLINE_TEST_PASSWORD"\n'
+        '[[rules]]\nmatch = \'title ~ "(?i)^sponsored"\'\naction = "hide"\n'
+        '[[rules]]\nmatch = \'title contains "budget"\'\naction = ["mark_read", "save"]\n',
+    )
+    config = cfg.load(path)
+    server = _Server()
+    report = sync(config, data, client=server.client(config))
+    assert report.new_entries == 2 and report.notify_error is None
+    with Store.in_dir(data) as store:
+        assert [r.title for r in store.page(View("all"))] == ["Budget passes"]
+        (row,) = store.page(View("all"))
+        assert row.read and row.saved  # kept, though the server still says unread
+    assert json.loads(out.read_text())["source"] == "sync"
+    assert json.loads(out.read_text())["new_entries"] == 1
+    sync(config, data, client=server.client(config))  # the rule's marks are sent
+    assert sorted((ids, field, value) for ids, field, value in server.marked) == [
+        (["2"], "read", True),
+        (["2"], "saved", True),
+    ]

@@ -116,8 +116,13 @@ def _run_rule(store: Store, rule: Rule, targets: str, now: float, dry_run: bool)
             sql = f"SELECT count(*) FROM entries WHERE {ids} AND {when}"
             outcome.changed[action] = conn.execute(sql, params).fetchone()[0]
         else:
+            queued = []
+            if action in _SYNCED:
+                sql = f"SELECT id FROM entries WHERE {ids} AND {when}"
+                queued = [r[0] for r in conn.execute(sql, params)]
             sql = f"UPDATE entries SET {change} WHERE {ids} AND {when}"
             outcome.changed[action] = conn.execute(sql, params).rowcount
+            _queue_for_server(store, action, queued)
     conn.execute("DELETE FROM temp.byline_matched")  # empty for the next rule
     return outcome
 
@@ -174,8 +179,19 @@ def _run_rule_on_rows(store: Store, rule: Rule, batch: list[Row], now: float) ->
                     f"UPDATE entries SET {sql} WHERE id = :id",
                     [{"id": row.id, "now": now} for row in changed],
                 )
+                _queue_for_server(store, action, [row.id for row in changed])
         outcome.changed[action] = len(changed)
     return outcome
+
+
+_SYNCED = {"mark_read": "read", "save": "saved"}  # actions a sync server is told of
+
+
+def _queue_for_server(store: Store, action: str, entry_ids: list[int]) -> None:
+    """A rule's read or saved mark on entries that came from a sync server is queued for it,
+    like the user's own marks (else the next sync would undo it)."""
+    if action in _SYNCED and entry_ids:
+        store._enqueue_sync(entry_ids, _SYNCED[action], True)
 
 
 def _temp_tables(store: Store) -> None:

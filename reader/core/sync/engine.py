@@ -23,6 +23,7 @@ from pathlib import Path
 
 from reader.core.config import Config, SyncConfig
 from reader.core.parse import ParsedEntry
+from reader.core.rules.engine import apply_rules
 from reader.core.sanitize import clean_line, clean_text, clean_url
 from reader.core.store import Store
 from reader.core.sync import queue
@@ -78,6 +79,7 @@ class SyncReport:
     requests: int = 0
     seconds: float = 0.0
     first: bool = False
+    notify_error: str | None = None  # [settings] notify_command failed (never fatal)
 
     def summary(self) -> str:
         state = self.marked_read + self.marked_unread + self.saved + self.unsaved
@@ -88,7 +90,8 @@ class SyncReport:
         )
         if self.pending:
             line += f", {count(self.pending, 'change')} still queued"
-        return line + f" in {self.seconds:.2f} s"
+        line += f" in {self.seconds:.2f} s"
+        return line + (f"; {self.notify_error}" if self.notify_error else "")
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -164,6 +167,11 @@ def sync(
             run = _Run(store, client, config, report, tell)
             run.force = force
             run.run()
+            if config.settings.notify_command and run.new_ids:
+                from reader.core.rules.notify import new_entries_summary, run_notify
+
+                summary = new_entries_summary(store, run.new_ids, source="sync")
+                report.notify_error = run_notify(config.settings.notify_command, summary)
     finally:
         report.requests = client.requests
         client.close()
@@ -181,6 +189,7 @@ class _Run:
         self.local_urls = {f.url for f in config.feeds}
         self.feed_rows: dict[str, int] = {}
         self.force = True
+        self.new_ids: list[int] = []  # for notify_command
 
     # ------------------------------------------------------------ state kept in the cache
 
@@ -359,6 +368,10 @@ class _Run:
                        SELECT ?, id FROM entries WHERE feed_id = ? AND uid = ?""",
                     [(item.id, feed_row, UID_PREFIX + item.id) for item in group],
                 )
+                # [[rules]] and dedupe before anything shows; after sync_items, so a rule's
+                # mark_read or save is queued for the server (pull_state then keeps it).
+                apply_rules(self.store, result.ids, self.config)
+            self.new_ids.extend(result.ids[result.updated :])
             self.report.new_entries += result.new
         self.tell(SyncProgress("items", new=self.report.new_entries))
 
