@@ -523,7 +523,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if args.json:
             _print_json({"ok": False, "error": str(err), "reason": err.reason, "pending": pending})
         else:
-            _note(f"byline: sync failed: {err}; {pending} local changes kept for the next sync")
+            _note(
+                f"byline: sync failed: {err}; {count(pending, 'local change')} kept for the next sync"
+            )
         return 1
     if args.json:
         _print_json(report.to_json())
@@ -565,7 +567,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
     plural = "entry" if len(args.ids) == 1 else "entries"
     line = f"Marked {len(args.ids)} {plural} {args.state}"
     if config.sync is not None and queued:
-        line += f" ({queued} changes queued for the next sync)"
+        line += f" ({count(queued, 'change')} queued for the next sync)"
     print(line)
     return 0
 

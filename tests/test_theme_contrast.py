@@ -66,3 +66,14 @@ async def test_light_theme_list_and_article_text_are_dark_on_light(
                 rows, (region.x, region.y, region.width, region.height)
             )
             assert total > 50 and share >= 0.99, (widget.id, share)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_narrow_screen_keeps_contrast(app_env: AppEnv, theme: str) -> None:
+    """80x24: the sidebar hidden, the article under the list, the short footer."""
+    async with app_env.app(theme=theme).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "right_square_bracket")
+        await pilot.pause()
+        for eight_bit in (False, True):
+            share, total, low = contrast_share(screen_cells(pilot.app, eight_bit))
+            assert total > 400 and share >= GOAL, (eight_bit, share, low.most_common(3))
