@@ -1,6 +1,8 @@
-"""Bytes of a feed in, plain picklable records out (so parsing can run in a process pool).
+"""Bytes of a feed in, plain records out.
 
-feedparser reads RSS 0.9x/1.0/2.0 and Atom; JSON Feed 1.x is read here. Sanitizing HTML and
+Well-formed UTF-8 RSS/Atom is read by the lxml fast path (reader/core/fastparse.py), which
+gives what feedparser gives; feedparser reads the rest (RSS 0.9x/1.0/2.0, Atom, anything
+malformed); JSON Feed 1.x is read here. Sanitizing HTML and
 resolving relative links are left to render time (GUIDE §3: 3.4x faster parsing, and only what
 is read gets rendered); titles, authors and URLs are cleaned of control characters here, where
 the text enters the engine.
@@ -39,7 +41,7 @@ class ParsedEntry:
     summary: str = ""
     content: str = ""
     enclosures: list[dict[str, Any]] = field(default_factory=list)
-    digest: str = ""  # content_hash, computed in the parse pool (see `_prepared`)
+    digest: str = ""  # content_hash, computed with the parse (see `_prepared`)
     search_body: str = ""  # the body's words for the index, likewise
 
 
@@ -72,7 +74,7 @@ def parse_feed(
 
 def _prepared(entry: ParsedEntry) -> ParsedEntry:
     """Hash and index text are pure functions of the entry: computing them here, in the
-    parse pool, keeps that work off the refresh's event loop and its database writes."""
+    refresh's worker thread, keeps that work off its event loop and out of its transactions."""
     e = entry
     return ParsedEntry(
         e.uid, e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,

@@ -1,6 +1,6 @@
 """Text derived from an entry for search and change detection.
 
-Computed where a feed is parsed (in the parse pool, off the refresh's event loop) and used by
+Computed where a feed is parsed (in the refresh's worker thread, off its event loop) and used by
 the store; kept apart so both can use it without importing each other.
 """
 
