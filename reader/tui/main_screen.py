@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from reader.core.store import Store, View
 from reader.tui.article_actions import NO_ARTICLE, ArticleActions
@@ -38,6 +38,7 @@ from reader.tui.screens import (
 from reader.tui.widgets import sidebar as sidebar_sections
 from reader.tui.widgets.article import ArticleView
 from reader.tui.widgets.entry_list import EntryList
+from reader.tui.widgets.footer import KeyFooter
 from reader.tui.widgets.quotes_view import QuotesView
 from reader.tui.widgets.sidebar import Sidebar, saved_views_section
 from reader.tui.widgets.status import DONE_SECONDS, StatusLine
@@ -119,7 +120,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
                 yield ArticleView(id="article")
         yield Input(placeholder="Search…  (enter: search, escape: cancel)", id="search")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     @property
     def entries(self) -> EntryList:
