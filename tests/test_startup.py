@@ -31,6 +31,7 @@ NOT_AT_START = (
     "reader.core.extract",
     "reader.core.fulltext",
     "reader.core.sync",
+    "tomlkit",  # only edits of the config need it
 )
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
-import tomlkit
 
 from reader.core.rules import SORTS, Rule, SavedView, parse_action
 from reader.core.rules.expr import ExprError
@@ -556,7 +555,13 @@ def write_starter(path: Path) -> None:
 
 
 def _edit(path: Path, change) -> None:
-    """Apply `change` to the tomlkit document and write it atomically, comments kept."""
+    """Apply `change` to the tomlkit document and write it atomically, comments kept.
+
+    tomlkit is imported here, not at the top: only edits need it, and every start of the
+    app and the CLI reads the config (issue 16: nothing the first screen does not use).
+    """
+    import tomlkit
+
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     doc = tomlkit.parse(text)
     change(doc)
@@ -576,6 +581,8 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
         return []
 
     def change(doc) -> None:
+        import tomlkit
+
         if "feeds" not in doc:
             doc.append("feeds", tomlkit.aot())
         for feed in new:
@@ -609,6 +616,8 @@ def set_setting(path: Path, name: str, value: Any) -> None:
     """Change one [settings] value (e.g. the theme chosen in the app)."""
 
     def change(doc) -> None:
+        import tomlkit
+
         if "settings" not in doc:
             doc["settings"] = tomlkit.table()
         doc["settings"][name] = value
