@@ -69,7 +69,7 @@ def _check_keys(config: Config) -> None:
     if unknown:
         raise ConfigError(
             config.path,
-            f"unknown binding id(s) in [keys]: {', '.join(unknown)}; "
+            f"unknown binding id(s) in [keys]: {', '.join(json.dumps(u) for u in unknown)}; "
             f"known: {', '.join(sorted(DEFAULT_KEYS))}",
             cfg.key_line(config.path, "keys", unknown[0]),
         )
@@ -81,7 +81,7 @@ def _check_keys(config: Config) -> None:
         )
         raise ConfigError(
             config.path,
-            f'[keys] {binding_id} = "{config.keys[binding_id]}": {key!r} is already bound to '
+            f"[keys] {binding_id} = {json.dumps(config.keys[binding_id])}: {key!r} is already bound to "
             f"{taken_by}; choose another key, or give {other} other keys in [keys] too",
             cfg.key_line(config.path, "keys", binding_id),
         )

@@ -188,6 +188,8 @@ def test_structured_mutations_exit_0_or_2(doc: dict, isolated_env: Path) -> None
 @example(data=b"\xff\xfe\x00garbage")
 @example(data=b"[settings]\ntimeout_s = nan\n")
 @example(data=b"")
+@example(data=b'[keys]\n"quit\\nx" = "j"\n')  # a newline in a binding id: still one line
+@example(data=b'[keys]\nquit = "j\\nk"\nhelp = "j\\nk"\n')
 def test_byte_mutations_exit_0_or_2(data: bytes, isolated_env: Path) -> None:
     path = isolated_env / "config.toml"
     path.write_bytes(data)
