@@ -77,3 +77,24 @@ async def test_narrow_screen_keeps_contrast(app_env: AppEnv, theme: str) -> None
         for eight_bit in (False, True):
             share, total, low = contrast_share(screen_cells(pilot.app, eight_bit))
             assert total > 400 and share >= GOAL, (eight_bit, share, low.most_common(3))
+
+
+async def test_saved_quotes_view_keeps_contrast_in_every_theme(app_env: AppEnv) -> None:
+    """The Quotes view (an OptionList): its cursor row too, where gruvbox's own cursor colours
+    read at 1.9:1 and a dim second line faded into the cursor."""
+    app: BylineApp = app_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "right_square_bracket", "enter", "s", "escape")
+        await pilot.pause()
+        app.main.show_quotes_view()
+        await pilot.pause()
+        assert app.main.quotes_view.count == 1
+        failures = {}
+        for theme in builtin_themes():
+            app.theme = theme
+            await pilot.pause()
+            for eight_bit in (False, True):
+                share, _, low = contrast_share(screen_cells(app, eight_bit))
+                if share < GOAL:
+                    failures[theme, eight_bit] = (round(share, 3), low.most_common(2))
+        assert not failures, failures

@@ -14,6 +14,7 @@ import dataclasses
 from rich.color import ColorSystem
 from rich.style import Style
 from textual.color import Color
+from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 MIN_CONTRAST = 3.0  # WCAG's minimum for large text and UI components
@@ -26,12 +27,7 @@ def component_style(widget: Widget, *names: str, partial: bool = False) -> Style
     spans can be layered (a quote inside a heading); colours are still worked out over the
     widget's background.
     """
-    visual = widget.get_visual_style(*names)
-    fg, bg = visual.foreground, visual.background
-    opaque_rgb = fg is not None and bg is not None and fg.ansi is None and bg.ansi is None
-    if opaque_rgb and bg.a == 1 and contrast(bg + fg, bg) < MIN_CONTRAST:
-        visual = dataclasses.replace(visual, foreground=readable(bg + fg, bg))
-    style = visual.rich_style
+    style = readable_style(widget.get_visual_style(*names)).rich_style
     if not partial:
         return style
     components = [widget.get_component_styles(name) for name in names]
@@ -39,6 +35,24 @@ def component_style(widget: Widget, *names: str, partial: bool = False) -> Style
         color=style.color if any(c.has_rule("color") for c in components) else None,
         bgcolor=style.bgcolor if any(c.has_rule("background") for c in components) else None,
     ) + sum((c.text_style for c in components), Style())
+
+
+def readable_style(visual: VisualStyle) -> VisualStyle:
+    """`visual` with its text colour moved until it reads on its background (>= 3:1)."""
+    fg, bg = visual.foreground, visual.background
+    opaque_rgb = fg is not None and bg is not None and fg.ansi is None and bg.ansi is None
+    if opaque_rgb and bg.a == 1 and contrast(bg + fg, bg) < MIN_CONTRAST:
+        return dataclasses.replace(visual, foreground=readable(bg + fg, bg))
+    return visual
+
+
+class ReadableStyles:
+    """Mixin for widgets Textual draws from component classes (an OptionList's rows): every
+    resolved style passes `readable_style`, as the entry list's and article's do."""
+
+    def get_visual_style(self, *component_classes: str, partial: bool = False) -> VisualStyle:
+        visual = super().get_visual_style(*component_classes, partial=partial)  # type: ignore[misc]
+        return visual if partial else readable_style(visual)
 
 
 def readable(color: Color, background: Color) -> Color:

@@ -13,9 +13,10 @@ from textual.widgets.option_list import Option
 
 from reader.core.store import SavedQuote, Store
 from reader.tui.safe import text
+from reader.tui.styling import ReadableStyles
 
 
-class QuotesView(OptionList):
+class QuotesView(ReadableStyles, OptionList):
     class Picked(Message):
         def __init__(self, quote_id: int) -> None:
             super().__init__()
@@ -61,7 +62,7 @@ class QuotesView(OptionList):
                 options.append(Option(text(speaker or "Unattributed", style="bold"), disabled=True))
             line = text(("“", "bold"), _short(q.text, 160), ("”", "bold"))
             line.append_text(
-                text(f"\n  — {q.speaker or 'unattributed'}, {q.entry_title}", style="dim")
+                text(f"\n  — {q.speaker or 'unattributed'}, {q.entry_title}", style="italic")
             )
             options.append(Option(line, id=str(q.id)))
         self.clear_options()

@@ -29,6 +29,7 @@ from reader.core.rules.views import ViewCounts
 from reader.core.store import Store, View
 from reader.tui.kinds import ViewKind
 from reader.tui.safe import text
+from reader.tui.styling import ReadableStyles
 
 WIDTH = 24  # label and count, in cells
 
@@ -124,7 +125,7 @@ def _row(item: SidebarItem, width: int = WIDTH) -> Text:
     return row
 
 
-class Sidebar(OptionList):
+class Sidebar(ReadableStyles, OptionList):
     """An `OptionList` of `SidebarItem`s; posts `Sidebar.Picked` when one is chosen."""
 
     class Picked(Message):
