@@ -63,6 +63,7 @@ async def test_views_in_the_sidebar_with_unread_counts(app_env: AppEnv) -> None:
     env = with_rules(app_env)
     async with env.app().run_test(size=SIZE) as pilot:
         main = main_of(pilot.app)
+        await pilot.app.workers.wait_for_complete()  # the views' counts come from a thread
         prompts = {o.id: str(o.prompt) for o in main.sidebar.options}
         assert "Views" in [str(o.prompt) for o in main.sidebar.options if o.id is None]
         row = prompts["match:Ferries and foxes"]
@@ -100,3 +101,59 @@ async def test_the_article_header_names_the_other_feeds(app_env: AppEnv) -> None
         await pilot.pause()
         header = "\n".join(main.article.text_lines[:4])
         assert "Also in: Tech Daily" in header
+
+
+async def test_a_view_shows_its_first_page_before_its_counts_are_known(
+    app_env: AppEnv, monkeypatch
+) -> None:
+    """The exact counts of a [[views]] view (its list's and the sidebar's unread) come from
+    thread workers: held here on an Event, the first page and the rest of the app are there
+    already, with "…" for the counts; released, the counts show."""
+    import threading
+
+    from reader.core.rules import views as view_counts
+    from reader.tui.widgets import entry_list
+
+    gate = threading.Event()
+    counting = {"list": 0, "sidebar": 0}
+    count_view, count_unread = entry_list.count_view, view_counts.count_unread
+
+    def held_count_view(*args):
+        counting["list"] += 1
+        assert gate.wait(30)
+        return count_view(*args)
+
+    def held_count_unread(*args):
+        counting["sidebar"] += 1
+        assert gate.wait(30)
+        return count_unread(*args)
+
+    monkeypatch.setattr(entry_list, "count_view", held_count_view)
+    monkeypatch.setattr(view_counts, "count_unread", held_count_unread)
+    monkeypatch.setattr(entry_list, "PAGE", 1)  # the view's 2 entries span 2 pages
+    env = with_rules(app_env)
+    try:
+        async with env.app().run_test(size=SIZE) as pilot:
+            main = main_of(pilot.app)
+            prompts = {o.id: str(o.prompt) for o in main.sidebar.options}
+            assert prompts["match:Ferries and foxes"].endswith(" …")
+            main.sidebar.focus()
+            ids = [o.id for o in main.sidebar.options]
+            main.sidebar.highlighted = ids.index("match:Ferries and foxes")
+            await pilot.press("enter")
+            assert main.entries.has_focus
+            assert not main.entries.count_known and main.entries.count == 1
+            assert main.entries.row(0).title == "Harbour town keeps its night ferry"
+            assert "Harbour town keeps its night ferry" in main.entries.render_line(0).text
+            assert main.status.line.startswith("Ferries and foxes · … entries")
+            assert counting == {"list": 1, "sidebar": 1}
+            gate.set()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert main.entries.count_known and main.entries.count == 2
+            assert main.entries.row(1).title == "A very long read about foxes"
+            assert main.status.line.startswith("Ferries and foxes · 2 entries")
+            row = {o.id: str(o.prompt) for o in main.sidebar.options}["match:Ferries and foxes"]
+            assert row.endswith(" 2")
+    finally:
+        gate.set()

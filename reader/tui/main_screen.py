@@ -290,6 +290,8 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         if self.mode == Mode.QUOTES:
             count = self.quotes_view.count
             place = f"{self.view_label()} · {_count(count, 'quote')}"
+        elif not self.entries.count_known:  # a [[views]] view being counted in a thread
+            place = f"{self.view_label()} · … entries"
         else:
             place = f"{self.view_label()} · {_count(self.entries.count, 'entry', 'entries')}"
         self.status.set_place(place)
@@ -297,6 +299,10 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.say(message)
 
     # ---------------------------------------------------------- list events
+
+    @on(EntryList.Counted)
+    def _entries_counted(self) -> None:
+        self.update_status()
 
     @on(EntryList.Selected)
     def _entry_selected(self, event: EntryList.Selected) -> None:

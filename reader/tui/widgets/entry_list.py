@@ -7,8 +7,10 @@ Like toolong's log view it mounts no widget per row: `virtual_size` is the row c
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import OrderedDict
+from pathlib import Path
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,6 +28,17 @@ from reader.tui.styling import component_style
 
 PAGE = 200
 CACHED_PAGES = 16
+# Views whose exact count is a scan calling Python per row (a [[views]] expression): the
+# first page shows at once, the count comes from a thread worker on its own connection.
+COUNTED_LATER = frozenset({"match"})
+
+
+def count_view(path: Path, view: View, keep_id: int | None) -> tuple[int, int | None]:
+    """A view's row count and where `keep_id` sits in it, on a connection of its own (this
+    runs in a thread worker: the app's connection stays the UI thread's)."""
+    with Store(path) as store:
+        index = store.index_of(view, keep_id) if keep_id is not None else None
+        return store.count(view), index
 
 
 class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -53,11 +66,17 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.row = row
 
+    class Counted(Message):
+        """The exact count of a view counted later (`count_known` is True now)."""
+
     def __init__(self, store: Store, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store
         self.view = View("all")
         self.count = 0
+        self.count_known = True  # False: `count` is the rows seen so far, the count is coming
+        self._cursor_at_load = 0
+        self._loads = 0  # which load() a count coming back from the worker belongs to
         self._pages: OrderedDict[int, list[EntryRow]] = OrderedDict()
 
     # ---------------------------------------------------------- data
@@ -84,13 +103,47 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show `view`; keep the cursor on `keep_id` if it is still in it."""
         self.view = view
         self._pages.clear()
-        self.count = self.store.count(view)
-        index = self.store.index_of(view, keep_id) if keep_id is not None else None
+        self._loads += 1
+        if view.kind in COUNTED_LATER:
+            first = self.store.page(view, 0, PAGE)
+            self._pages[0] = first
+            self.count = len(first)
+            self.count_known = len(first) < PAGE
+            ids = [row.id for row in first]
+            index = ids.index(keep_id) if keep_id in ids else None
+            if not self.count_known:
+                self._count_later(self._loads, view, keep_id if index is None else None)
+        else:
+            self.count = self.store.count(view)
+            self.count_known = True
+            index = self.store.index_of(view, keep_id) if keep_id is not None else None
         if index is None:
             index = min(self.cursor, self.count - 1) if keep_id is not None else 0
         self.virtual_size = Size(self.size.width, self.count)
         self._set_cursor(max(0, index), announce=True, center=True)
+        self._cursor_at_load = self.cursor
         self.refresh()
+
+    def _count_later(self, load: int, view: View, keep_id: int | None) -> None:
+        path = self.store.path
+
+        def work() -> None:
+            count, index = count_view(path, view, keep_id)
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.app.call_from_thread(self._counted, load, count, index)
+
+        self.run_worker(work, thread=True, group="entry-count", exit_on_error=False)
+
+    def _counted(self, load: int, count: int, index: int | None) -> None:
+        if load != self._loads:  # another view (or a reload) since: this count is stale
+            return
+        self.count = count
+        self.count_known = True
+        self.virtual_size = Size(self.size.width, self.count)
+        if index is not None and self.cursor == self._cursor_at_load:  # not moved since
+            self._set_cursor(index, announce=True, center=True)
+        self.refresh()
+        self.post_message(self.Counted())
 
     def reload(self) -> None:
         """Re-read the view (after a refresh or a state change), cursor kept on its entry."""

@@ -16,6 +16,7 @@ are left alone, so reloading often (once a second during a refresh) is cheap.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ class SidebarItem:
     value: str | int | SavedView | None = None
     warn: bool = False  # drawn with a ⚠ (a failing feed)
     dim_count: bool = False  # a total rather than an unread count
+    pending: bool = False  # the count is being computed: "…" until it is known
 
     @property
     def key(self) -> str:
@@ -59,6 +61,9 @@ class SidebarItem:
 class Section:
     title: str | None  # None: no heading line (the first section)
     items: Sequence[SidebarItem] = field(default_factory=tuple)
+    # Slow work for the section's counts: the sidebar runs it in a thread worker, then
+    # reloads (the section then has the counts). Never run on the UI thread.
+    later: Callable[[], None] | None = None
 
 
 SectionSource = Callable[[Store], "Section | None"]
@@ -98,15 +103,19 @@ def feeds_section(store: Store) -> Section | None:
 
 def saved_views_section(views: Sequence[SavedView]) -> SectionSource:
     """The config's [[views]] with their unread counts (counted again only when the cache
-    changed: a view's count is a query over its entries, not a kept counter)."""
+    changed: a view's count is a query over its entries, not a kept counter). The counts
+    come from a thread: "…" until the first ones are known."""
     counts = ViewCounts()
 
     def section(store: Store) -> Section | None:
         if not views:
             return None
-        unread = counts.unread(store, views)
-        items = [SidebarItem(ViewKind.MATCH, v.name, unread[v.name], v) for v in views]
-        return Section("Views", items)
+        unread, job = counts.later(store, views)
+        items = [
+            SidebarItem(ViewKind.MATCH, v.name, unread.get(v.name), v, pending=v.name not in unread)
+            for v in views
+        ]
+        return Section("Views", items, later=job)
 
     return section
 
@@ -116,7 +125,7 @@ SECTIONS: list[SectionSource] = [views_section, tags_section, feeds_section]
 
 def _row(item: SidebarItem, width: int = WIDTH) -> Text:
     label = ("⚠ " if item.warn else "") + item.label
-    number = str(item.count) if item.count else ""
+    number = "…" if item.pending else str(item.count) if item.count else ""
     room = width - len(number) - 1
     name = label if len(label) <= room else label[: room - 1] + "…"
     row = text(name)
@@ -149,6 +158,8 @@ class Sidebar(ReadableStyles, OptionList):
             section = source(self.store)
             if section is None:
                 continue
+            if section.later is not None:
+                self._run_later(section.later)
             if section.title:
                 options.append(Option(text(section.title, style="bold"), disabled=True))
             for item in section.items:
@@ -166,6 +177,14 @@ class Sidebar(ReadableStyles, OptionList):
         self.add_options(options)
         if keep is not None and keep < len(options):
             self.highlighted = keep
+
+    def _run_later(self, job: Callable[[], None]) -> None:
+        def work() -> None:
+            job()
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.app.call_from_thread(self.reload)
+
+        self.run_worker(work, thread=True, group="sidebar-counts", exit_on_error=False)
 
     def select_key(self, key: str) -> None:
         """Highlight the row with this key (e.g. after a view was opened another way)."""
