@@ -230,6 +230,55 @@ def m003_rules_hidden_tags_dupes(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_quote_index(db: Database) -> None:
+    """The quote index (issue 15): every quotation the finder sees in an entry's shown text
+    (reader/core/quoteindex.py), its speaker as written and a normalised key, searchable;
+    a stamp per entry says which text and extractor version its rows come from."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS quote_index (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entries(id),
+            feed_id INTEGER NOT NULL,
+            sort_ts REAL NOT NULL,
+            source TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            speaker TEXT,
+            speaker_name TEXT,
+            speaker_key TEXT,
+            confidence TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS quote_index_entry ON quote_index (entry_id);
+        CREATE INDEX IF NOT EXISTS quote_index_speaker
+            ON quote_index (speaker_key, sort_ts, speaker_name, entry_id, feed_id)
+            WHERE speaker_key IS NOT NULL AND confidence = 'high';
+        CREATE TABLE IF NOT EXISTS quote_stamps (
+            entry_id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5 (
+            text, speaker, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER IF NOT EXISTS quote_index_entry_gone AFTER DELETE ON entries BEGIN
+            DELETE FROM quote_index WHERE entry_id = OLD.id;
+            DELETE FROM quote_stamps WHERE entry_id = OLD.id;
+        END;
+        CREATE TRIGGER IF NOT EXISTS quote_index_row_gone AFTER DELETE ON quote_index BEGIN
+            DELETE FROM quotes_fts WHERE rowid = OLD.id;
+        END;
+        -- A kept full text becomes the text a reader sees: its quotes are found again.
+        CREATE TRIGGER IF NOT EXISTS quote_index_fulltext AFTER INSERT ON fulltexts BEGIN
+            DELETE FROM quote_stamps WHERE entry_id = NEW.entry_id;
+        END;
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))

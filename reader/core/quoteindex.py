@@ -1,0 +1,428 @@
+"""The quote index: who said what, across the whole cache (issue 15).
+
+Every entry's shown text (its kept full text, else the feed's content: reader/core/articles.py)
+goes through the quote finder once; its quotations are kept in `quote_index` with their
+offsets into that text, kind, speaker as written, a display name and a normalised key
+(reader/core/quotes/people.py), and in `quotes_fts` for search. `quote_stamps` records the
+entry's content hash and the extractor version each entry was read with: an entry whose text
+changed, whose full text arrived (a trigger drops its stamp) or that an older extractor read
+is "pending" and is read again.
+
+Who reads entries: the refresh, for the entries it stores, within a time budget (a share of
+the refresh's own time, so a cold refresh of many feeds is not made several times slower);
+`backfill` for whatever is left (an existing cache, a new extractor): the app runs it in a
+background thread with progress, in small transactions, so it never blocks reading.
+
+Only speakers of confidence "high" are counted as people (a wrong name spread across the
+cache is worse than none); "low" ones are kept with their confidence, unlisted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.core.people import SpeakerName, article_keys, merge_keys, normalise
+from reader.core.searchtext import fold, html_to_search_text
+
+if TYPE_CHECKING:
+    from reader.core.store import Store
+
+_QUOTES_DIR = Path(__file__).resolve().parent / "quotes"  # and people.py beside it
+# Quotation marks in an entry's words: without one, the finder has nothing to find and the
+# entry is stamped without rendering it (most of the cost of indexing is html2text).
+_MARKS = re.compile('["“”„‟«»‹›「」『』‘‚]')
+
+
+def _version() -> str:
+    """The extractor's version: a hash of the quote finder's source, so any change to it
+    (speakers' rules, the key normaliser) re-reads the cache in the background."""
+    digest = hashlib.sha1(b"quoteindex 1")
+    for path in [*sorted(_QUOTES_DIR.glob("*.py")), _QUOTES_DIR.parent / "people.py"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+VERSION = _version()
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedQuote:
+    """One quotation of the index, with what a list of them shows."""
+
+    id: int
+    entry_id: int
+    feed_id: int
+    sort_ts: float
+    source: str  # "feed" or "full": which text `start`/`end` index
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    speaker_name: str | None
+    speaker_key: str | None
+    confidence: str
+    entry_title: str = ""
+    entry_link: str = ""
+    feed_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A speaker of the index: shown `name`, `key`, quotes and entries counted."""
+
+    name: str
+    key: str
+    quotes: int
+    entries: int
+    keys: tuple[str, ...] = ()  # the stored keys merged into this person
+
+
+@dataclass(slots=True)
+class QuoteGroup:
+    """The same quotation as several outlets reported it: one row "4 articles, 3 feeds";
+    `wordings` holds each distinct wording (more than one: the outlets differ)."""
+
+    quotes: list[IndexedQuote] = field(default_factory=list)
+
+    @property
+    def first(self) -> IndexedQuote:
+        return self.quotes[0]
+
+    @property
+    def articles(self) -> int:
+        return len({q.entry_id for q in self.quotes})
+
+    @property
+    def feeds(self) -> int:
+        return len({q.feed_id for q in self.quotes})
+
+    @property
+    def wordings(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for q in self.quotes:
+            seen.setdefault(_flat(q.text), q.text.strip())
+        return list(seen.values())
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _rows_for(
+    entry_id: int, feed_id: int, sort_ts: float, source: str, quotes, text: str
+) -> list[tuple]:
+    positions = [q.start if q.speaker_start is None else q.speaker_start for q in quotes]
+    names: list[SpeakerName | None] = article_keys([q.speaker for q in quotes], text, positions)
+    rows = []
+    for q, name in zip(quotes, names, strict=True):
+        rows.append(
+            (
+                entry_id, feed_id, sort_ts, source, q.start, q.end, q.text, q.kind, q.speaker,
+                name.name if name else None, name.key if name else None, q.confidence,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def read_entries(store: Store, entry_ids: Sequence[int]) -> list[tuple[int, str, list[tuple]]]:
+    """(entry id, content hash, quote rows) of each entry still in the cache; no writes.
+    Runs the renderer and the finder (the cost of indexing), so callers keep it outside
+    their write transactions."""
+    from reader.core.articles import quotes_of, render_entry
+
+    out = []
+    for entry_id in entry_ids:
+        found = store._rows(
+            """SELECT e.feed_id, e.sort_ts, e.content_hash, e.content, e.summary,
+                 t.status = 'ok' AND t.html != ''
+               FROM entries e LEFT JOIN fulltexts t ON t.entry_id = e.id WHERE e.id = ?""",
+            [entry_id],
+        )
+        if not found:
+            continue
+        feed_id, sort_ts, digest, content, summary, has_full = found[0]
+        if not has_full and not _MARKS.search(html_to_search_text(content or summary)):
+            out.append((entry_id, digest, []))
+            continue
+        entry = store.entry(entry_id)
+        fulltext = store.fulltext(entry_id) if has_full else None
+        if entry is None:
+            continue
+        rendered = render_entry(entry, fulltext)
+        quotes = quotes_of(rendered)
+        source = "full" if has_full else "feed"
+        rows = _rows_for(entry_id, feed_id, sort_ts, source, quotes, rendered.text)
+        out.append((entry_id, digest, rows))
+    return out
+
+
+def write_entries(store: Store, read: Sequence[tuple[int, str, list[tuple]]]) -> int:
+    """Replace the index rows of these entries and stamp them, in one short transaction.
+    Returns the number of quotes written."""
+    written = 0
+    conn = store.db.conn
+    with store.db.atomic():
+        for entry_id, digest, rows in read:
+            conn.execute("DELETE FROM quote_index WHERE entry_id = ?", [entry_id])
+            for row in rows:
+                cursor = conn.execute(
+                    """INSERT INTO quote_index (entry_id, feed_id, sort_ts, source, start, "end",
+                         text, kind, speaker, speaker_name, speaker_key, confidence)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    row,
+                )
+                conn.execute(
+                    "INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
+                    [cursor.lastrowid, fold(row[6]), fold(row[9] or "")],
+                )
+            written += len(rows)
+            conn.execute(
+                "INSERT OR REPLACE INTO quote_stamps (entry_id, version, hash) VALUES (?, ?, ?)",
+                [entry_id, VERSION, digest],
+            )
+    return written
+
+
+def index_entries(store: Store, entry_ids: Sequence[int], deadline: float | None = None) -> int:
+    """Read and index these entries (all, or as many as fit before `deadline`, a
+    time.monotonic() value). Returns how many entries were indexed."""
+    done = 0
+    step = 16
+    for start in range(0, len(entry_ids), step):
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        batch = entry_ids[start : start + step]
+        if deadline is None:
+            read = read_entries(store, batch)
+        else:
+            read = []
+            for entry_id in batch:
+                if time.monotonic() >= deadline:
+                    break
+                read += read_entries(store, [entry_id])
+        write_entries(store, read)
+        done += len(read)
+    return done
+
+
+def pending(store: Store, limit: int = 200, below: int | None = None) -> list[int]:
+    """Entries with no stamp, a stale one (text changed) or one from another extractor,
+    highest id (newest stored) first; `below` pages on by id."""
+    where = "" if below is None else "AND e.id < ?"
+    sql = f"""SELECT e.id FROM entries e LEFT JOIN quote_stamps s ON s.entry_id = e.id
+              WHERE (s.entry_id IS NULL OR s.version != ? OR s.hash != e.content_hash) {where}
+              ORDER BY e.id DESC LIMIT ?"""
+    params = [VERSION, *([below] if below is not None else []), limit]
+    return [r[0] for r in store._rows(sql, params)]
+
+
+def pending_count(store: Store) -> int:
+    return store._rows(
+        """SELECT count(*) FROM entries e LEFT JOIN quote_stamps s ON s.entry_id = e.id
+           WHERE s.entry_id IS NULL OR s.version != ? OR s.hash != e.content_hash""",
+        [VERSION],
+    )[0][0]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+
+
+def backfill(
+    store: Store,
+    progress: Callable[[Progress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    batch: int = 16,
+) -> int:
+    """Index every pending entry, newest first, a few at a time (each batch its own short
+    transaction, so the app and a refresh keep writing). `stop()` true ends it early.
+    Returns the number of entries indexed."""
+    total = pending_count(store)
+    done = 0
+    below: int | None = None
+    if progress:
+        progress(Progress(0, total))
+    while True:
+        ids = pending(store, batch, below)
+        if not ids:
+            break
+        below = ids[-1]
+        write_entries(store, read_entries(store, ids))
+        done += len(ids)
+        if progress:
+            progress(Progress(min(done, total), total))
+        if stop is not None and stop():
+            break
+    return done
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _since_clause(since: float | None) -> tuple[str, list]:
+    return ("AND sort_ts >= ?", [since]) if since is not None else ("", [])
+
+
+def people(store: Store, since: float | None = None, limit: int | None = None) -> list[Person]:
+    """Speakers by number of quotes (only "high" confidence ones), most quoted first. Keys
+    of one person across articles are merged (a bare surname joins the one full name that
+    carries it: people.merge_keys)."""
+    clause, params = _since_clause(since)
+    rows = store._rows(
+        f"""SELECT speaker_key, speaker_name, count(*), count(DISTINCT entry_id)
+            FROM quote_index WHERE speaker_key IS NOT NULL AND confidence = 'high' {clause}
+            GROUP BY speaker_key, speaker_name""",
+        params,
+    )
+    merged = merge_keys(_all_keys(store))
+    quotes: Counter[str] = Counter()
+    entries: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, set[str]] = defaultdict(set)
+    for key, name, n, m in rows:
+        target = merged.get(key, key)
+        quotes[target] += n
+        entries[target] += m  # an entry quoting "Zelensky" and "Volodymyr Zelensky": 2
+        members[target].add(key)
+        # the full name's own wordings first, a bare surname's only when nothing else
+        names[target][name] += n * 1000 if key == target else n
+    found = []
+    for key, n in quotes.items():
+        shown = names[key].most_common(1)[0][0] if names[key] else key
+        if not shown[:1].isupper():
+            continue  # "the report", "joint statement": said by no one to list
+        found.append(Person(shown, key, n, entries[key], tuple(sorted(members[key]))))
+    found.sort(key=lambda p: (-p.quotes, p.name.casefold()))
+    return found[:limit] if limit else found
+
+
+def _all_keys(store: Store) -> list[str]:
+    sql = """SELECT DISTINCT speaker_key FROM quote_index
+             WHERE speaker_key IS NOT NULL AND confidence = 'high'"""
+    return [r[0] for r in store._rows(sql)]
+
+
+def keys_for(store: Store, speaker: str) -> list[str]:
+    """The stored keys that are this person: the name's key, the keys merged with it; a bare
+    surname that names several people gives all of them."""
+    wanted = normalise(speaker)
+    if wanted is None:
+        return []
+    all_keys = _all_keys(store)
+    merged = merge_keys(all_keys)
+    target = merged.get(wanted.key, wanted.key)
+    keys = [k for k in all_keys if merged[k] == target]
+    if not keys and not wanted.is_full:
+        keys = [k for k in all_keys if k.endswith(" " + wanted.key)]
+    return keys
+
+
+_QUOTE_COLS = """q.id, q.entry_id, q.feed_id, q.sort_ts, q.source, q.start, q."end", q.text,
+    q.kind, q.speaker, q.speaker_name, q.speaker_key, q.confidence, e.title, e.link,
+    COALESCE(f.user_title, NULLIF(f.title, ''), f.url)"""
+
+
+def _quotes(store: Store, sql: str, params: Sequence) -> list[IndexedQuote]:
+    return [IndexedQuote(*row) for row in store._rows(sql, params)]
+
+
+def quotes_by(
+    store: Store, keys: Iterable[str], since: float | None = None, limit: int = 500
+) -> list[IndexedQuote]:
+    """The "high" confidence quotes of these speaker keys, newest first."""
+    keys = list(keys)
+    if not keys:
+        return []
+    clause, params = _since_clause(since)
+    clause = clause.replace("sort_ts", "q.sort_ts")
+    marks = ",".join("?" * len(keys))
+    sql = f"""SELECT {_QUOTE_COLS} FROM quote_index q
+              JOIN entries e ON e.id = q.entry_id JOIN feeds f ON f.id = q.feed_id
+              WHERE q.speaker_key IN ({marks}) AND q.confidence = 'high' {clause}
+              ORDER BY q.sort_ts DESC, q.id DESC LIMIT ?"""
+    return _quotes(store, sql, [*keys, *params, limit])
+
+
+def search(store: Store, words: str, limit: int = 200) -> list[IndexedQuote]:
+    """Quotes whose text or speaker has these words (FTS), newest first."""
+    from reader.core.store import fts_query
+
+    query = fts_query(words)
+    if query is None:
+        return []
+    sql = f"""SELECT {_QUOTE_COLS} FROM quote_index q
+              JOIN entries e ON e.id = q.entry_id JOIN feeds f ON f.id = q.feed_id
+              WHERE q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)
+              AND q.kind = 'quote'
+              ORDER BY q.sort_ts DESC, q.id DESC LIMIT ?"""
+    return _quotes(store, sql, [query, limit])
+
+
+# ---------------------------------------------------------------- one quotation, many outlets
+
+_WORDS = re.compile(r"\w+", re.U)
+
+
+def _flat(text: str) -> str:
+    return " ".join(_WORDS.findall(fold(text).casefold()))
+
+
+def _shingles(words: list[str]) -> set[str]:
+    if len(words) < 4:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + 4]) for i in range(len(words) - 3)}
+
+
+def group_quotes(quotes: Sequence[IndexedQuote]) -> list[QuoteGroup]:
+    """The same quotation in several articles as one group, newest first: equal words, or
+    sharing half their 4-word shingles (one outlet trimmed or changed a word)."""
+    groups: list[QuoteGroup] = []
+    shingles: list[set[str]] = []
+    by_shingle: dict[str, set[int]] = defaultdict(set)
+    for q in quotes:
+        mine = _shingles(_flat(q.text).split())
+        candidates: Counter[int] = Counter()
+        for s in mine:
+            for g in by_shingle.get(s, ()):
+                candidates[g] += 1
+        home = None
+        for g, shared in candidates.most_common(3):
+            if shared * 2 >= min(len(mine), len(shingles[g])):
+                home = g
+                break
+        if home is None:
+            home = len(groups)
+            groups.append(QuoteGroup())
+            shingles.append(set())
+        groups[home].quotes.append(q)
+        shingles[home] |= mine
+        for s in mine:
+            by_shingle[s].add(home)
+    return groups
+
+
+def wording_diff(a: str, b: str) -> str:
+    """How wording `b` differs from `a`, in words: "-removed +added" pairs (a misquote is
+    news too)."""
+    import difflib
+
+    wa, wb = a.split(), b.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=wa, b=wb).get_opcodes():
+        if op == "equal":
+            continue
+        if i2 > i1:
+            parts.append("-" + " ".join(wa[i1:i2]))
+        if j2 > j1:
+            parts.append("+" + " ".join(wb[j1:j2]))
+    return " ".join(parts)

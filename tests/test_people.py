@@ -1,0 +1,281 @@
+"""The quote index and speaker keys (issue 15): one person, one key; quotes of every entry
+kept with their offsets, re-read when the text or the extractor changes; `byline people`
+and `byline quotes --speaker` over the whole cache."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.core import quoteindex
+from reader.core.articles import render_entry
+from reader.core.parse import ParsedEntry
+from reader.core.people import article_keys, merge_keys, normalise
+from reader.core.rows import FullText
+from reader.core.store import Store
+
+NOW = time.time()
+
+
+def key(name: str) -> str | None:
+    found = normalise(name)
+    return found.key if found else None
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Volodymyr Zelensky",
+        "Ukrainian President Volodymyr Zelensky",
+        "President Volodymyr Zelensky",
+    ],
+)
+def test_titles_go_from_a_full_name(written: str) -> None:
+    assert key(written) == "volodymyr zelensky"
+
+
+@pytest.mark.parametrize(
+    "written", ["Zelensky", "President Zelensky", "Mr. Zelensky", "Mr Zelensky", "Zelensky's"]
+)
+def test_honorifics_titles_and_possessives_leave_the_surname(written: str) -> None:
+    assert key(written) == "zelensky"
+
+
+def test_initials_middle_ones_dropped_leading_ones_kept_together() -> None:
+    assert key("President Donald J. Trump") == key("Donald Trump") == "donald trump"
+    assert key("J.K. Rowling") == key("J. K. Rowling") == "jk rowling"
+    assert normalise("J. K. Rowling").name == "J.K. Rowling"
+    assert key("Martin Luther King Jr.") == "martin luther king"
+
+
+def test_hyphenated_names_stay_one_token_whatever_the_dash() -> None:
+    assert key("Alexandria Ocasio-Cortez") == "alexandria ocasio-cortez"
+    assert key("Alexandria Ocasio\u2011Cortez") == key("Alexandria Ocasio - Cortez")
+    assert normalise("Rep. Ocasio-Cortez").surname == "ocasio-cortez"
+    assert key("Jean-Luc Mélenchon") == key("Jean-Luc Melenchon") == "jean-luc melenchon"
+
+
+def test_cyrillic_names_keep_their_script() -> None:
+    assert key("Владимир Путин") == "владимир путин"
+    assert key("президент Путин") == "путин"
+    assert key("Пётр Иванов") == key("Петр Иванов") == "петр иванов"
+    assert key("Йоган Ёлкин") == "йоган елкин"  # й is a letter, not и with a mark
+
+
+def test_organisations_and_descriptions_keep_their_words() -> None:
+    assert key("the State Department") == "state department"
+    assert key("a Pentagon spokesperson") == "pentagon spokesperson"
+    assert key("the Kremlin") == "kremlin"
+    assert key("Charles de Gaulle") == "charles de gaulle"
+    assert normalise("Ursula von der Leyen").surname == "von der leyen"
+
+
+def test_pronouns_and_sentence_words_name_nobody() -> None:
+    assert normalise("he") is None and normalise("They") is None and normalise("") is None
+    assert key("Whether Anutin") == "anutin"
+
+
+def test_within_an_article_a_surname_is_the_full_name_written_before() -> None:
+    names = article_keys(["Volodymyr Zelensky", "Zelensky", "Mr. Zelensky", "Trump"])
+    assert [n.key for n in names] == ["volodymyr zelensky"] * 3 + ["trump"]
+    assert names[1].name == "Volodymyr Zelensky"
+    # a surname before any full name stays bare; two full names with it: ambiguous
+    assert article_keys(["Zelensky", "Volodymyr Zelensky"])[0].key == "zelensky"
+    two = article_keys(["Donald Trump", "Melania Trump", "Trump"])
+    assert two[2].key == "trump"
+
+
+def test_across_articles_a_surname_joins_only_the_one_full_name_carrying_it() -> None:
+    merged = merge_keys(
+        ["volodymyr zelensky", "zelensky", "donald trump", "melania trump", "trump", "rubio"]
+    )
+    assert merged["zelensky"] == "volodymyr zelensky"
+    assert merged["trump"] == "trump"  # two people called Trump stay apart
+    assert merged["donald trump"] == "donald trump" and merged["melania trump"] == "melania trump"
+    assert merged["rubio"] == "rubio"  # no full name: itself
+
+
+# ---------------------------------------------------------------- the index
+
+
+def _body(*paragraphs: str) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+ZELENSKY = _body(
+    "Ukrainian President Volodymyr Zelensky spoke in Kyiv on Monday.",
+    "“We will not give our land to the occupier, not now and not ever,” Zelensky said.",
+)
+TRUMP = _body(
+    "“We are going to make a very good deal for everybody involved,” President Donald Trump"
+    " told reporters at the White House."
+)
+
+
+def _store(tmp_path: Path, feeds: dict[str, list[ParsedEntry]]) -> tuple[Store, dict[str, int]]:
+    store = Store(tmp_path / "cache.db")
+    feed_ids = {}
+    for url, entries in feeds.items():
+        store.db.execute("INSERT INTO feeds (url, title) VALUES (?, ?)", [url, url])
+        feed_id = store._rows("SELECT id FROM feeds WHERE url = ?", [url])[0][0]
+        store.store_entries(feed_id, entries, now=NOW)
+        feed_ids[url] = feed_id
+    return store, feed_ids
+
+
+def _entry(uid: str, html: str, age_days: float = 0) -> ParsedEntry:
+    return ParsedEntry(
+        uid=uid, title=f"Story {uid}", link=f"https://example.org/{uid}",
+        published=NOW - age_days * 86400, content=html,
+    )  # fmt: skip
+
+
+def test_quotes_are_kept_with_offsets_into_the_text_the_reader_sees(tmp_path: Path) -> None:
+    store, _ = _store(tmp_path, {"https://a.example/feed": [_entry("z", ZELENSKY)]})
+    (entry_id,) = quoteindex.pending(store)
+    assert quoteindex.index_entries(store, [entry_id]) == 1
+    assert quoteindex.pending(store) == []
+    (q,) = quoteindex.quotes_by(store, ["volodymyr zelensky"])
+    shown = render_entry(store.entry(entry_id)).text
+    assert shown[q.start : q.end] == q.text and "occupier" in q.text
+    assert (q.speaker, q.speaker_name, q.confidence) == ("Zelensky", "Volodymyr Zelensky", "high")
+    assert q.entry_id == entry_id and q.source == "feed" and q.kind == "quote"
+    assert quoteindex.search(store, "occupier")[0].id == q.id
+    assert quoteindex.search(store, "zelensky")[0].id == q.id  # the speaker is searched too
+
+
+def test_changed_text_new_full_text_and_new_extractor_are_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, feeds = _store(tmp_path, {"https://a.example/feed": [_entry("z", ZELENSKY)]})
+    quoteindex.backfill(store)
+    assert quoteindex.pending(store) == []
+    # the feed rewrites the entry: the Trump quote replaces Zelensky's
+    store.store_entries(feeds["https://a.example/feed"], [_entry("z", TRUMP)], now=NOW)
+    (entry_id,) = quoteindex.pending(store)
+    quoteindex.backfill(store)
+    assert quoteindex.quotes_by(store, ["volodymyr zelensky"]) == []
+    assert [p.key for p in quoteindex.people(store)] == ["donald trump"]
+    # a kept full text is the text a reader now sees
+    store.save_fulltext(
+        FullText(entry_id, "https://example.org/z", ZELENSKY, None, None, None, NOW, "ok", None)
+    )
+    assert quoteindex.pending(store) == [entry_id]
+    quoteindex.backfill(store)
+    (q,) = quoteindex.quotes_by(store, ["volodymyr zelensky"])
+    assert q.source == "full"
+    # a new extractor version re-reads everything
+    monkeypatch.setattr(quoteindex, "VERSION", "next")
+    assert quoteindex.pending(store) == [entry_id]
+    # a deleted entry takes its quotes (and their search rows) along
+    store.db.execute("DELETE FROM entries WHERE id = ?", [entry_id])
+    assert store._rows("SELECT count(*) FROM quote_index")[0][0] == 0
+    assert store._rows("SELECT count(*) FROM quotes_fts")[0][0] == 0
+
+
+def test_backfill_reports_progress_and_can_stop(tmp_path: Path) -> None:
+    entries = [_entry(str(n), ZELENSKY if n % 2 else TRUMP, n) for n in range(40)]
+    entries.append(_entry("plain", "<p>No quotation here at all.</p>"))
+    store, _ = _store(tmp_path, {"https://a.example/feed": entries})
+    seen: list[quoteindex.Progress] = []
+    done = quoteindex.backfill(store, progress=seen.append, stop=lambda: len(seen) >= 3, batch=8)
+    assert done == 16 and seen[0] == quoteindex.Progress(0, 41)
+    assert [p.done for p in seen] == [0, 8, 16]
+    assert quoteindex.pending_count(store) == 41 - 16
+    quoteindex.backfill(store, progress=seen.append)
+    assert seen[-1] == quoteindex.Progress(25, 25) and quoteindex.pending_count(store) == 0
+
+
+def test_people_merge_across_articles_and_count_since(tmp_path: Path) -> None:
+    bare = _body("“Nobody will ever force us to give up what is ours,” Zelensky said.")
+    store, _ = _store(
+        tmp_path,
+        {
+            "https://a.example/feed": [_entry("a", ZELENSKY, 1), _entry("b", TRUMP, 30)],
+            "https://b.example/feed": [_entry("c", bare, 2), _entry("d", TRUMP, 1)],
+        },
+    )
+    quoteindex.backfill(store)
+    everyone = quoteindex.people(store)
+    assert [(p.name, p.quotes, p.entries) for p in everyone] == [
+        ("Donald Trump", 2, 2),
+        ("Volodymyr Zelensky", 2, 2),
+    ]
+    assert everyone[1].keys == ("volodymyr zelensky", "zelensky")
+    week = quoteindex.people(store, since=NOW - 7 * 86400)
+    assert [(p.name, p.quotes) for p in week] == [("Volodymyr Zelensky", 2), ("Donald Trump", 1)]
+    assert set(quoteindex.keys_for(store, "Mr. Zelensky")) == {"volodymyr zelensky", "zelensky"}
+
+
+def test_one_quotation_from_several_outlets_is_one_group_with_its_wordings(
+    tmp_path: Path,
+) -> None:
+    reworded = TRUMP.replace("very good deal", "very great deal")
+    store, _ = _store(
+        tmp_path,
+        {
+            "https://a.example/feed": [_entry("a", TRUMP, 1), _entry("b", TRUMP, 2)],
+            "https://b.example/feed": [_entry("c", reworded, 3)],
+        },
+    )
+    quoteindex.backfill(store)
+    (group,) = quoteindex.group_quotes(quoteindex.quotes_by(store, ["donald trump"]))
+    assert (group.articles, group.feeds) == (3, 2)
+    assert len(group.wordings) == 2
+    assert quoteindex.wording_diff(*group.wordings) in ("-good +great", "-great +good")
+
+
+# ---------------------------------------------------------------- refresh and CLI
+
+
+def test_refresh_indexes_what_it_stores_and_the_cli_lists_people(
+    tmp_path: Path, write_config, in_cli, run_cli
+) -> None:
+    feed = tmp_path / "feed.json"
+    items = [
+        {"id": uid, "title": f"Story {uid}", "url": f"https://example.org/{uid}",
+         "date_published": "2026-01-02T10:00:00Z", "content_html": html}
+        for uid, html in (("z", ZELENSKY), ("t", TRUMP))
+    ]  # fmt: skip
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": items}),
+        encoding="utf-8",
+    )
+    write_config([feed.as_uri()])
+    assert in_cli("refresh").returncode == 0
+    result = run_cli("people", "--index", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "indexing quotes" in result.stderr
+    names = {p["name"]: p for p in json.loads(result.stdout)}
+    assert set(names) == {"Volodymyr Zelensky", "Donald Trump"}
+    assert names["Donald Trump"]["quotes"] == 1 and names["Donald Trump"]["key"] == "donald trump"
+    assert "Volodymyr Zelensky" in in_cli("people", "--limit", "5").stdout
+    quotes = json.loads(in_cli("quotes", "--speaker", "President Zelensky", "--json").stdout)
+    assert len(quotes) == 1 and "occupier" in quotes[0]["text"]
+    (entry,) = [
+        e for e in json.loads(in_cli("entries", "--json").stdout) if e["title"] == "Story z"
+    ]
+    assert quotes[0]["entry_id"] == entry["id"]
+    assert (
+        json.loads(in_cli("quotes", "--speaker", "Zelensky", "--since", "1h", "--json").stdout)
+        == []
+    )
+    assert in_cli("people", "--since", "soon").returncode == 2
+    # saved quotes keep their own listing
+    assert "No saved quotes yet" in in_cli("quotes").stdout
+    assert json.loads(in_cli("quotes", "--saved", "--speaker", "Zelensky", "--json").stdout) == []
+
+
+def test_a_surname_resolves_to_the_full_name_the_text_wrote_before_it() -> None:
+    text = "Ukrainian President Volodymyr Zelensky met Donald Tusk. Later “No,” Zelensky said."
+    at = text.rindex("Zelensky said")
+    (name,) = article_keys(["Zelensky"], text, [at])
+    assert name.key == "volodymyr zelensky" and name.name == "Volodymyr Zelensky"
+    two = "Donald Trump and Melania Trump arrived. “Yes,” Trump said."
+    assert article_keys(["Trump"], two, [two.rindex("Trump")])[0].key == "trump"
