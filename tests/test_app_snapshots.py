@@ -70,3 +70,20 @@ def test_snapshot_quotes_view_120x40(app_env: AppEnv, snap_compare) -> None:
 
 def test_snapshot_help_80x24(app_env: AppEnv, snap_compare) -> None:
     assert snap_compare(app_env.app(), press=["question_mark"], terminal_size=(80, 24))
+
+
+def test_snapshot_people_view_120x36(app_env: AppEnv, snap_compare) -> None:
+    """The People view, all time (issue 15)."""
+    from reader.core import quoteindex
+
+    with app_env.store() as store:
+        quoteindex.backfill(store)
+
+    async def run_before(pilot) -> None:
+        main = pilot.app.main
+        main.sidebar.select_key("people")
+        main.sidebar.focus()
+        await pilot.press("enter", "ctrl+t")
+        await pilot.pause()
+
+    assert snap_compare(app_env.app(), run_before=run_before, terminal_size=(120, 36))

@@ -279,3 +279,8 @@ def test_a_surname_resolves_to_the_full_name_the_text_wrote_before_it() -> None:
     assert name.key == "volodymyr zelensky" and name.name == "Volodymyr Zelensky"
     two = "Donald Trump and Melania Trump arrived. “Yes,” Trump said."
     assert article_keys(["Trump"], two, [two.rindex("Trump")])[0].key == "trump"
+
+
+def test_office_words_before_a_name_go() -> None:
+    assert key("Councillor Ines Okafor") == key("Treasurer Ines Okafor") == "ines okafor"
+    assert key("economist Ines Okafor") == "ines okafor"

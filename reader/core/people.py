@@ -40,6 +40,9 @@ _TITLES = _words(
     chairwoman chairperson spokesman spokeswoman spokesperson ambassador envoy director
     officer agent detective inspector coach dean speaker leader leaders minority majority
     house senate party former late then acting interim incumbent elected designate
+    councillor councilor councilman councilwoman alderman treasurer commissioner sheriff
+    superintendent mp mep lawmaker legislator analyst economist researcher scientist
+    historian editor correspondent reporter activist lawyer strategist
     us u.s. uk u.k. un eu nato of the for and
     господин госпожа президент премьер министр глава председатель генерал мэр губернатор
     депутат спикер пресс-секретарь"""

@@ -27,6 +27,9 @@ from reader.tui.main_screen import MainScreen, action_name
 from reader.tui.messages import FullTextDone, QuotesChanged, RefreshDone, RefreshProgress
 from reader.tui.safe import markup, notify
 
+INDEX_DELAY_S = 1.0  # the quote index's background reading starts after the first screen
+INDEX_SHOW_FROM = 200  # entries to read before the status line shows its progress
+
 if TYPE_CHECKING:
     from reader.tui.screens import QuoteInfo
 
@@ -81,6 +84,7 @@ class BylineApp(App):
         if self.notice:
             notify(self, self.notice, timeout=15)
         self.call_after_refresh(self._warm_up)
+        self.set_timer(INDEX_DELAY_S, self.index_quotes)
         settings = self.config.settings
         fetches = bool(self.config.feeds) or self.config.sync is not None
         if settings.refresh_on_start and fetches:
@@ -123,6 +127,42 @@ class BylineApp(App):
         speaker_labels(sample, quotes)
         if quotes:
             sentence_around(sample, quotes[0].start, quotes[0].end)
+
+    # ---------------------------------------------------------- the quote index
+
+    def index_quotes(self) -> None:
+        """Read the entries the quote index lacks (an older cache, a new extractor, what a
+        refresh left over) in the background, newest first: the People view fills as it goes
+        and nothing waits for it (issue 15)."""
+        self._index_quotes_worker()
+
+    @work(thread=True, exit_on_error=False, group="quote-index", exclusive=True)
+    def _index_quotes_worker(self) -> None:
+        from textual.worker import get_current_worker
+
+        from reader.core import quoteindex
+        from reader.core.store import Store
+
+        worker = get_current_worker()
+        shown = [0.0]
+
+        def progress(p: quoteindex.Progress) -> None:
+            now = time.monotonic()
+            if p.total >= INDEX_SHOW_FROM and (now - shown[0] >= 1 or p.done == p.total):
+                shown[0] = now
+                self.call_from_thread(self._index_moved, p.done, p.total)
+
+        with Store.in_dir(self.data_dir) as store:
+            quoteindex.backfill(store, progress=progress, stop=lambda: worker.is_cancelled)
+
+    def _index_moved(self, done: int, total: int) -> None:
+        main = self.main
+        if main is None or self._refreshing:
+            return
+        if done >= total:
+            main.status.set_progress(f"quotes read in {total:,} entries", expire=4)
+        else:
+            main.status.set_progress(f"reading quotes {done:,}/{total:,}")
 
     def _theme_changed(self, theme) -> None:
         name = theme.name
@@ -290,6 +330,8 @@ class BylineApp(App):
             if failed:
                 text += f", {failed} feed{'s' if failed != 1 else ''} failing (e)"
         self.tell_main(RefreshDone("; ".join(t for t in (synced, text) if t)))
+        if report is not None and report.new:
+            self.index_quotes()  # what the refresh's time share left unread
 
     # ---------------------------------------------------------- full text
 

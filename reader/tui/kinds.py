@@ -19,6 +19,7 @@ class ViewKind(StrEnum):
     SEARCH = "search"
     MATCH = "match"  # a [[views]] saved query (value: its rules.SavedView)
     QUOTES = "quotes"  # the saved quotes view (not an entry list)
+    PEOPLE = "people"  # who is quoted across the cache (a screen of its own, issue 15)
     STATUS = "status"  # feed problems (opens a dialog)
 
     @property

@@ -112,7 +112,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             sections = list(sidebar_sections.SECTIONS)  # read now: tests may extend it
-            sections.insert(1, saved_views_section(self.app.config.views))
+            sections.insert(2, saved_views_section(self.app.config.views))
             yield Sidebar(self.store, sections, id="sidebar")
             with Vertical(id="main"):
                 yield EntryList(self.store, id="entries")
@@ -259,9 +259,21 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.action_feed_status()
         elif kind == ViewKind.QUOTES:
             self.show_quotes_view()
+        elif kind == ViewKind.PEOPLE:
+            self.show_people()
         elif kind.lists_entries:
             self.show_view(event.item.view)
             self.set_focus(self.entries)
+
+    def show_people(self) -> None:
+        """The People view (reader/tui/people_screen.py); a quote picked there opens here."""
+        from reader.tui.people_screen import PeopleScreen
+
+        def picked(quote) -> None:
+            if quote is not None:
+                self.open_saved_quote(quote)  # found again by entry and text, like a saved one
+
+        self.app.push_screen(PeopleScreen(self.store), picked)
 
     def show_view(self, view: View) -> None:
         self.mode = Mode.ENTRIES

@@ -83,6 +83,11 @@ def views_section(store: Store) -> Section:
     return Section(None, items)
 
 
+def people_section(store: Store) -> Section:
+    """The People row (issue 15), right under Quotes; no count, so reloading costs nothing."""
+    return Section(None, [SidebarItem(ViewKind.PEOPLE, "People")])
+
+
 def tags_section(store: Store) -> Section | None:
     tags = store.tags()
     if not tags:
@@ -120,7 +125,7 @@ def saved_views_section(views: Sequence[SavedView]) -> SectionSource:
     return section
 
 
-SECTIONS: list[SectionSource] = [views_section, tags_section, feeds_section]
+SECTIONS: list[SectionSource] = [views_section, people_section, tags_section, feeds_section]
 
 
 def _row(item: SidebarItem, width: int = WIDTH) -> Text:

@@ -1,0 +1,233 @@
+"""The People view (issue 15): who is quoted across every feed, and what they said.
+
+Opened from the sidebar's People row, over the main screen. Three lists in one place:
+
+- people: speakers by number of quotes this week (ctrl+t: all time); typing filters them;
+- a person's page (enter): their quotes newest first with feed and date; the same quotation
+  from several outlets is one row ("4 articles, 3 feeds") with the wordings that differ;
+- search (/): quotes whose text or speaker has the words typed (the index's FTS).
+
+enter on a quote closes the view and opens the article at the quote; escape goes back one
+step. Every list is read from the quote index (reader/core/quoteindex.py), never scanned.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.core import quoteindex
+from reader.core.quoteindex import IndexedQuote, Person, QuoteGroup
+from reader.core.words import count
+from reader.tui.safe import text
+
+if TYPE_CHECKING:
+    from reader.core.store import Store
+
+WEEK = 7 * 86400
+
+
+class PeopleScreen(Screen):
+    """People, a person's quotes, or quote search: `mode` says which the list shows."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", priority=True),
+        Binding("enter", "open", "Open", priority=True),
+        Binding("down", "move(1)", "Down", show=False, priority=True),
+        Binding("up", "move(-1)", "Up", show=False, priority=True),
+        Binding("ctrl+t", "toggle_span", "Week/all time", priority=True),
+        Binding("slash", "search", "Search quotes", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    PeopleScreen { layout: vertical; }
+    PeopleScreen #people-title { height: 1; padding: 0 1; text-style: bold; }
+    PeopleScreen #people-filter { height: 3; }
+    PeopleScreen #people-list { height: 1fr; }
+    """
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.mode = "people"  # "people", "person" or "search"
+        self.week = True
+        self.everyone: list[Person] = []
+        self.shown_people: list[Person] = []
+        self.person: Person | None = None
+        self.groups: list[QuoteGroup] = []
+        self.found: list[IndexedQuote] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="people-title")
+        yield Input(placeholder="Type to filter people · / searches quotes", id="people-filter")
+        yield OptionList(id="people-list")
+        yield Footer(compact=True)
+
+    @property
+    def list(self) -> OptionList:
+        return self.query_one("#people-list", OptionList)
+
+    @property
+    def filter_box(self) -> Input:
+        return self.query_one("#people-filter", Input)
+
+    def on_mount(self) -> None:
+        self.load_people()
+        self.filter_box.focus()
+
+    # ---------------------------------------------------------- people
+
+    def load_people(self) -> None:
+        since = time.time() - WEEK if self.week else None
+        self.everyone = quoteindex.people(self.store, since)
+        self.mode = "people"
+        self.filter_box.placeholder = "Type to filter people · / searches quotes"
+        self.show_people()
+
+    def show_people(self) -> None:
+        words = self.filter_box.value.casefold().split()
+        people = [
+            p for p in self.everyone if all(w in f"{p.name.casefold()} {p.key}" for w in words)
+        ]
+        self.shown_people = people
+        span = "this week" if self.week else "all time"
+        self._title(f"People quoted {span} · {count(len(people), 'person', 'people')}")
+        options = []
+        for p in people:
+            row = text((f"{p.quotes:>5}  ", "bold"), p.name)
+            row.append_text(text(f"  {count(p.entries, 'article')}", style="dim"))
+            options.append(Option(row, id=p.key))
+        if not options:
+            empty = "Nobody matches." if words else f"Nobody quoted {span}"
+            pending = quoteindex.pending_count(self.store)
+            if pending:
+                empty += f" ({count(pending, 'entry', 'entries')} still being read for quotes)"
+            elif self.week and not words:
+                empty += " (ctrl+t: all time)"
+            options.append(Option(text(empty), disabled=True))
+        self._fill(options)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.mode == "people":
+            self.show_people()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
+
+    # ---------------------------------------------------------- one person
+
+    def show_person(self, person: Person) -> None:
+        self.person = person
+        self.mode = "person"
+        quotes = quoteindex.quotes_by(self.store, person.keys or (person.key,))
+        self.groups = quoteindex.group_quotes(quotes)
+        self._title(f"{person.name} · {count(len(self.groups), 'quote')}, newest first")
+        self._fill([self._group_option(i, g) for i, g in enumerate(self.groups)])
+        self.list.focus()
+
+    def _group_option(self, index: int, group: QuoteGroup) -> Option:
+        q = group.first
+        row = text(("“", "bold"), _short(q.text, 200), ("”", "bold"))
+        day = time.strftime("%Y-%m-%d", time.localtime(q.sort_ts))
+        where = f"\n  {day} · {q.feed_title} · {_short(q.entry_title, 60)}"
+        if group.articles > 1:
+            where += f"  [{group.articles} articles, {count(group.feeds, 'feed')}]"
+        row.append_text(text(where, style="dim"))
+        for wording in group.wordings[1:3]:
+            diff = quoteindex.wording_diff(group.wordings[0], wording)
+            row.append_text(text(f"\n  worded differently: {_short(diff, 100)}", style="italic"))
+        return Option(row, id=f"g{index}")
+
+    # ---------------------------------------------------------- search
+
+    def action_search(self) -> None:
+        self.mode = "search"
+        self.filter_box.value = ""
+        self.filter_box.placeholder = "Search quote text and speakers (enter) · escape: people"
+        self._title("Search quotes")
+        self._fill([Option(text("Type words, then enter."), disabled=True)])
+        self.filter_box.focus()
+
+    def run_search(self, words: str) -> None:
+        self.found = quoteindex.search(self.store, words)
+        self._title(f"Quotes matching “{words}” · {count(len(self.found), 'quote')}")
+        options = []
+        for i, q in enumerate(self.found):
+            row = text(("“", "bold"), _short(q.text, 200), ("”", "bold"))
+            who = q.speaker_name or "unattributed"
+            if q.speaker_name and q.confidence != "high":
+                who += " (uncertain)"  # inherited or far: not counted as theirs
+            day = time.strftime("%Y-%m-%d", time.localtime(q.sort_ts))
+            row.append_text(text(f"\n  — {who} · {day} · {q.feed_title}", style="dim"))
+            options.append(Option(row, id=f"q{i}"))
+        self._fill(options or [Option(text("No quote has these words."), disabled=True)])
+        self.list.focus()
+
+    # ---------------------------------------------------------- keys
+
+    def action_move(self, delta: int) -> None:
+        self.list.action_cursor_down() if delta > 0 else self.list.action_cursor_up()
+
+    def action_toggle_span(self) -> None:
+        self.week = not self.week
+        self.load_people()
+        self.filter_box.focus()
+
+    def action_open(self) -> None:
+        index = self.list.highlighted
+        if self.mode == "search" and self.focused is self.filter_box:
+            if self.filter_box.value.strip():
+                self.run_search(self.filter_box.value)
+            return
+        if index is None:
+            return
+        option = self.list.get_option_at_index(index)
+        if option.disabled or option.id is None:
+            return
+        if self.mode == "people":
+            person = next((p for p in self.shown_people if p.key == option.id), None)
+            if person is not None:
+                self.show_person(person)
+        elif self.mode == "person":
+            self._open_quote(self.groups[int(option.id[1:])].first)
+        else:
+            self._open_quote(self.found[int(option.id[1:])])
+
+    def _open_quote(self, quote: IndexedQuote) -> None:
+        """Close the view and open the article at the quote (the main screen finds it again
+        in the text it shows, as for a saved quote)."""
+        self.dismiss(quote)
+
+    def action_back(self) -> None:
+        if self.mode == "people":
+            if self.filter_box.value:
+                self.filter_box.value = ""
+                return
+            self.dismiss(None)
+            return
+        self.filter_box.value = ""
+        self.load_people()
+        self.filter_box.focus()
+
+    # ---------------------------------------------------------- helpers
+
+    def _title(self, value: str) -> None:
+        self.query_one("#people-title", Static).update(text(value))
+
+    def _fill(self, options: list[Option]) -> None:
+        self.list.clear_options()
+        self.list.add_options(options)
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.list.highlighted = first
+
+
+def _short(value: str, limit: int) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
