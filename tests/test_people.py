@@ -284,3 +284,10 @@ def test_a_surname_resolves_to_the_full_name_the_text_wrote_before_it() -> None:
 def test_office_words_before_a_name_go() -> None:
     assert key("Councillor Ines Okafor") == key("Treasurer Ines Okafor") == "ines okafor"
     assert key("economist Ines Okafor") == "ines okafor"
+
+
+def test_words_before_a_surname_that_are_not_a_first_name() -> None:
+    text = "Despite Trump and On Monday Trump again. “No,” Trump said."
+    assert article_keys(["Trump"], text, [text.rindex("Trump")])[0].key == "trump"
+    merged = merge_keys(["ursula von der leyen", "leyen", "von der leyen"])
+    assert merged["leyen"] == merged["von der leyen"] == "ursula von der leyen"

@@ -55,6 +55,7 @@ async def test_people_filter_person_and_article_at_the_quote(app_env: AppEnv) ->
         assert "nurses get home" in _rows(screen)[0] and "World Wire" in _rows(screen)[0]
         await pilot.press("enter")
         await pilot.pause()
+        await pilot.pause()
         main = pilot.app.main
         assert pilot.app.screen is main
         assert main.article_id == app_env.ids["ferry"]

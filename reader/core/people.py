@@ -55,7 +55,12 @@ _ARTICLES = _words("the a an")
 # Sentence words a finder may leave at a name's front ("Whether Anutin", "But Carney").
 _LEADS = _words(
     """whether if when while as but and so because although though after before since then
-    also even only still yet meanwhile however"""
+    also even only still yet meanwhile however despite with without for from by about
+    against under over like unlike including during amid among between to at in on of
+    according thanks dear yes no why how what where who this that these those his her their
+    its our my your said says told asked monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december"""
 )
 # A last word that makes the whole an organisation: "State Department" keeps its "State".
 _BODIES = _words(
@@ -231,6 +236,9 @@ def merge_keys(keys: Iterable[str]) -> dict[str, str]:
         family = surname_of(key)
         if family != key:
             carriers.setdefault(family, set()).add(key)
+            last = key.rsplit(" ", 1)[1]
+            if last != family:  # "von der leyen" is also written (and found) as "Leyen"
+                carriers.setdefault(last, set()).add(key)
     merged = {}
     for key in keys:
         found = carriers.get(key) if surname_of(key) == key else None

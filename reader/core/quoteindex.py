@@ -284,7 +284,8 @@ def people(store: Store, since: float | None = None, limit: int | None = None) -
             GROUP BY speaker_key, speaker_name""",
         params,
     )
-    merged = merge_keys(_all_keys(store))
+    # A bare surname this week still joins the full name written any time before.
+    merged = merge_keys(_all_keys(store) if since is not None else [r[0] for r in rows])
     quotes: Counter[str] = Counter()
     entries: Counter[str] = Counter()
     names: dict[str, Counter[str]] = defaultdict(Counter)

@@ -254,7 +254,7 @@ def m004_quote_index(db: Database) -> None:
         );
         CREATE INDEX IF NOT EXISTS quote_index_entry ON quote_index (entry_id);
         CREATE INDEX IF NOT EXISTS quote_index_speaker
-            ON quote_index (speaker_key, sort_ts, speaker_name, entry_id, feed_id)
+            ON quote_index (speaker_key, speaker_name, entry_id, sort_ts)
             WHERE speaker_key IS NOT NULL AND confidence = 'high';
         CREATE TABLE IF NOT EXISTS quote_stamps (
             entry_id INTEGER PRIMARY KEY,

@@ -270,8 +270,9 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         from reader.tui.people_screen import PeopleScreen
 
         def picked(quote) -> None:
-            if quote is not None:
-                self.open_saved_quote(quote)  # found again by entry and text, like a saved one
+            if quote is not None:  # found again by entry and text, like a saved quote,
+                # once this screen is back and laid out (or the scroll to it is lost)
+                self.call_after_refresh(self.open_saved_quote, quote)
 
         self.app.push_screen(PeopleScreen(self.store), picked)
 
