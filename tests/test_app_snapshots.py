@@ -80,6 +80,7 @@ def test_snapshot_people_view_120x36(app_env: AppEnv, snap_compare) -> None:
         quoteindex.backfill(store)
 
     async def run_before(pilot) -> None:
+        await pilot.pause()
         main = pilot.app.main
         main.sidebar.select_key("people")
         main.sidebar.focus()

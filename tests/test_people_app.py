@@ -17,6 +17,7 @@ def _index(app_env: AppEnv) -> None:
 
 
 async def _open_people(pilot) -> PeopleScreen:
+    await pilot.pause()
     main = pilot.app.main
     main.sidebar.select_key("people")
     main.sidebar.focus()
