@@ -520,10 +520,12 @@ def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
         if not quotes:
             print(f"No quotes of {args.speaker}" + (f" since {args.since}." if since else "."))
             return 0
+        full = [q.speaker_name for q in quotes if q.speaker_key and " " in q.speaker_key]
+        who = max(set(full), key=full.count) if full else None  # one name for one person
         for group in quoteindex.group_quotes(quotes):
             q = group.first
             day = time.strftime("%Y-%m-%d", time.localtime(q.sort_ts))
-            print(f"{day}  “{_one_line(q.text)}” — {_one_line(q.speaker_name or '')}")
+            print(f"{day}  “{_one_line(q.text)}” — {_one_line(who or q.speaker_name)}")
             more = (
                 f" (+{group.articles - 1} more: {group.articles} articles, {group.feeds} feeds)"
                 if group.articles > 1

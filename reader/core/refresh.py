@@ -139,7 +139,7 @@ def in_backoff(feed: Feed, now: float) -> bool:
 # ---------------------------------------------------------------- the worker thread
 
 
-QUOTE_SHARE = 0.13  # of a refresh's time, at most, spent finding quotes (adds <= 15%)
+QUOTE_SHARE = 0.10  # of a refresh's time for finding quotes (measured: adds <= 15%)
 
 
 class _Writer:

@@ -270,9 +270,16 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         from reader.tui.people_screen import PeopleScreen
 
         def picked(quote) -> None:
-            if quote is not None:  # found again by entry and text, like a saved quote,
-                # once this screen is back and laid out (or the scroll to it is lost)
-                self.call_after_refresh(self.open_saved_quote, quote)
+            if quote is not None:  # found again by entry and text, like a saved quote
+                self.open_saved_quote(quote)
+                index = self.article.current_quote
+                if index is not None:  # scrolled again once the new article is laid out
+                    self.set_timer(
+                        0.05,
+                        lambda: self.article.scroll_to_offset(
+                            self.article.content.quotes[index].start
+                        ),
+                    )
 
         self.app.push_screen(PeopleScreen(self.store), picked)
 
