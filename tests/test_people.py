@@ -291,3 +291,18 @@ def test_words_before_a_surname_that_are_not_a_first_name() -> None:
     assert article_keys(["Trump"], text, [text.rindex("Trump")])[0].key == "trump"
     merged = merge_keys(["ursula von der leyen", "leyen", "von der leyen"])
     assert merged["leyen"] == merged["von der leyen"] == "ursula von der leyen"
+
+
+def test_an_older_cache_gains_the_index_and_everything_is_pending(tmp_path: Path) -> None:
+    store, _ = _store(tmp_path, {"https://a.example/feed": [_entry("z", ZELENSKY)]})
+    store.db.conn.executescript(
+        """DROP TRIGGER quote_index_entry_gone; DROP TRIGGER quote_index_row_gone;
+           DROP TRIGGER quote_index_fulltext; DROP TABLE quote_index; DROP TABLE quote_stamps;
+           DROP TABLE quotes_fts; DELETE FROM _sqlite_migrations WHERE name = 'm004_quote_index';
+           PRAGMA user_version = 3;"""
+    )
+    store.close()
+    with Store(tmp_path / "cache.db") as store:  # a version 3 cache, opened by this Byline
+        assert quoteindex.pending_count(store) == 1
+        quoteindex.backfill(store)
+        assert [p.name for p in quoteindex.people(store)] == ["Volodymyr Zelensky"]
