@@ -306,3 +306,26 @@ def test_an_older_cache_gains_the_index_and_everything_is_pending(tmp_path: Path
         assert quoteindex.pending_count(store) == 1
         quoteindex.backfill(store)
         assert [p.name for p in quoteindex.people(store)] == ["Volodymyr Zelensky"]
+
+
+def test_the_backfill_runs_in_a_child_process_that_stop_ends(tmp_path: Path) -> None:
+    """The app's backfill runs in `refresh_child` (the quote finder in a thread of the app took
+    the GIL from its keys): it indexes everything, and a stop asked at a progress frame kills
+    the child, keeping only whole batches."""
+    from reader.core.refresh_child import index_quotes_in_child
+
+    entries = [_entry(str(n), ZELENSKY if n % 2 else TRUMP, n) for n in range(40)]
+    with Store.in_dir(tmp_path) as store:
+        store.db.execute("INSERT INTO feeds (url, title) VALUES ('https://a.example/', 'A')")
+        store.store_entries(store.feeds()[0].id, entries, now=NOW)
+    seen: list = []
+    assert index_quotes_in_child(tmp_path, seen.append, stop=lambda: len(seen) >= 2) == 0
+    with Store.in_dir(tmp_path) as store:
+        left = quoteindex.pending_count(store)
+        assert 0 < left < 40, left  # stopped part way, after whole batches
+    seen.clear()
+    assert index_quotes_in_child(tmp_path, seen.append) == left
+    assert seen[-1].done == seen[-1].total == left
+    with Store.in_dir(tmp_path) as store:
+        assert quoteindex.pending_count(store) == 0
+        assert {p.key for p in quoteindex.people(store)} == {"donald trump", "volodymyr zelensky"}

@@ -1,4 +1,5 @@
-"""A refresh in a child process, for callers that must stay responsive (the app).
+"""A refresh, or the quote index's backfill, in a child process, for callers that must stay
+responsive (the app).
 
 A refresh is CPU work in Python (HTTP machinery, parsing, storing), and in
 the app's process it competed with the UI for the GIL: keys took over 100 ms to show while 100
@@ -37,6 +38,28 @@ def refresh_in_child(
 ) -> RefreshReport:
     """`refresh()` with the same arguments, run by `python -m reader.core.refresh_child`."""
     args = (config, Path(data_dir), list(urls) if urls else None, force, only_due, full_text)
+    report = _run_child("refresh", args, progress)
+    if not isinstance(report, RefreshReport):
+        raise RuntimeError(f"the refresh process answered {type(report).__name__}")
+    return report
+
+
+def index_quotes_in_child(
+    data_dir: Path,
+    progress: Callable[[object], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> int:
+    """`quoteindex.backfill()` in a child process; returns the number of entries read.
+
+    A backfill of a large cache is minutes of CPU in Python (the quote finder on every
+    entry); in a thread of the app it took the GIL from the UI, so it runs here, niced, like a
+    refresh. `stop()` is asked at every progress frame; true kills the child (each batch is
+    its own transaction, so nothing half-written stays)."""
+    return int(_run_child("index", (Path(data_dir),), progress, stop) or 0)
+
+
+def _run_child(job: str, args: tuple, progress, stop=None) -> object:
+    """Run `job` in `python -m reader.core.refresh_child`; its result, or RuntimeError."""
     # stderr goes to a file, not a pipe: a chatty child can never block on it.
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(
@@ -47,18 +70,25 @@ def refresh_in_child(
             stderr=errors,
         ) as child:
             assert child.stdin is not None and child.stdout is not None
-            pickle.dump(args, child.stdin)
+            pickle.dump((job, args), child.stdin)
             child.stdin.close()
-            report, error = _read_frames(child.stdout, progress)
+
+            def stopped() -> bool:
+                if stop is not None and stop():
+                    child.kill()
+                    return True
+                return False
+
+            report, error = _read_frames(child.stdout, progress, stopped)
         errors.seek(0)
         stderr = errors.read().decode("utf-8", "replace")
-    if report is None:
+    if report is None and not (stop is not None and stop()):
         last = error or stderr.strip().splitlines()[-1:] or [f"exit status {child.returncode}"]
-        raise RuntimeError(f"the refresh process failed: {''.join(last)}")
+        raise RuntimeError(f"the {job} process failed: {''.join(last)}")
     return report
 
 
-def _read_frames(stream, progress) -> tuple[RefreshReport | None, str]:
+def _read_frames(stream, progress, stopped=lambda: False) -> tuple[object, str]:
     """Progress frames to the callback, until the report (or an error, or the end)."""
     report, error = None, ""
     while True:
@@ -66,8 +96,11 @@ def _read_frames(stream, progress) -> tuple[RefreshReport | None, str]:
             kind, payload = pickle.load(stream)
         except EOFError:
             return report, error
-        if kind == "progress" and progress is not None:
-            progress(payload)
+        if kind == "progress":
+            if progress is not None:
+                progress(payload)
+            if stopped():
+                return None, ""
         elif kind == "report":
             report = payload
         elif kind == "error":
@@ -103,20 +136,35 @@ def _main() -> None:
         pickle.dump((kind, payload), out)
         out.flush()
 
-    config, data_dir, urls, force, only_due, full_text = pickle.load(sys.stdin.buffer)
+    job, args = pickle.load(sys.stdin.buffer)
     # Background work: the reader in front (and its keys) comes first for the CPU, and so
     # does everything else the user runs.
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
     try:
-        report = refresh(
-            config, data_dir, urls, force=force, only_due=only_due, full_text=full_text,
-            progress=lambda p: send("progress", p),
-        )  # fmt: skip
+        report = _JOBS[job](*args, progress=lambda p: send("progress", p))
     except Exception as err:  # noqa: BLE001 - reported to the parent, which raises it
         send("error", f"{type(err).__name__}: {err}")
         return
     send("report", report)
+
+
+def _refresh_job(config, data_dir, urls, force, only_due, full_text, progress) -> RefreshReport:
+    return refresh(
+        config, data_dir, urls, force=force, only_due=only_due, full_text=full_text,
+        progress=progress,
+    )  # fmt: skip
+
+
+def _index_job(data_dir: Path, progress) -> int:
+    from reader.core import quoteindex
+    from reader.core.store import Store
+
+    with Store.in_dir(data_dir) as store:
+        return quoteindex.backfill(store, progress=progress)
+
+
+_JOBS = {"refresh": _refresh_job, "index": _index_job}
 
 
 if __name__ == "__main__":

@@ -140,20 +140,20 @@ class BylineApp(App):
     def _index_quotes_worker(self) -> None:
         from textual.worker import get_current_worker
 
-        from reader.core import quoteindex
-        from reader.core.store import Store
+        from reader.core.refresh_child import index_quotes_in_child
 
         worker = get_current_worker()
         shown = [0.0]
 
-        def progress(p: quoteindex.Progress) -> None:
+        def progress(p) -> None:
             now = time.monotonic()
             if p.total >= INDEX_SHOW_FROM and (now - shown[0] >= 1 or p.done == p.total):
                 shown[0] = now
                 self.call_from_thread(self._index_moved, p.done, p.total)
 
-        with Store.in_dir(self.data_dir) as store:
-            quoteindex.backfill(store, progress=progress, stop=lambda: worker.is_cancelled)
+        # In a niced child process, like a refresh: the quote finder on thousands of entries
+        # in a thread here would take the GIL from every key the reader presses.
+        index_quotes_in_child(self.data_dir, progress, stop=lambda: worker.is_cancelled)
 
     def _index_moved(self, done: int, total: int) -> None:
         main = self.main
