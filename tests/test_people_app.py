@@ -3,9 +3,11 @@ a person's quotes, search, and enter opening the article at the quote."""
 
 from __future__ import annotations
 
+import pytest
 from conftest_app import AppEnv
 
 from reader.core import quoteindex
+from reader.tui import app as app_module
 from reader.tui.people_screen import PeopleScreen
 
 SIZE = (120, 36)
@@ -78,7 +80,12 @@ async def test_people_search_finds_quote_text_and_speakers(app_env: AppEnv) -> N
         assert pilot.app.screen is pilot.app.main
 
 
-async def test_backfill_runs_in_the_background_and_the_view_fills(app_env: AppEnv) -> None:
+async def test_backfill_runs_in_the_background_and_the_view_fills(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The backfill's child process outlives the start-up timer's 1 s: a second start would
+    # cancel this one (exclusive worker) before the wait below sees it finish.
+    monkeypatch.setattr(app_module, "INDEX_DELAY_S", 3600)
     with app_env.store() as store:
         assert quoteindex.pending_count(store) == len(app_env.ids)
     async with app_env.app().run_test(size=SIZE) as pilot:
