@@ -160,9 +160,11 @@ class Handler(BaseHTTPRequestHandler):
         time.sleep(delay)
         self._delay = delay
         host = self.server.server_address[0]
+        # Each answer is counted before it is sent: a client that has its answer can ask
+        # /__stats at once and must find it counted.
         if doc is None:
-            n = self._send(404, b"not found\n", {"Content-Type": "text/plain"})
-            STATE.record(host, 404, n, False, False)
+            STATE.record(host, 404, 10, False, False)
+            self._send(404, b"not found\n", {"Content-Type": "text/plain"})
             return
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
@@ -182,15 +184,16 @@ class Handler(BaseHTTPRequestHandler):
             "Cache-Control": "max-age=0",
         }
         if fresh:
-            n = self._send(304, b"", validators)
-            STATE.record(host, 304, n, cond, False)
+            STATE.record(host, 304, 0, cond, False)
+            self._send(304, b"", validators)
             return
         gz = "gzip" in (self.headers.get("Accept-Encoding") or "")
         headers = {"Content-Type": doc.ctype, "Vary": "Accept-Encoding", **validators}
         if gz:
             headers["Content-Encoding"] = "gzip"
-        n = self._send(200, doc.gz if gz else doc.body, headers)
-        STATE.record(host, 200, n, cond, gz)
+        body = doc.gz if gz else doc.body
+        STATE.record(host, 200, len(body), cond, gz)
+        self._send(200, body, headers)
 
 
 class Server(ThreadingHTTPServer):
