@@ -55,6 +55,23 @@ class ReadableStyles:
         return visual if partial else readable_style(visual)
 
 
+def line_start(widget: Widget, background: Style | None = None) -> Style:
+    """The style of a line's first cell (a space): drawn reversed in the background colour, so
+    it looks like any blank cell, and the cell after it restates every colour of the line.
+
+    Why: `tmux capture-pane -e` writes only the colours that change from one cell to the next,
+    across line ends too; ../shared/tools/contrast.py reads each captured line on its own, so
+    a line that starts in the colours the line above ended in was scored as default-coloured
+    (dark text on black in light themes). A reverse attribute that ends makes tmux write the
+    colours again. ANSI themes keep a plain space (their background is the terminal's own).
+    """
+    base = background if background is not None else widget.rich_style
+    bg = base.bgcolor
+    if bg is None or bg.is_default or bg.is_system_defined:
+        return base
+    return base + Style(color=bg, reverse=True)
+
+
 def readable(color: Color, background: Color) -> Color:
     """`color` moved toward black or white in steps until it reads on `background`, so a
     quote's green stays green, only darker (or lighter)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
 from textual.geometry import Size
@@ -25,7 +26,7 @@ from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
 from reader.tui.format import date
 from reader.tui.kinds import Source
-from reader.tui.styling import component_style
+from reader.tui.styling import component_style, line_start
 
 _LINK_NUMBER = re.compile(r"\[\d+\]")
 _BULLET = re.compile(r"•|\d+\.")
@@ -240,12 +241,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                         (link.url, self._style("article--link")),
                     )
                     self._wrap(line, width, texts)
-        pad = " " * MARGIN
+        pad = [Segment(" " * MARGIN, line_start(self))]
         strips = []
         for text in texts:
             if text.style and not text.spans:  # Text.render drops the style of a span-less Text
                 text = Text(text.plain, spans=[Span(0, len(text), text.style)])
-            segments = list(Text(pad).render(console)) + list(text.render(console))
+            segments = pad + list(text.render(console))
             strips.append(Strip(segments).adjust_cell_length(width + 2 * MARGIN))
         return strips
 

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from reader.core.sanitize import clean_line
 from reader.core.store import EntryRow, Store, View
 from reader.tui.format import age
-from reader.tui.styling import component_style
+from reader.tui.styling import component_style, line_start
 
 PAGE = 200
 CACHED_PAGES = 16
@@ -262,7 +262,7 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         # outline's) and the title in the highlight colour.
         title_style = style("entry-list--highlight") if row.highlight else line_style
         segments = [
-            Segment(" ", line_style),
+            Segment(" ", line_start(self, line_style)),
             Segment(mark, style("entry-list--mark")),
             Segment(saved, style("entry-list--saved")),
             Segment("▌", title_style) if row.highlight else Segment(" ", line_style),
