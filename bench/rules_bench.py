@@ -3,9 +3,9 @@
     python bench/rules_bench.py [--entries 100000] [--keep DIR]
 
 Prints: the time [[rules]] (and dedupe) add to storing 1,000 new entries (goal < 50 ms),
-`byline rules apply` over the whole cache (goal < 3 s) and the first page plus the unread
-count of a [[views]] view (goal < 200 ms). Entries have ~1 KB bodies of mixed words, titles
-from a small vocabulary (so regexes and `contains` find something), and quotes in one in 20.
+`byline rules apply` over the whole cache (goal < 3 s) and a [[views]] view's first page
+(goal < 200 ms), then its size and unread count (the app counts those in a thread). Entries
+have ~1 KB bodies of mixed words, titles from a small vocabulary (so regexes and `contains` find something), and quotes in one in 20.
 """
 
 from __future__ import annotations
@@ -171,20 +171,23 @@ def main() -> int:
                     "  goal < 3 s"
                 )
 
-            # 3. a view as the app opens it (its size, then its first page) and its unread
-            # count (what the sidebar shows)
+            # 3. a view as the app opens it: its first page at once (what the reader waits
+            # for), then its exact size and its unread count (the sidebar's), both counted
+            # in thread workers while the app stays responsive
             for saved in config.views:
                 view = View("match", saved)
                 t0 = time.perf_counter()
-                size = store.count(view)
-                page = store.page(view, 0, 50)
+                page = store.page(view, 0, 200)
                 t1 = time.perf_counter()
-                unread = store.count((view, View("unread")))
+                size = store.count(view)
                 t2 = time.perf_counter()
+                unread = store.count((view, View("unread")))
+                t3 = time.perf_counter()
                 print(
-                    f"view {saved.name!r} ({saved.match}): opens ({size:,} entries, first"
-                    f" {len(page)} rows) in {(t1 - t0) * 1000:.0f} ms  goal < 200 ms;"
-                    f" unread count ({unread:,}) {(t2 - t1) * 1000:.0f} ms"
+                    f"view {saved.name!r} ({saved.match}): first page ({len(page)} rows)"
+                    f" {(t1 - t0) * 1000:.0f} ms  goal < 200 ms; in a thread: size"
+                    f" ({size:,}) {(t2 - t1) * 1000:.0f} ms, unread ({unread:,})"
+                    f" {(t3 - t2) * 1000:.0f} ms"
                 )
     finally:
         if not args.keep:

@@ -536,6 +536,24 @@ def test_the_same_story_in_several_feeds_is_shown_once(http_server, isolated_env
     assert done["duplicates"] == -2
     with Store.in_dir(data) as store:
         assert store.totals()["all"] == 4 == len(store.page(View("all")))
+    # and on again: `rules apply` finds them over the whole cache (the shared-key pass)
+    write(path, config_text([one, two, three, four]))
+    done = json.loads(in_cli("rules", "apply", "--json").stdout)
+    assert done["duplicates"] == 2
+    with Store.in_dir(data) as store:
+        assert store.totals()["all"] == 2 == len(store.page(View("all")))
+
+
+def test_and_or_test_their_cheap_terms_first_in_sql_and_python():
+    from reader.core.rules.expr import cheap_first, parse, to_sql
+
+    expr = parse('speaker = "Ann" or content contains "x" or title ~ "y" or feed = "z" or unread')
+    sql, params = to_sql(expr, 0.0)
+    assert sql.startswith("((entries.read = 0) OR entries.feed_id IN")
+    assert sql.index("byline_re") < sql.index("entries_fts") < sql.index("byline_speaker")
+    assert params == ["z", "y", "x", "ann", "=", "ann"]
+    fields = [getattr(n, "field", None) for n in cheap_first(expr.tree.items)]
+    assert fields == ["unread", "feed", "title", "content", "speaker"]
 
 
 def test_titles_a_day_apart_or_short_are_not_duplicates():

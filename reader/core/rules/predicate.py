@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from reader.core.rules.expr import (
@@ -26,6 +27,7 @@ from reader.core.rules.expr import (
     _eq,
     _regex,
     _speaker_test,
+    cheap_first,
 )
 
 if TYPE_CHECKING:
@@ -102,7 +104,7 @@ def _compiled(expr: Expr) -> Callable[[Row, float], bool]:
 
 def _build(node: Node) -> Callable[[Row, float], bool]:
     if isinstance(node, BoolOp):
-        items = [_build(i) for i in node.items]
+        items = [_build(i) for i in cheap_first(node.items)]
         if node.op == "and":
             return lambda row, now: all(p(row, now) for p in items)
         return lambda row, now: any(p(row, now) for p in items)
@@ -143,10 +145,15 @@ def _compare(node: Compare) -> Callable[[Row, float], bool]:
             if op != "~" and not _contains(row.content, value):
                 return False  # the SQL's CASE: a name the text lacks is nobody's
             return bool(_speaker_test(row.html, "", row.link, op, value))
-    else:
+    elif field_name in ("feed", "tag"):
 
         def positive(row: Row) -> bool:
             return any(test(v, value) for v in values(row))
+    else:  # one column: no tuple, no generator (this runs per entry and per rule)
+        get = attrgetter(field_name)
+
+        def positive(row: Row) -> bool:
+            return test(get(row), value) == 1
 
     if negate:
         return lambda row, now: not positive(row)
