@@ -5,7 +5,8 @@
 Prints: the time [[rules]] (and dedupe) add to storing 1,000 new entries (goal < 50 ms),
 `byline rules apply` over the whole cache (goal < 3 s) and a [[views]] view's first page
 (goal < 200 ms), then its size and unread count (the app counts those in a thread). Entries
-have ~1 KB bodies of mixed words, titles from a small vocabulary (so regexes and `contains` find something), and quotes in one in 20.
+have ~1 KB bodies of mixed words, titles from a small vocabulary (so regexes and `contains`
+find something), and quotes in one in 20.
 """
 
 from __future__ import annotations
