@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker
 
 from reader.core.sanitize import clean_line
 from reader.core.store import EntryRow, Store, View
@@ -78,6 +79,7 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor_at_load = 0
         self._loads = 0  # which load() a count coming back from the worker belongs to
         self._pages: OrderedDict[int, list[EntryRow]] = OrderedDict()
+        self.page_worker: Worker | None = None  # fetching a counted-later view's first page
 
     # ---------------------------------------------------------- data
 
@@ -101,28 +103,61 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def load(self, view: View, keep_id: int | None = None) -> None:
         """Show `view`; keep the cursor on `keep_id` if it is still in it."""
+        same = view == self.view
         self.view = view
-        self._pages.clear()
         self._loads += 1
         if view.kind in COUNTED_LATER:
-            first = self.store.page(view, 0, PAGE)
-            self._pages[0] = first
-            self.count = len(first)
-            self.count_known = len(first) < PAGE
-            ids = [row.id for row in first]
-            index = ids.index(keep_id) if keep_id in ids else None
-            if not self.count_known:
-                self._count_later(self._loads, view, keep_id if index is None else None)
-        else:
-            self.count = self.store.count(view)
-            self.count_known = True
-            index = self.store.index_of(view, keep_id) if keep_id is not None else None
+            # Even the first page may be a long scan (a view matching few entries): it comes
+            # from a thread too. Reloading the same view keeps its rows until then.
+            self.count_known = False
+            if not same:
+                self._pages.clear()
+                self.count = 0
+                self.virtual_size = Size(self.size.width, 0)
+                self._set_cursor(0, announce=True)
+                self._cursor_at_load = 0
+                self.refresh()
+            self.page_worker = self._first_page_later(self._loads, view, keep_id, same)
+            return
+        self._pages.clear()
+        self.count = self.store.count(view)
+        self.count_known = True
+        index = self.store.index_of(view, keep_id) if keep_id is not None else None
+        self._show(index, keep_id)
+
+    def _show(self, index: int | None, keep_id: int | None) -> None:
         if index is None:
             index = min(self.cursor, self.count - 1) if keep_id is not None else 0
         self.virtual_size = Size(self.size.width, self.count)
         self._set_cursor(max(0, index), announce=True, center=True)
         self._cursor_at_load = self.cursor
         self.refresh()
+
+    def _first_page_later(self, load: int, view: View, keep_id: int | None, same: bool) -> Worker:
+        path = self.store.path
+
+        def work() -> None:
+            with Store(path) as store:
+                first = store.page(view, 0, PAGE)
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.app.call_from_thread(self._paged, load, view, first, keep_id)
+
+        return self.run_worker(work, thread=True, group="entry-page", exit_on_error=False)
+
+    def _paged(self, load: int, view: View, first: list[EntryRow], keep_id: int | None) -> None:
+        if load != self._loads:  # another view (or a reload) since: these rows are stale
+            return
+        self._pages.clear()
+        self._pages[0] = first
+        self.count = len(first)
+        self.count_known = len(first) < PAGE
+        ids = [row.id for row in first]
+        index = ids.index(keep_id) if keep_id in ids else None
+        self._show(index, keep_id)
+        if self.count_known:
+            self.post_message(self.Counted())
+        else:
+            self._count_later(load, view, keep_id if index is None else None)
 
     def _count_later(self, load: int, view: View, keep_id: int | None) -> None:
         path = self.store.path
