@@ -261,11 +261,11 @@ def _key_missing(store: Store) -> None:
 # link key, or the same title key published within a day. One statement for the whole batch.
 _FIRST_TELLING = f"""
     SELECT t.id, COALESCE(
-        (SELECT e.id FROM entries e WHERE t.link_key IS NOT NULL AND e.link_key = t.link_key
-           AND e.feed_id != t.feed_id AND e.id < t.id AND e.hidden != 2 ORDER BY e.id LIMIT 1),
-        (SELECT e.id FROM entries e WHERE t.title_key IS NOT NULL AND e.title_key = t.title_key
+        (SELECT min(e.id) FROM entries e WHERE t.link_key IS NOT NULL AND e.link_key = t.link_key
+           AND e.feed_id != t.feed_id AND e.id < t.id AND e.hidden != 2),
+        (SELECT min(e.id) FROM entries e WHERE t.title_key IS NOT NULL AND e.title_key = t.title_key
            AND e.sort_ts BETWEEN t.sort_ts - {TITLE_WINDOW_S} AND t.sort_ts + {TITLE_WINDOW_S}
-           AND e.feed_id != t.feed_id AND e.id < t.id AND e.hidden != 2 ORDER BY e.id LIMIT 1))
+           AND e.feed_id != t.feed_id AND e.id < t.id AND e.hidden != 2))
     FROM entries t WHERE t.hidden = 0 AND (t.link_key IS NOT NULL OR t.title_key IS NOT NULL)
 """
 
