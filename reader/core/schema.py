@@ -279,6 +279,27 @@ def m004_quote_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_fts_pending(db: Database) -> None:
+    """Deferred search indexing (issue 12): a refresh queues each stored or changed entry's
+    index text here, in its write transaction, instead of tokenizing it into entries_fts
+    (the biggest CPU cost of a refresh). `Store.index_pending` moves the queue into the
+    index; every search runs it first, so results are always complete. A deleted entry
+    leaves the queue as it leaves the index."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS fts_pending (
+            entry_id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE TRIGGER IF NOT EXISTS fts_pending_gone AFTER DELETE ON entries BEGIN
+            DELETE FROM fts_pending WHERE entry_id = OLD.id;
+        END;
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))

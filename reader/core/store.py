@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from reader.core.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 4  # the number of migrations in reader.core.schema
+SCHEMA_VERSION = 5  # the number of migrations in reader.core.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
@@ -356,10 +356,10 @@ class Store:
             ],
         )  # fmt: skip
         conn.executemany(
-            """INSERT INTO entries_fts (rowid, title, body)
+            """INSERT OR REPLACE INTO fts_pending (entry_id, title, body)
                SELECT id, ?, ? FROM entries WHERE feed_id = ? AND uid = ?""",
             [(fold(e.title), _search_body(e), feed_id, e.uid) for e, _ in items],
-        )
+        )  # indexed later, off the refresh's path (index_pending)
 
     def _update_entries(self, items: list[tuple[int, ParsedEntry, str]], now: float) -> None:
         conn = self.db.conn
@@ -377,13 +377,13 @@ class Store:
                 for entry_id, e, digest in items
             ],
         )  # fmt: skip
-        conn.executemany("DELETE FROM entries_fts WHERE rowid = ?", [(i,) for i, _, _ in items])
         conn.executemany(
-            "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
+            "INSERT OR REPLACE INTO fts_pending (entry_id, title, body) VALUES (?, ?, ?)",
             [(entry_id, fold(e.title), _search_body(e)) for entry_id, e, _ in items],
-        )
+        )  # re-indexed later (index_pending); every search catches up first
 
     def _index(self, entry_id: int, title: str, body_html: str, extra: str = "") -> None:
+        self.db.execute("DELETE FROM fts_pending WHERE entry_id = ?", [entry_id])  # superseded
         self.db.execute("DELETE FROM entries_fts WHERE rowid = ?", [entry_id])
         body = html_to_search_text(body_html)
         if extra:
@@ -392,6 +392,43 @@ class Store:
             "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
             [entry_id, fold(title), body],
         )
+
+    # ------------------------------------------------------------ deferred search index
+
+    def pending_index(self) -> int:
+        """Entries stored or changed whose index text waits in fts_pending."""
+        return self._rows("SELECT count(*) FROM fts_pending")[0][0]
+
+    def index_pending(self, batch: int = 100, limit: int | None = None) -> int:
+        """Move queued entries into entries_fts, `batch` entries a short transaction (a
+        writer waiting on the lock waits for one batch, not the whole backlog); at most
+        `limit` entries (None: until the queue is empty). Returns how many were indexed.
+        Safe against a concurrent refresh: each batch reads and clears its rows inside one
+        IMMEDIATE transaction, and an entry queued again meanwhile is simply done again."""
+        done = 0
+        while limit is None or done < limit:
+            size = batch if limit is None else min(batch, limit - done)
+            # A read first, outside any transaction: an empty queue (the usual case for a
+            # search) costs one index look-up and never takes the write lock.
+            if not self._rows("SELECT 1 FROM fts_pending LIMIT 1"):
+                break
+            with self.db.atomic():
+                rows = self._rows(
+                    "SELECT entry_id, title, body FROM fts_pending ORDER BY entry_id LIMIT ?",
+                    [size],
+                )
+                if not rows:
+                    break
+                conn = self.db.conn
+                ids = [(r[0],) for r in rows]
+                conn.executemany("DELETE FROM entries_fts WHERE rowid = ?", ids)
+                conn.executemany(
+                    "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)", rows
+                )
+                conn.executemany("DELETE FROM fts_pending WHERE entry_id = ?", ids)
+                pause_point("index_pending")  # a test seam (reader/core/pausepoint.py)
+            done += len(rows)
+        return done
 
     def prune(self, keep_days: int, max_items: dict[int, int], now: float | None = None) -> int:
         """Drop read, unsaved entries older than keep_days and entries beyond a feed's cap.
@@ -426,6 +463,8 @@ class Store:
             parts = [self._where(v) for v in view] or [("1", [])]
             return " AND ".join(f"({w})" for w, _ in parts), [p for _, ps in parts for p in ps]
         kind, value = view.kind, view.value
+        if kind == "search":
+            self.index_pending()  # never from a partial index ([[views]] read the queue too)
         # Hidden entries (by a rule, or a duplicate of another feed's story) are in no list;
         # the literal `hidden = 0` lets SQLite use the partial list indexes.
         if kind == "hidden":

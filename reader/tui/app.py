@@ -332,6 +332,21 @@ class BylineApp(App):
         self.tell_main(RefreshDone("; ".join(t for t in (synced, text) if t)))
         if report is not None and report.new:
             self.index_quotes()  # what the refresh's time share left unread
+        self._index_worker()  # the search index, whatever the refresh brought
+
+    @work(thread=True, exit_on_error=False, group="search-index", exclusive=True)
+    def _index_worker(self) -> None:
+        """Catch the search index up with what the refresh stored (Store.index_pending), off
+        the UI thread and with its own connection, so the next `/` finds it done. SQLite
+        tokenizes without the GIL, and the batches are short: keys and writes stay prompt."""
+        from textual.worker import get_current_worker
+
+        from reader.core.store import Store
+
+        worker = get_current_worker()
+        with Store.in_dir(self.data_dir) as store:
+            while not worker.is_cancelled and store.index_pending(limit=200):
+                pass  # a quit waits for one batch at most
 
     # ---------------------------------------------------------- full text
 

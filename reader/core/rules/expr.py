@@ -331,7 +331,9 @@ _SOURCES = {
     "title": "entries.title",
     "author": "entries.author",
     "link": "entries.link",
-    "content": "(SELECT body FROM entries_fts WHERE entries_fts.rowid = entries.id)",
+    # The indexed text; an entry stored since the last Store.index_pending has it queued.
+    "content": "COALESCE((SELECT body FROM fts_pending WHERE entry_id = entries.id),"
+    " (SELECT body FROM entries_fts WHERE entries_fts.rowid = entries.id))",
 }
 
 
@@ -379,8 +381,8 @@ def _sql(node: Node, now: float, params: list) -> str:
         )
     elif node.field == "content":  # one look-up of the indexed text, however it is tested
         test = (
-            f"COALESCE((SELECT {_text_test(op, 'body', value, params)} FROM entries_fts"
-            " WHERE entries_fts.rowid = entries.id), 0)"
+            f"COALESCE((SELECT {_text_test(op, 'body', value, params)} FROM"
+            f" (SELECT {_SOURCES['content']} AS body) WHERE body IS NOT NULL), 0)"
         )
     else:
         test = _text_test(op, _SOURCES[node.field], value, params)

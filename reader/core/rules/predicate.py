@@ -43,7 +43,7 @@ class Row:
     title: str
     author: str
     link: str
-    content: str | None  # the indexed text (entries_fts.body)
+    content: str | None  # the indexed text (entries_fts.body, or queued in fts_pending)
     sort_ts: float
     read: bool
     saved: bool
@@ -70,7 +70,8 @@ def rows(store: Store, ids_sql: str) -> list[Row]:
     out = []
     for r in conn.execute(
         f"""SELECT e.id, e.feed_id, e.title, e.author, e.link,
-              (SELECT body FROM entries_fts WHERE entries_fts.rowid = e.id), e.sort_ts,
+              COALESCE((SELECT body FROM fts_pending WHERE entry_id = e.id),
+                (SELECT body FROM entries_fts WHERE entries_fts.rowid = e.id)), e.sort_ts,
               e.read, e.saved, e.enclosures != '[]', e.content, e.summary, e.tags, e.hidden,
               e.highlight
             FROM entries e WHERE e.id IN ({ids_sql})"""
