@@ -332,9 +332,12 @@ class BylineApp(App):
         self.tell_main(RefreshDone("; ".join(t for t in (synced, text) if t)))
         if report is not None and report.new:
             self.index_quotes()  # what the refresh's time share left unread
-        self._index_worker()  # the search index, whatever the refresh brought
+        # The search index, whatever the refresh brought; one catch-up at a time (a running
+        # one takes the newly queued entries too: it stops only when the queue is empty).
+        if not any(w.group == "search-index" and not w.is_finished for w in self.workers):
+            self._index_worker()
 
-    @work(thread=True, exit_on_error=False, group="search-index", exclusive=True)
+    @work(thread=True, exit_on_error=False, group="search-index")
     def _index_worker(self) -> None:
         """Catch the search index up with what the refresh stored (Store.index_pending), off
         the UI thread and with its own connection, so the next `/` finds it done. SQLite
