@@ -23,12 +23,25 @@ if TYPE_CHECKING:
     from reader.core.store import Store
 
 
+_QUERYING: set = set()  # the connections counting now (interrupt_counts stops them)
+
+
 def count_unread(path: Path, views: Sequence[SavedView]) -> dict[str, int]:
     """Unread entries of each view, by name, on a connection of its own."""
     from reader.core.store import Store, View
 
     with Store(path) as store:
-        return {v.name: store.count((View("match", v), View("unread"))) for v in views}
+        _QUERYING.add(store.db.conn)
+        try:
+            return {v.name: store.count((View("match", v), View("unread"))) for v in views}
+        finally:
+            _QUERYING.discard(store.db.conn)
+
+
+def interrupt_counts() -> None:
+    """Stop the counts running in threads (the app is closing: it need not wait for them)."""
+    for conn in list(_QUERYING):
+        conn.interrupt()
 
 
 class ViewCounts:

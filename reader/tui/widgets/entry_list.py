@@ -34,12 +34,26 @@ CACHED_PAGES = 16
 COUNTED_LATER = frozenset({"match"})
 
 
-def count_view(path: Path, view: View, keep_id: int | None) -> tuple[int, int | None]:
+def count_view(
+    path: Path, view: View, keep_id: int | None, running: set | None = None
+) -> tuple[int, int | None]:
     """A view's row count and where `keep_id` sits in it, on a connection of its own (this
-    runs in a thread worker: the app's connection stays the UI thread's)."""
-    with Store(path) as store:
+    runs in a thread worker: the app's connection stays the UI thread's). The connection is
+    in `running` meanwhile, so that closing the app can interrupt it."""
+    with Store(path) as store, _running(store, running):
         index = store.index_of(view, keep_id) if keep_id is not None else None
         return store.count(view), index
+
+
+@contextlib.contextmanager
+def _running(store: Store, running: set | None):
+    if running is not None:
+        running.add(store.db.conn)
+    try:
+        yield
+    finally:
+        if running is not None:
+            running.discard(store.db.conn)
 
 
 class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -80,6 +94,11 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         self._loads = 0  # which load() a count coming back from the worker belongs to
         self._pages: OrderedDict[int, list[EntryRow]] = OrderedDict()
         self.page_worker: Worker | None = None  # fetching a counted-later view's first page
+        self._querying: set = set()  # the workers' connections, while they query
+
+    def on_unmount(self) -> None:
+        for conn in list(self._querying):  # the app is closing: stop a long count now
+            conn.interrupt()
 
     # ---------------------------------------------------------- data
 
@@ -137,7 +156,7 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         path = self.store.path
 
         def work() -> None:
-            with Store(path) as store:
+            with Store(path) as store, _running(store, self._querying):
                 first = store.page(view, 0, PAGE)
             with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
                 self.app.call_from_thread(self._paged, load, view, first, keep_id)
@@ -163,7 +182,7 @@ class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
         path = self.store.path
 
         def work() -> None:
-            count, index = count_view(path, view, keep_id)
+            count, index = count_view(path, view, keep_id, self._querying)
             with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
                 self.app.call_from_thread(self._counted, load, count, index)
 

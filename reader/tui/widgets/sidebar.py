@@ -26,7 +26,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.rules import SavedView
-from reader.core.rules.views import ViewCounts
+from reader.core.rules.views import ViewCounts, interrupt_counts
 from reader.core.store import Store, View
 from reader.tui.kinds import ViewKind
 from reader.tui.safe import text
@@ -190,6 +190,9 @@ class Sidebar(ReadableStyles, OptionList):
                 self.app.call_from_thread(self.reload)
 
         self.run_worker(work, thread=True, group="sidebar-counts", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        interrupt_counts()
 
     def select_key(self, key: str) -> None:
         """Highlight the row with this key (e.g. after a view was opened another way)."""
