@@ -212,3 +212,34 @@ async def test_app_catches_up_after_a_refresh(tmp_path: Path):
             if counts == (0, 5):
                 break
         assert counts == (0, 5)
+
+
+async def test_app_catches_up_what_a_cli_refresh_queued(tmp_path: Path, monkeypatch):
+    """A cron `byline refresh` leaves its queue; the app indexes it soon after it starts."""
+    import reader.tui.app as app_module
+    from reader.core.config import Config, FeedConfig, Settings
+    from reader.tui.app import BylineApp
+
+    monkeypatch.setattr(app_module, "INDEX_DELAY_S", 0.1)
+    url = "https://a.test/rss"
+    with Store.in_dir(tmp_path / "data") as store:
+        store.sync_feeds([cfg.FeedConfig(url, None, ())])
+        store.store_entries(
+            store.feed_by_url(url).id, [_entry(f"u{n}", f"Cron {n}", "<p>x</p>") for n in range(7)]
+        )
+        assert _counts(store) == (7, 0)
+    config = Config(
+        tmp_path / "config.toml",
+        Settings(refresh_on_start=False, refresh_minutes=0),
+        (FeedConfig(url, "A"),),
+    )
+    app = BylineApp(config, tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            await app.workers.wait_for_complete()
+            with Store.in_dir(tmp_path / "data") as store:
+                counts = _counts(store)
+            if counts == (0, 7):
+                break
+        assert counts == (0, 7)

@@ -85,6 +85,7 @@ class BylineApp(App):
             notify(self, self.notice, timeout=15)
         self.call_after_refresh(self._warm_up)
         self.set_timer(INDEX_DELAY_S, self.index_quotes)
+        self.set_timer(INDEX_DELAY_S, self.catch_up_search_index)  # what cron refreshes queued
         settings = self.config.settings
         fetches = bool(self.config.feeds) or self.config.sync is not None
         if settings.refresh_on_start and fetches:
@@ -332,8 +333,11 @@ class BylineApp(App):
         self.tell_main(RefreshDone("; ".join(t for t in (synced, text) if t)))
         if report is not None and report.new:
             self.index_quotes()  # what the refresh's time share left unread
-        # The search index, whatever the refresh brought; one catch-up at a time (a running
-        # one takes the newly queued entries too: it stops only when the queue is empty).
+        self.catch_up_search_index()  # whatever the refresh brought
+
+    def catch_up_search_index(self) -> None:
+        """Index what refreshes queued (fts_pending), in a worker; one at a time (a running
+        one takes newly queued entries too: it stops only when the queue is empty)."""
         if not any(w.group == "search-index" and not w.is_finished for w in self.workers):
             self._index_worker()
 
