@@ -267,6 +267,10 @@ def build_cache(data_dir: Path, urls: list[str], total: int, batch: int = 1000) 
                 )
             )
         flush()
+        # The search index is deferred (queued at store time, indexed after a refresh or at
+        # the first search): a cache the app has used is indexed, so this one is too.
+        if hasattr(store, "index_pending"):
+            store.index_pending(batch=5000)
         store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - t0
 
