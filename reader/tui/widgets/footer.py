@@ -19,6 +19,7 @@ class KeyFooter(Footer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple | None = None
+        self._pending = False
 
     def shown(self) -> tuple:
         """What the footer draws: every shown key with its label, state and tooltip."""
@@ -30,9 +31,18 @@ class KeyFooter(Footer):
         )
 
     def bindings_changed(self, screen: Screen) -> None:
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            shown = self.shown()
-            if shown == self._shown:
-                return
+        # Footer.bindings_changed, with the rebuild coalesced and compared when it runs:
+        # several changes before the next refresh (focus moving as panes mount) are one check.
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    async def _rebuild_if_changed(self) -> None:
+        self._pending = False
+        shown = self.shown()
+        if shown != self._shown:
             self._shown = shown
-        super().bindings_changed(screen)
+            await self.recompose()
