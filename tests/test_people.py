@@ -329,3 +329,92 @@ def test_the_backfill_runs_in_a_child_process_that_stop_ends(tmp_path: Path) -> 
     with Store.in_dir(tmp_path) as store:
         assert quoteindex.pending_count(store) == 0
         assert {p.key for p in quoteindex.people(store)} == {"donald trump", "volodymyr zelensky"}
+
+
+# ---------------------------------------------------------------- what People counts
+
+SURNAME_FIRST = _body(
+    "“We will hold the line in the east whatever it costs us,” Zelensky said on Monday.",
+    "Later Ukrainian President Volodymyr Zelensky told reporters: “Nobody will ever force us"
+    " to give up what is ours.”",
+)
+SPONSORED = _body("“Our sponsor's mattress changed how I sleep every single night,” Zelensky said.")
+
+
+def test_hidden_entries_count_for_nobody_in_the_cli(
+    tmp_path: Path, write_config, in_cli, run_cli
+) -> None:
+    """An entry a rule hid is in no list (`byline entries` leaves it out, `--hidden` shows
+    it): its quotes leave `byline people`, `byline quotes --speaker` and quote search too."""
+    feed = tmp_path / "feed.json"
+    items = [
+        {"id": uid, "title": title, "url": f"https://example.org/{uid}",
+         "date_published": "2026-01-02T10:00:00Z", "content_html": html}
+        for uid, title, html in (
+            ("z", "Story z", ZELENSKY), ("t", "Story t", TRUMP), ("s", "Sponsored: sleep", SPONSORED)
+        )
+    ]  # fmt: skip
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": items}),
+        encoding="utf-8",
+    )
+    write_config(
+        text=f'[[feeds]]\nurl = "{feed.as_uri()}"\n\n'
+        '[[rules]]\nmatch = \'title ~ "(?i)sponsored"\'\naction = "hide"\n'
+    )
+    assert in_cli("refresh").returncode == 0
+    (hidden,) = json.loads(in_cli("entries", "--hidden", "--json").stdout)
+    assert hidden["title"] == "Sponsored: sleep"
+    result = run_cli("people", "--index", "--json")
+    assert result.returncode == 0, result.stderr
+    names = {p["name"]: (p["quotes"], p["entries"]) for p in json.loads(result.stdout)}
+    assert names == {"Volodymyr Zelensky": (1, 1), "Donald Trump": (1, 1)}
+    assert "     1  Volodymyr Zelensky  (1 entry)" in in_cli("people").stdout
+    quotes = json.loads(in_cli("quotes", "--speaker", "Zelensky", "--json").stdout)
+    assert [q["entry_id"] for q in quotes] != [hidden["id"]] and len(quotes) == 1
+    assert "occupier" in quotes[0]["text"]
+    with Store.in_dir(tmp_path / "data") as store:
+        assert quoteindex.search(store, "mattress") == []
+        assert quoteindex.search(store, "occupier") != []
+        # the rows are kept: a rule taken back shows them again (nothing to re-read)
+        store.db.execute("UPDATE entries SET hidden = 0")
+        assert quoteindex.people(store)[0].quotes == 2
+        assert quoteindex.search(store, "mattress") != []
+
+
+def test_duplicates_of_another_feeds_story_count_once(tmp_path: Path) -> None:
+    """dedupe hides the second telling of a story (hidden = 2), as every list does."""
+    from reader.core import config as cfg
+    from reader.core.rules.engine import apply_to_cache
+
+    story = _entry("z", ZELENSKY)
+    store, _ = _store(tmp_path, {"https://a.example/feed": [story], "https://b.example/": [story]})
+    quoteindex.backfill(store)
+    assert [(p.quotes, p.entries) for p in quoteindex.people(store)] == [(2, 2)]
+    config = cfg.parse("[settings]\ndedupe = true\n", tmp_path / "c.toml")
+    apply_to_cache(store, config)
+    assert store._rows("SELECT count(*) FROM entries WHERE hidden = 2")[0][0] == 1
+    assert [(p.quotes, p.entries) for p in quoteindex.people(store)] == [(1, 1)]
+    (group,) = quoteindex.group_quotes(quoteindex.quotes_by(store, ["volodymyr zelensky"]))
+    assert (group.articles, group.feeds) == (1, 1)
+
+
+def test_an_article_naming_one_person_two_ways_is_one_of_their_entries(tmp_path: Path) -> None:
+    """A bare surname before the full name keeps its own key in the article ("Zelensky"
+    said, later "Volodymyr Zelensky" told): two keys of one person, one entry."""
+    store, _ = _store(
+        tmp_path,
+        {
+            "https://a.example/feed": [_entry("a", SURNAME_FIRST, 1)],
+            "https://b.example/feed": [_entry("b", ZELENSKY, 2), _entry("c", TRUMP, 1)],
+        },
+    )
+    quoteindex.backfill(store)
+    keys = {r[0] for r in store._rows("SELECT speaker_key FROM quote_index")}
+    assert {"zelensky", "volodymyr zelensky"} <= keys  # the case: two keys in one article
+    everyone = {p.name: (p.quotes, p.entries) for p in quoteindex.people(store)}
+    assert everyone == {"Volodymyr Zelensky": (3, 2), "Donald Trump": (1, 1)}
+    (top,) = quoteindex.people(store, since=NOW - 7 * 86400, limit=1)
+    assert (top.name, top.quotes, top.entries) == ("Volodymyr Zelensky", 3, 2)
+    groups = quoteindex.group_quotes(quoteindex.quotes_by(store, top.keys))
+    assert sorted((g.articles, g.feeds) for g in groups) == [(1, 1), (1, 1), (1, 1)]

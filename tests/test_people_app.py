@@ -96,3 +96,20 @@ async def test_backfill_runs_in_the_background_and_the_view_fills(
         screen = await _open_people(pilot)
         await pilot.press("ctrl+t")
         assert any("Ines Okafor" in r for r in _rows(screen))
+
+
+async def test_an_entry_a_rule_hides_leaves_the_people_view(app_env: AppEnv) -> None:
+    from reader.core import config as cfg
+    from reader.core.rules.engine import apply_to_cache
+
+    _index(app_env)
+    rules = '[[rules]]\nmatch = \'title contains "ferry"\'\naction = "hide"\n'
+    with app_env.store() as store:
+        report = apply_to_cache(store, cfg.parse(rules, app_env.data_dir / "rules.toml"))
+        assert report.outcomes[0].changed == {"hide": 1}
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        screen = await _open_people(pilot)
+        await pilot.press("ctrl+t")
+        assert "Nobody quoted all time" in _rows(screen)[0], _rows(screen)
+        await pilot.press("slash", *"hospital", "enter")
+        assert screen.mode == "search" and screen.found == []
