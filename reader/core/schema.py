@@ -300,6 +300,42 @@ def m005_fts_pending(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_saved_quotes_fts(db: Database) -> None:
+    """`/` in the saved-Quotes view searches quote text and speakers with FTS5, as the People
+    view does (issue 15): an index of saved_quotes kept in step by triggers (a save, the
+    speaker a save again corrects, a delete; pruning never drops a saved quote), folded
+    like every other index (ё as е: searchtext.fold), filled from the quotes already saved."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS saved_quotes_fts USING fts5 (
+            text, speaker, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER IF NOT EXISTS saved_quotes_fts_insert AFTER INSERT ON saved_quotes BEGIN
+            INSERT INTO saved_quotes_fts (rowid, text, speaker) VALUES (NEW.id,
+                replace(replace(NEW.text, 'ё', 'е'), 'Ё', 'Е'),
+                replace(replace(COALESCE(NEW.speaker, ''), 'ё', 'е'), 'Ё', 'Е'));
+        END;
+        CREATE TRIGGER IF NOT EXISTS saved_quotes_fts_update AFTER UPDATE OF text, speaker
+        ON saved_quotes BEGIN
+            DELETE FROM saved_quotes_fts WHERE rowid = OLD.id;
+            INSERT INTO saved_quotes_fts (rowid, text, speaker) VALUES (NEW.id,
+                replace(replace(NEW.text, 'ё', 'е'), 'Ё', 'Е'),
+                replace(replace(COALESCE(NEW.speaker, ''), 'ё', 'е'), 'Ё', 'Е'));
+        END;
+        CREATE TRIGGER IF NOT EXISTS saved_quotes_fts_delete AFTER DELETE ON saved_quotes BEGIN
+            DELETE FROM saved_quotes_fts WHERE rowid = OLD.id;
+        END;
+        -- Whatever a killed earlier run left, then every quote saved before this version.
+        DELETE FROM saved_quotes_fts;
+        INSERT INTO saved_quotes_fts (rowid, text, speaker)
+            SELECT id, replace(replace(text, 'ё', 'е'), 'Ё', 'Е'),
+                replace(replace(COALESCE(speaker, ''), 'ё', 'е'), 'Ё', 'Е')
+            FROM saved_quotes;
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from reader.core.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 5  # the number of migrations in reader.core.schema
+SCHEMA_VERSION = 6  # the number of migrations in reader.core.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
@@ -745,12 +745,17 @@ class Store:
         self, search: str | None = None, speaker: str | None = None,
         entry_id: int | None = None, limit: int = 1000,
     ) -> list[SavedQuote]:  # fmt: skip
-        """Saved quotes, newest first, filtered by words, speaker or entry."""
+        """Saved quotes, newest first, filtered by words (of the text or the speaker, FTS5
+        with the query syntax of every other search: fts_query), speaker or entry."""
         clauses, params = [], []
-        if search:
-            for word in _WORD.findall(search):
-                clauses.append("(text LIKE ? OR speaker LIKE ? OR entry_title LIKE ?)")
-                params += [f"%{word}%"] * 3
+        if search is not None:
+            query = fts_query(search)
+            if query is None:  # no word in it: matches nothing, as an entry search
+                return []
+            clauses.append(
+                "id IN (SELECT rowid FROM saved_quotes_fts WHERE saved_quotes_fts MATCH ?)"
+            )
+            params.append(query)
         if speaker:
             clauses.append("speaker LIKE ?")
             params.append(f"%{speaker}%")
