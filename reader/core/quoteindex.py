@@ -20,6 +20,7 @@ cache is worse than none); "low" ones are kept with their confidence, unlisted.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import time
 from collections import Counter, defaultdict
@@ -29,15 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core.people import SpeakerName, article_keys, merge_keys, normalise
-from reader.core.searchtext import fold, html_to_search_text
+from reader.core.searchtext import fold
 
 if TYPE_CHECKING:
     from reader.core.store import Store
 
 _QUOTES_DIR = Path(__file__).resolve().parent / "quotes"  # and people.py beside it
-# Quotation marks in an entry's words: without one, the finder has nothing to find and the
-# entry is stamped without rendering it (most of the cost of indexing is html2text).
-_MARKS = re.compile('["“”„‟«»‹›「」『』‘‚]')
 
 
 def _version() -> str:
@@ -132,33 +130,78 @@ def _rows_for(
     return rows
 
 
-def read_entries(store: Store, entry_ids: Sequence[int]) -> list[tuple[int, str, list[tuple]]]:
-    """(entry id, content hash, quote rows) of each entry still in the cache; no writes.
-    Runs the renderer and the finder (the cost of indexing), so callers keep it outside
-    their write transactions."""
-    from reader.core.articles import quotes_of, render_entry
+# ---------------------------------------------------------------- what cannot quote
 
+# The finder's quotations all open at a mark of quotes/marks.py (QUOTE_MARKS) that
+# `_can_open` accepts: “ „ « 「 『 ‚ " anywhere, ‘ ' » ” only after a character that is not a
+# letter or digit (the set it accepts, _OPEN_BEFORE, has none), '' and `` read as ".
+# A text with none of these holds no quotation, so `extract` returns [] for it. Most of the
+# cost of reading an entry is rendering it (html2text), so the test runs on the markup, on a
+# superset of what the rendering can show: text between tags (a tag becomes a space, which
+# can only admit more marks), the alt and title values html2text and the renderer print
+# (`[image: alt]`, abbreviations), <q> (rendered as "), and an entity html.unescape left
+# alone (&mdash' without its ;, which html2text decodes) counted as a possible mark.
+# tests/test_quote_prefilter.py holds it to the full finder on every corpus entry.
+_OPENER = re.compile(r"[“„«「『‚\"]|``|''|(?<![^\W_])[‘'»”]|&[#a-zA-Z]")
+_TAG = re.compile(r"<!--.*?-->|</?[a-zA-Z][^<>]*>", re.S)
+_ELEMENT = re.compile(r"</?[a-zA-Z][^<>]*>")  # _TAG without comments (never shown)
+_Q_TAG = re.compile(r"<q[\s/>]", re.I)
+# A tag's quoted attributes, left to right: alt and title keep their value (shown), the
+# others go; what is left (names, unquoted values) is tested too.
+_ATTRS = re.compile(
+    r"""\s(?:(?:alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)')|[^\s"'<>/=]+\s*=\s*(?:"[^"]*"|'[^']*'))""",
+    re.I,
+)
+
+
+def _decoded(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
+
+
+def may_quote(markup: str) -> bool:
+    """False only when the quote finder can find nothing in what `markup` renders to: such
+    an entry is stamped without rendering it or loading the finder (~0.08 ms, where reading
+    it costs 2-5 ms). True means "render and look"."""
+    if not markup:
+        return False
+    if _Q_TAG.search(markup) or _OPENER.search(_decoded(_TAG.sub(" ", markup))):
+        return True
+    shown = _ATTRS.sub(r" \1\2 ", " ".join(_ELEMENT.findall(markup)))
+    return _OPENER.search(_decoded(shown)) is not None
+
+
+def read_entries(
+    store: Store, entry_ids: Sequence[int], render: bool = True
+) -> list[tuple[int, str, list[tuple]]]:
+    """(entry id, content hash, quote rows) of each entry still in the cache; no writes.
+    Runs the renderer and the finder (the cost of indexing) on entries that may quote, so
+    callers keep it outside their write transactions; `render=False` reads only the entries
+    that cannot quote (no rows) and leaves the others out."""
     out = []
     for entry_id in entry_ids:
         found = store._rows(
             """SELECT e.feed_id, e.sort_ts, e.content_hash, e.content, e.summary,
-                 t.status = 'ok' AND t.html != ''
+                 CASE WHEN t.status = 'ok' AND t.html != '' THEN t.html END
                FROM entries e LEFT JOIN fulltexts t ON t.entry_id = e.id WHERE e.id = ?""",
             [entry_id],
         )
         if not found:
             continue
-        feed_id, sort_ts, digest, content, summary, has_full = found[0]
-        if not has_full and not _MARKS.search(html_to_search_text(content or summary)):
+        feed_id, sort_ts, digest, content, summary, full = found[0]
+        if not may_quote(full or content or summary):  # what render_entry would render
             out.append((entry_id, digest, []))
             continue
+        if not render:
+            continue
+        from reader.core.articles import quotes_of, render_entry
+
         entry = store.entry(entry_id)
-        fulltext = store.fulltext(entry_id) if has_full else None
+        fulltext = store.fulltext(entry_id) if full else None
         if entry is None:
             continue
         rendered = render_entry(entry, fulltext)
         quotes = quotes_of(rendered)
-        source = "full" if has_full else "feed"
+        source = "full" if full else "feed"
         rows = _rows_for(entry_id, feed_id, sort_ts, source, quotes, rendered.text)
         out.append((entry_id, digest, rows))
     return out
@@ -191,23 +234,39 @@ def write_entries(store: Store, read: Sequence[tuple[int, str, list[tuple]]]) ->
     return written
 
 
-def index_entries(store: Store, entry_ids: Sequence[int], deadline: float | None = None) -> int:
+def index_entries(
+    store: Store, entry_ids: Sequence[int], deadline: float | None = None, render: bool = True
+) -> int:
     """Read and index these entries (all, or as many as fit before `deadline`, a
-    time.monotonic() value). Returns how many entries were indexed."""
-    done = 0
+    time.monotonic() value). With a deadline the entries that cannot quote go first, at a
+    fraction of the cost, then the others while time is left; `render=False` only the
+    first kind (a refresh whose share cannot pay for loading the finder). Returns how many
+    entries were indexed."""
     step = 16
-    for start in range(0, len(entry_ids), step):
+    if deadline is None and render:
+        done = 0
+        for start in range(0, len(entry_ids), step):
+            read = read_entries(store, entry_ids[start : start + step])
+            write_entries(store, read)
+            done += len(read)
+        return done
+    read: list[tuple[int, str, list[tuple]]] = []
+    for entry_id in entry_ids:
         if deadline is not None and time.monotonic() >= deadline:
             break
-        batch = entry_ids[start : start + step]
-        if deadline is None:
-            read = read_entries(store, batch)
-        else:
-            read = []
-            for entry_id in batch:
-                if time.monotonic() >= deadline:
-                    break
-                read += read_entries(store, [entry_id])
+        read += read_entries(store, [entry_id], render=False)
+    write_entries(store, read)
+    done = len(read)
+    if not render:
+        return done
+    stamped = {r[0] for r in read}
+    rest = [i for i in entry_ids if i not in stamped]
+    for start in range(0, len(rest), step):
+        read = []
+        for entry_id in rest[start : start + step]:
+            if time.monotonic() >= deadline:
+                break
+            read += read_entries(store, [entry_id])
         write_entries(store, read)
         done += len(read)
     return done

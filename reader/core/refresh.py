@@ -202,9 +202,14 @@ class _Writer:
 
         now = time.monotonic()
         budget = QUOTE_SHARE * (now - self.started) - self.quote_seconds
-        if budget <= 0 or ("reader.core.quotes" not in sys.modules and budget < FINDER_IMPORT_S):
-            return  # loading the finder alone would spend the share: leave it to the backfill
-        self.quotes_indexed += index_entries(self._store, list(entry_ids), deadline=now + budget)
+        if budget <= 0:
+            return
+        # Entries that cannot quote are stamped without the finder (quoteindex.may_quote); the
+        # others only when the share can pay for loading it, else the backfill reads them.
+        render = "reader.core.quotes" in sys.modules or budget >= FINDER_IMPORT_S
+        self.quotes_indexed += index_entries(
+            self._store, list(entry_ids), deadline=now + budget, render=render
+        )
         self.quote_seconds += time.monotonic() - now
 
     def close(self) -> None:
