@@ -354,35 +354,41 @@ def people(store: Store, since: float | None = None, limit: int | None = None) -
     )
     # A bare surname this week still joins the full name written any time before.
     merged = merge_keys(_all_keys(store) if since is not None else [r[0] for r in rows])
-    quotes: Counter[str] = Counter()
-    entries: Counter[str] = Counter()
-    parts: Counter[str] = Counter()
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    members: dict[str, set[str]] = defaultdict(set)
+    # Per person: [quotes, entries, rows, {name: weight}, {keys}]; plain lists and dicts,
+    # one pass (Counters per person cost a third of `byline people` on 100,000 entries).
+    found: dict[str, list] = {}
     for key, name, n, m in rows:
         target = merged.get(key, key)
-        quotes[target] += n
-        entries[target] += m  # exact only for a person of one (key, name) row: see below
-        parts[target] += 1
-        members[target].add(key)
         # the full name's own wordings first, a bare surname's only when nothing else
-        names[target][name] += n * 1000 if key == target else n
-    found = []
-    for key, n in quotes.items():
-        shown = names[key].most_common(1)[0][0] if names[key] else key
+        weight = n * 1000 if key == target else n
+        person = found.get(target)
+        if person is None:
+            found[target] = [n, m, 1, {name: weight}, {key}]
+            continue
+        person[0] += n
+        person[1] += m  # exact only for a person of one (key, name) row: see below
+        person[2] += 1
+        person[3][name] = person[3].get(name, 0) + weight
+        person[4].add(key)
+    ranked = []
+    for key, (n, m, parts, names, keys) in found.items():
+        shown = next(iter(names)) if len(names) == 1 else max(names.items(), key=_heaviest)[0]
         if not shown[:1].isupper():
             continue  # "the report", "joint statement": said by no one to list
-        found.append((shown, key, n))
-    found.sort(key=lambda p: (-p[2], p[0].casefold()))
-    found = found[:limit] if limit else found
+        ranked.append((-n, shown.casefold(), shown, key, m, parts, keys))
+    ranked.sort()
     out = []
-    for shown, key, n in found:
-        keys = tuple(sorted(members[key]))
+    for minus_n, _, shown, key, m, parts, keys in ranked[:limit] if limit else ranked:
+        keys = tuple(sorted(keys))
         # An article quoting "Volodymyr Zelensky" and "Zelensky" is one entry of one person:
         # summing the rows counted it twice, so a person of several rows is counted again.
-        m = entries[key] if parts[key] == 1 else _entries_of(store, keys, since)
-        out.append(Person(shown, key, n, m, keys))
+        m = m if parts == 1 else _entries_of(store, keys, since)
+        out.append(Person(shown, key, -minus_n, m, keys))
     return out
+
+
+def _heaviest(item: tuple[str, int]) -> int:
+    return item[1]
 
 
 def _entries_of(store: Store, keys: Sequence[str], since: float | None) -> int:
