@@ -418,3 +418,56 @@ def test_an_article_naming_one_person_two_ways_is_one_of_their_entries(tmp_path:
     assert (top.name, top.quotes, top.entries) == ("Volodymyr Zelensky", 3, 2)
     groups = quoteindex.group_quotes(quoteindex.quotes_by(store, top.keys))
     assert sorted((g.articles, g.feeds) for g in groups) == [(1, 1), (1, 1), (1, 1)]
+
+
+# ---------------------------------------------------------------- what is left to read
+
+
+def test_pending_count_is_entries_minus_stamps_whatever_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pending_count() counts stamps instead of comparing hashes (m007): it must agree with
+    pending() after every way an entry's reading goes stale."""
+    url = "https://a.example/feed"
+    store, feeds = _store(tmp_path, {url: [_entry(str(n), ZELENSKY, n) for n in range(3)]})
+
+    def both() -> tuple[int, int]:
+        return len(quoteindex.pending(store, limit=100)), quoteindex.pending_count(store)
+
+    assert both() == (3, 3)
+    quoteindex.backfill(store)
+    assert both() == (0, 0)
+    store.store_entries(feeds[url], [_entry("1", TRUMP, 1)], now=NOW)  # a changed text
+    assert both() == (1, 1)
+    quoteindex.backfill(store)
+    # read, then changed by a refresh before the reading is written: not stamped as read
+    (entry_id,) = [i for i, uid in store._rows("SELECT id, uid FROM entries") if uid == "2"]
+    read = quoteindex.read_entries(store, [entry_id])
+    store.store_entries(feeds[url], [_entry("2", TRUMP, 2)], now=NOW)
+    quoteindex.write_entries(store, read)
+    assert both() == (1, 1)
+    quoteindex.backfill(store)
+    assert [q.speaker_name for q in quoteindex.quotes_by(store, ["donald trump"])] == [
+        "Donald Trump"
+    ] * 2
+    store.db.execute("DELETE FROM entries WHERE id = ?", [entry_id])
+    assert both() == (0, 0)
+    monkeypatch.setattr(quoteindex, "VERSION", "next")
+    assert both() == (2, 2)
+    plan = store._rows("EXPLAIN QUERY PLAN " + quoteindex._PENDING_COUNT, ["next"])
+    scans = [row[3] for row in plan if "entries" in row[3] or "quote_stamps" in row[3]]
+    assert len(scans) == 2 and all("COVERING INDEX" in s for s in scans), scans
+
+
+def test_stamps_of_a_text_that_changed_before_the_upgrade_are_dropped(tmp_path: Path) -> None:
+    store, _ = _store(tmp_path, {"https://a.example/feed": [_entry("z", ZELENSKY)]})
+    quoteindex.backfill(store)
+    store.db.conn.executescript(
+        """DROP TRIGGER quote_stamps_text_changed; DROP INDEX quote_stamps_version;
+           DELETE FROM _sqlite_migrations WHERE name = 'm007_quote_stamps_follow_text';
+           PRAGMA user_version = 6;
+           UPDATE entries SET content_hash = 'changed';"""
+    )  # a version 6 cache whose entry changed after it was read
+    store.close()
+    with Store(tmp_path / "cache.db") as store:
+        assert quoteindex.pending_count(store) == 1 == len(quoteindex.pending(store))

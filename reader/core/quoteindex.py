@@ -227,9 +227,12 @@ def write_entries(store: Store, read: Sequence[tuple[int, str, list[tuple]]]) ->
                     [cursor.lastrowid, fold(row[6]), fold(row[9] or "")],
                 )
             written += len(rows)
+            # Stamped only if the text is still the one read: a refresh that changed it
+            # meanwhile dropped the old stamp (m007), and this entry stays pending.
             conn.execute(
-                "INSERT OR REPLACE INTO quote_stamps (entry_id, version, hash) VALUES (?, ?, ?)",
-                [entry_id, VERSION, digest],
+                """INSERT OR REPLACE INTO quote_stamps (entry_id, version, hash)
+                   SELECT id, ?, content_hash FROM entries WHERE id = ? AND content_hash = ?""",
+                [VERSION, entry_id, digest],
             )
     return written
 
@@ -284,11 +287,14 @@ def pending(store: Store, limit: int = 200, below: int | None = None) -> list[in
 
 
 def pending_count(store: Store) -> int:
-    return store._rows(
-        """SELECT count(*) FROM entries e LEFT JOIN quote_stamps s ON s.entry_id = e.id
-           WHERE s.entry_id IS NULL OR s.version != ? OR s.hash != e.content_hash""",
-        [VERSION],
-    )[0][0]
+    """How many entries `pending` would give: each entry has at most one stamp, a changed
+    text drops it (m007) and a stamp is written only for the text it was read from, so this
+    is the entries minus the stamps of this extractor (two counts over indexes)."""
+    return store._rows(_PENDING_COUNT, [VERSION])[0][0]
+
+
+_PENDING_COUNT = """SELECT (SELECT count(*) FROM entries)
+    - (SELECT count(*) FROM quote_stamps WHERE version = ?)"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -336,6 +336,28 @@ def m006_saved_quotes_fts(db: Database) -> None:
     )
 
 
+@migrations()
+def m007_quote_stamps_follow_text(db: Database) -> None:
+    """An entry's quote stamp goes when its text changes (a trigger, as a kept full text
+    already drops it), and a stamp is only written for the text it was read from: so the
+    entries still to read are the entries minus the stamps of this extractor, two counts over
+    indexes, where comparing every entry's hash to its stamp read each whole entry row
+    (`byline people`, the backfill's progress: 13-25 ms on 100,000 entries). Stamps that no
+    longer match their entry go now."""
+    db.executescript(
+        """
+        CREATE TRIGGER IF NOT EXISTS quote_stamps_text_changed AFTER UPDATE OF content_hash
+        ON entries WHEN OLD.content_hash != NEW.content_hash BEGIN
+            DELETE FROM quote_stamps WHERE entry_id = NEW.id;
+        END;
+        CREATE INDEX IF NOT EXISTS quote_stamps_version ON quote_stamps (version);
+        DELETE FROM quote_stamps WHERE entry_id NOT IN (
+            SELECT s.entry_id FROM quote_stamps s JOIN entries e ON e.id = s.entry_id
+            WHERE s.hash = e.content_hash);
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from reader.core.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 6  # the number of migrations in reader.core.schema
+SCHEMA_VERSION = 7  # the number of migrations in reader.core.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
