@@ -1,9 +1,10 @@
 """Bench of the quote index and the People view (issue 15).
 
-    python bench/people_bench.py [--entries 100000] [--refresh-runs 3]
+    python bench/people_bench.py [--entries 100000] [--refresh-runs 3] [--skip-views]
 
-1. Refresh of the 40 corpus feeds (file://, cold cache) with quote indexing at its time
-   share and with it off (QUOTE_SHARE = 0): the extraction's cost on a refresh.
+1. Refresh of the 40 corpus feeds (file://, cold cache, a process each) with quote reading
+   off, as shipped (QUOTE_SHARE) and for every entry: the extraction's cost on a refresh;
+   what entries with no quotation cost, and the cheap test that clears them.
 2. A synthetic cache of N entries with a quote index like the corpus's (about 1.4 "high"
    quotes per entry, speakers Zipf-distributed over 5,000 people, bare surnames among them):
    the People view's queries (people this week / all time, one speaker's page with grouping,
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -36,37 +38,85 @@ def load() -> str:
     return os.getloadavg().__repr__()
 
 
-def refresh_cost(runs: int) -> None:
-    from reader.core import refresh as refresh_module
-    from reader.core.config import load as load_config
+_ONE_REFRESH = """
+import json, sys, time
+from pathlib import Path
+from reader.core import quoteindex, refresh as r
+from reader.core.config import load
+from reader.core.store import Store
+mode, config, data = sys.argv[1:4]
+r.QUOTE_SHARE = {"off": 0.0, "every": 1e9}.get(mode, r.QUOTE_SHARE)
+report = r.refresh(load(Path(config)), Path(data), force=True)
+with Store.in_dir(Path(data)) as store:
+    left = quoteindex.pending_count(store)
+print(json.dumps([report.seconds, report.quote_seconds, report.quotes_indexed, left]))
+"""
 
+
+def refresh_cost(runs: int) -> None:
+    """A cold refresh of the corpus feeds, each in a fresh process and data dir (as `byline
+    refresh` runs: the quote finder not loaded yet), interleaved: quotes off, as shipped
+    (QUOTE_SHARE), and every entry read in the refresh."""
     feeds = sorted(CORPUS.glob("*.xml"))
     if not feeds:
         print("corpus feeds missing: refresh cost skipped")
         return
-    results: dict[float, list[tuple[float, float, int]]] = {0.0: [], refresh_module.QUOTE_SHARE: []}
-    share = refresh_module.QUOTE_SHARE
+    modes = ("off", "shipped", "every")
+    results: dict[str, list[list[float]]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "config.toml"
         config_path.write_text("".join(f'[[feeds]]\nurl = "{p.as_uri()}"\n\n' for p in feeds))
-        config = load_config(config_path)
         for run in range(runs):
-            for value in (0.0, share):
-                refresh_module.QUOTE_SHARE = value
-                data = Path(tmp) / f"d{run}-{value}"
-                report = refresh_module.refresh(config, data, force=True)
-                with Store.in_dir(data) as store:
-                    left = quoteindex.pending_count(store)
-                results[value].append((report.seconds, report.quote_seconds, left))
-    refresh_module.QUOTE_SHARE = share
-    off = statistics.median(s for s, _, _ in results[0.0])
-    on = statistics.median(s for s, _, _ in results[share])
-    quote = statistics.median(q for _, q, _ in results[share])
-    left = results[share][-1][2]
+            for mode in modes:
+                data = Path(tmp) / f"d{run}-{mode}"
+                out = subprocess.run(
+                    [sys.executable, "-c", _ONE_REFRESH, mode, str(config_path), str(data)],
+                    capture_output=True, text=True, check=True, cwd=REPO,
+                )  # fmt: skip
+                results[mode].append(json.loads(out.stdout))
+    off = statistics.median(r[0] for r in results["off"])
     print(
-        f"refresh of {len(feeds)} corpus feeds, cold, median of {runs}: without quotes {off:.2f} s,"
-        f" with {on:.2f} s ({(on / off - 1) * 100:+.0f}%); quote time {quote:.2f} s"
-        f" ({quote / on * 100:.0f}% of the refresh); entries left to the backfill: {left}"
+        f"refresh of {len(feeds)} corpus feeds, cold, median of {runs}: without quotes {off:.2f} s"
+    )
+    for mode in ("shipped", "every"):
+        took = statistics.median(r[0] for r in results[mode])
+        quote = statistics.median(r[1] for r in results[mode])
+        read = [int(r[2]) for r in results[mode]]
+        print(
+            f"  {mode}: {took:.2f} s ({(took / off - 1) * 100:+.0f}%), quote time {quote:.2f} s;"
+            f" entries read in the refresh {min(read)}-{max(read)}, left to the backfill"
+            f" {results[mode][-1][3]}"
+        )
+
+
+def prefilter_cost() -> None:
+    """Of reading every corpus entry: what the entries with no quotation cost, rendered and
+    read or cleared by the cheap test (quoteindex.may_quote), against those with quotations."""
+    from reader.core.parse import parse_feed
+    from reader.core.quotes import extract
+    from reader.core.render import render_html
+
+    none = [0, 0.0]
+    some = [0, 0.0]
+    cleared = [0, 0.0]
+    for path in sorted(CORPUS.glob("*.xml")):
+        for entry in parse_feed(path.read_bytes(), path.as_uri()).entries:
+            markup = entry.content or entry.summary
+            started = time.perf_counter()
+            rendered = render_html(markup, entry.link)
+            found = extract(rendered.text, rendered.blocks)
+            took = time.perf_counter() - started
+            bucket = some if found else none
+            bucket[0] += 1
+            bucket[1] += took
+            started = time.perf_counter()
+            if not quoteindex.may_quote(markup):
+                cleared[0] += 1
+            cleared[1] += time.perf_counter() - started
+    print(
+        f"reading every corpus entry: {none[0]} with no quotation {none[1]:.2f} s, {some[0]} with"
+        f" quotations {some[1]:.2f} s; the cheap test on all {cleared[1]:.2f} s, clearing"
+        f" {cleared[0]}"
     )
 
 
@@ -209,11 +259,14 @@ def main() -> None:
     parser.add_argument("--refresh-runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the synthetic cache here")
     parser.add_argument("--skip-refresh", action="store_true")
+    parser.add_argument("--skip-views", action="store_true")
     args = parser.parse_args()
     print(f"load average at start: {load()}")
     if not args.skip_refresh:
         refresh_cost(args.refresh_runs)
-    view_costs(args.entries, args.keep)
+        prefilter_cost()
+    if not args.skip_views:
+        view_costs(args.entries, args.keep)
     print(f"load average at end: {load()}")
 
 

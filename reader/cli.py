@@ -528,7 +528,8 @@ def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
             day = time.strftime("%Y-%m-%d", time.localtime(q.sort_ts))
             print(f"{day}  “{_one_line(q.text)}” — {_one_line(who or q.speaker_name)}")
             more = (
-                f" (+{group.articles - 1} more: {group.articles} articles, {group.feeds} feeds)"
+                f" (+{group.articles - 1} more: {group.articles} articles,"
+                f" {count(group.feeds, 'feed')})"
                 if group.articles > 1
                 else ""
             )

@@ -420,6 +420,27 @@ def test_an_article_naming_one_person_two_ways_is_one_of_their_entries(tmp_path:
     assert sorted((g.articles, g.feeds) for g in groups) == [(1, 1), (1, 1), (1, 1)]
 
 
+def test_the_cli_groups_one_quotation_of_several_articles(
+    tmp_path: Path, write_config, in_cli
+) -> None:
+    feed = tmp_path / "feed.json"
+    items = [
+        {"id": uid, "title": f"Story {uid}", "url": f"https://example.org/{uid}",
+         "date_published": "2026-01-02T10:00:00Z", "content_html": TRUMP}
+        for uid in ("a", "b")
+    ]  # fmt: skip
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": items}),
+        encoding="utf-8",
+    )
+    write_config([feed.as_uri()])
+    assert in_cli("refresh").returncode == 0
+    assert in_cli("people", "--index").returncode == 0
+    out = in_cli("quotes", "--speaker", "Trump").stdout
+    assert out.count("very good deal") == 1, out
+    assert "(+1 more: 2 articles, 1 feed)" in out, out
+
+
 # ---------------------------------------------------------------- what is left to read
 
 
