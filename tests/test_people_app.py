@@ -113,3 +113,29 @@ async def test_an_entry_a_rule_hides_leaves_the_people_view(app_env: AppEnv) -> 
         assert "Nobody quoted all time" in _rows(screen)[0], _rows(screen)
         await pilot.press("slash", *"hospital", "enter")
         assert screen.mode == "search" and screen.found == []
+
+
+async def test_enter_right_after_fast_typing_reads_all_that_was_typed(app_env: AppEnv) -> None:
+    """A paste or fast typing: the keys wait in the box's queue when enter's (priority)
+    binding runs; the search and the filter still see every one of them."""
+    from textual import events
+
+    def type_fast(app, text: str) -> None:
+        for ch in text:
+            app.post_message(events.Key(ch, ch))
+        app.post_message(events.Key("enter", "\r"))
+
+    _index(app_env)
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        screen = await _open_people(pilot)
+        await pilot.press("slash")
+        type_fast(pilot.app, "hospital")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.mode == "search" and len(screen.found) == 1, screen.filter_box.value
+        await pilot.press("escape", "ctrl+t")
+        assert screen.mode == "people"
+        type_fast(pilot.app, "whitcombe")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.mode == "person" and screen.person.name == "Paul Whitcombe"

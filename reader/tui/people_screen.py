@@ -181,11 +181,24 @@ class PeopleScreen(Screen):
         self.filter_box.focus()
 
     def action_open(self) -> None:
-        index = self.list.highlighted
-        if self.mode == "search" and self.focused is self.filter_box:
+        if self.focused is self.filter_box:
+            # enter's binding runs before the box has taken keys typed just ahead of it (a
+            # paste, fast typing: they wait in its queue), so read the box after them.
+            self.filter_box.call_later(self._open_typed)
+            return
+        self._open_highlighted()
+
+    def _open_typed(self) -> None:
+        if self.mode == "search":
             if self.filter_box.value.strip():
                 self.run_search(self.filter_box.value)
             return
+        if self.mode == "people":
+            self.show_people()  # filtered by all that was typed
+        self._open_highlighted()
+
+    def _open_highlighted(self) -> None:
+        index = self.list.highlighted
         if index is None:
             return
         option = self.list.get_option_at_index(index)
