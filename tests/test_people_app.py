@@ -139,3 +139,9 @@ async def test_enter_right_after_fast_typing_reads_all_that_was_typed(app_env: A
         await pilot.pause()
         await pilot.pause()
         assert screen.mode == "person" and screen.person.name == "Paul Whitcombe"
+        # typed at a normal pace, a row chosen with down: enter opens that one
+        await pilot.press("escape", *"o")
+        names = [r.strip().split("  ")[1] for r in _rows(screen)]
+        assert len(names) > 1, names
+        await pilot.press("down", "enter")
+        assert screen.mode == "person" and screen.person.name == names[1]

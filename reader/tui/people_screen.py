@@ -62,6 +62,7 @@ class PeopleScreen(Screen):
         self.person: Person | None = None
         self.groups: list[QuoteGroup] = []
         self.found: list[IndexedQuote] = []
+        self._filtered_by = ""  # the filter text the people list was last built from
 
     def compose(self) -> ComposeResult:
         yield Static(id="people-title")
@@ -91,7 +92,8 @@ class PeopleScreen(Screen):
         self.show_people()
 
     def show_people(self) -> None:
-        words = self.filter_box.value.casefold().split()
+        self._filtered_by = self.filter_box.value
+        words = self._filtered_by.casefold().split()
         people = [
             p for p in self.everyone if all(w in f"{p.name.casefold()} {p.key}" for w in words)
         ]
@@ -193,8 +195,8 @@ class PeopleScreen(Screen):
             if self.filter_box.value.strip():
                 self.run_search(self.filter_box.value)
             return
-        if self.mode == "people":
-            self.show_people()  # filtered by all that was typed
+        if self.mode == "people" and self.filter_box.value != self._filtered_by:
+            self.show_people()  # filtered by all that was typed (else keep the highlight)
         self._open_highlighted()
 
     def _open_highlighted(self) -> None:
