@@ -8,12 +8,14 @@ commands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import re
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reader import __version__
@@ -125,11 +127,27 @@ def _when(ts: float | None) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    config = load_config(args)
-    from reader.tui.app import run_app
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection from here to the app's first screen (the app resumes it then,
+    `BylineApp._first_screen_drawn`; this resumes it if the app ends before).
 
-    run_app(config, _data_dir(args), notice=getattr(args, "notice", ""))
+    Start-up allocates ~55,000 objects that live as long as the app and frees almost none,
+    yet the collector kept scanning them: 39 ms of the first screen, one full collection
+    18 ms of it (a bare Textual app: 13 ms). Issue 16."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    with _gc_paused():
+        config = load_config(args)
+        from reader.tui.app import run_app
+
+        run_app(config, _data_dir(args), notice=getattr(args, "notice", ""))
     return 0
 
 
@@ -157,9 +175,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.no_app:
             print(workdir)
             return 0
-        from reader.tui.app import run_app
+        with _gc_paused():
+            from reader.tui.app import run_app
 
-        run_app(config, workdir, demo=True)
+            run_app(config, workdir, demo=True)
     finally:
         if not args.no_app:
             shutil.rmtree(workdir, ignore_errors=True)

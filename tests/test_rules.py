@@ -19,7 +19,6 @@ from reader.core.refresh import refresh
 from reader.core.rules import SavedView
 from reader.core.rules.engine import apply_rules
 from reader.core.rules.expr import (
-    MAX_REGEX_INPUT,
     BoolOp,
     Compare,
     ExprError,
@@ -27,6 +26,7 @@ from reader.core.rules.expr import (
     Not,
     parse,
 )
+from reader.core.rules.sqlfuncs import MAX_REGEX_INPUT
 from reader.core.store import Store, View
 
 NOW = time.time()

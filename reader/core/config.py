@@ -19,8 +19,6 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reader.core.rules import SORTS, Rule, SavedView, parse_action
-from reader.core.rules.expr import ExprError
-from reader.core.rules.expr import parse as parse_expr
 
 APP_NAME = "byline"
 
@@ -361,9 +359,11 @@ def _expression(value: Any, where: str, key: str, path: Path, locate: _Locator, 
     caret under the column where it is."""
     if not isinstance(value, str):
         raise ConfigError(path, f"{key} in {where} must be a string expression", line)
+    from reader.core.rules import expr  # the grammar loads only for rules and views
+
     try:
-        return parse_expr(value)
-    except ExprError as err:
+        return expr.parse(value)
+    except expr.ExprError as err:
         raw = locate.lines[line - 1] if line and line <= len(locate.lines) else ""
         at = raw.find(value) if value and "\n" not in value else -1
         shown, column = (raw, at + err.column) if at >= 0 else (value, err.column)

@@ -6,8 +6,6 @@ the store; kept apart so both can use it without importing each other.
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
 import re
 from typing import Any
@@ -24,6 +22,8 @@ def fold(text: str) -> str:
 def html_to_search_text(markup: str) -> str:
     """Plain words for the index: tags dropped, entities decoded, whitespace folded."""
     # str.split() folds exactly the whitespace `\s` matches, 4x faster than a regex sub.
+    import html  # here, not at the top: the app's start-up does not need it (issue 16)
+
     return fold(" ".join(html.unescape(_TAGS.sub(" ", markup or "")).split()))
 
 
@@ -32,4 +32,6 @@ def content_hash(entry: Any) -> str:
     parts = (entry.title, entry.author, entry.link, entry.summary, entry.content)
     enclosures = json.dumps(entry.enclosures, sort_keys=True) if entry.enclosures else "[]"
     blob = "\x00".join(parts) + enclosures
+    import hashlib
+
     return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()

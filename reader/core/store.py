@@ -154,7 +154,7 @@ class Store:
             from reader.core.schema import upgrade
 
             upgrade(conn, SCHEMA_VERSION)
-        from reader.core.rules.expr import register
+        from reader.core.rules.sqlfuncs import register
 
         register(conn)  # the functions [[rules]] and [[views]] expressions call
 

@@ -8,6 +8,7 @@ config overrides it through `App.set_keymap`.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,7 +22,6 @@ from textual.screen import Screen
 import reader
 from reader.core.config import Config, set_setting
 from reader.core.store import SavedQuote, Store
-from reader.tui.browser import BrowserError, open_url
 from reader.tui.keymap import MAIN_KEYS, display_keys
 from reader.tui.main_screen import MainScreen, action_name
 from reader.tui.messages import FullTextDone, QuotesChanged, RefreshDone, RefreshProgress
@@ -83,7 +83,7 @@ class BylineApp(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.notice:
             notify(self, self.notice, timeout=15)
-        self.call_after_refresh(self._warm_up)
+        self.call_after_refresh(self._first_screen_drawn)
         self.set_timer(INDEX_DELAY_S, self.index_quotes)
         self.set_timer(INDEX_DELAY_S, self.catch_up_search_index)  # what cron refreshes queued
         settings = self.config.settings
@@ -108,6 +108,15 @@ class BylineApp(App):
         main = self.main
         if main is not None:
             main.post_message(message)
+
+    def _first_screen_drawn(self) -> None:
+        """Resume the garbage collector the CLI paused for start-up (`reader.cli._gc_paused`)
+        and warm the article path. What start-up allocated lives as long as the app: frozen,
+        the collector never scans it again (the few cycles start-up left are kept)."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        self._warm_up()
 
     @work(thread=True, exit_on_error=False, group="warm")
     def _warm_up(self) -> None:
@@ -196,6 +205,8 @@ class BylineApp(App):
     # ---------------------------------------------------------- browser
 
     def open_in_browser(self, url: str) -> None:
+        from reader.tui.browser import BrowserError, open_url  # webbrowser: ~2 ms at start
+
         try:
             open_url(url, self.config.settings.browser)
         except BrowserError as err:

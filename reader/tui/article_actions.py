@@ -15,13 +15,13 @@ from reader.tui.format import date
 from reader.tui.kinds import Mode, Source
 from reader.tui.messages import FullTextDone
 from reader.tui.safe import notify
-from reader.tui.screens import QuoteInfo, QuoteScreen, links_screen, quotes_screen
 from reader.tui.widgets.article import ArticleContent
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
     from reader.core.render import Rendered
     from reader.tui.main_screen import MainScreen
+    from reader.tui.screens import QuoteInfo
 
 NO_ARTICLE = "No article open: enter opens the highlighted entry."
 
@@ -96,6 +96,8 @@ class ArticleActions:
         def picked(index: int | None) -> None:
             if index is not None:
                 self.app.open_in_browser(links[index].url)
+
+        from reader.tui.screens import links_screen  # dialogs load when first opened
 
         self.app.push_screen(links_screen(links), picked)
 
@@ -197,6 +199,8 @@ class ArticleActions:
             if index is not None:
                 self.go_to_quote(index)
 
+        from reader.tui.screens import quotes_screen
+
         self.app.push_screen(quotes_screen(content.quotes), picked)
 
     def quote_info(self: MainScreen, index: int) -> QuoteInfo | None:
@@ -205,6 +209,7 @@ class ArticleActions:
             return None
         from reader.core.quotes.locate import marks_around
         from reader.core.quotes.sentence import sentence_around
+        from reader.tui.screens import QuoteInfo
 
         quote = content.quotes[index]
         entry = content.entry
@@ -222,6 +227,8 @@ class ArticleActions:
         if info is None:
             return
         saved = self.store.quote_is_saved(info.entry_id, info.text)
+        from reader.tui.screens import QuoteScreen
+
         self.app.push_screen(QuoteScreen(info, saved))
 
 

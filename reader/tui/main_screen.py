@@ -15,13 +15,14 @@ screen). Key ids and defaults live in `keymap.py`. The app talks to this screen 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from reader.core.store import Store, View
@@ -31,10 +32,6 @@ from reader.tui.kinds import Mode, Source, ViewKind
 from reader.tui.messages import RefreshDone, RefreshProgress
 from reader.tui.quote_actions import DeletedQuote, SavedQuoteActions
 from reader.tui.safe import notify
-from reader.tui.screens import (
-    FeedStatusScreen,
-    HelpScreen,
-)
 from reader.tui.widgets import sidebar as sidebar_sections
 from reader.tui.widgets.article import ArticleView
 from reader.tui.widgets.entry_list import EntryList
@@ -45,6 +42,8 @@ from reader.tui.widgets.status import DONE_SECONDS, StatusLine
 
 if TYPE_CHECKING:
     from reader.tui.app import BylineApp
+
+W = TypeVar("W", bound=Widget)
 
 NARROW = 100  # below this many columns the sidebar hides and panes stack tighter
 # The footer's keys and their short names: at 80 columns help and quit must still fit.
@@ -57,6 +56,12 @@ FOOTER = {
     "help": "Help",
     "quit": "Quit",
 }
+
+
+def hidden(widget: W) -> W:
+    """`widget`, hidden before it is first styled (not after: that costs a second layout)."""
+    widget.display = False
+    return widget
 
 
 def action_name(binding_id: str) -> str:
@@ -101,6 +106,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         self.fetching: set[int] = set()
         self.sidebar_choice = False  # the user toggled the sidebar: stop auto-hiding it
         self.view_before_search: View | None = None
+        self.resumed = False
 
     @property
     def app(self) -> BylineApp:  # type: ignore[override]
@@ -116,9 +122,9 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             yield Sidebar(self.store, sections, id="sidebar")
             with Vertical(id="main"):
                 yield EntryList(self.store, id="entries")
-                yield QuotesView(self.store, id="saved-quotes")
+                yield hidden(QuotesView(self.store, id="saved-quotes"))
                 yield ArticleView(id="article")
-        yield Input(placeholder="Search…  (enter: search, escape: cancel)", id="search")
+        yield hidden(Input(placeholder="Search…  (enter: search, escape: cancel)", id="search"))
         yield StatusLine(id="status")
         yield KeyFooter(compact=True)
 
@@ -151,9 +157,16 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
     # Focus changes go through Screen.set_focus, which applies at once: keys typed quickly
     # (] then enter) must see the pane the previous key moved to.
 
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Skip Textual's restyle of the whole screen on its first resume: every node was
+        styled as it mounted a moment before, and that second pass cost ~10 ms before the
+        first screen (issue 16). Later resumes (back from a dialog) restyle as usual; this
+        handler runs before Screen's own, which reads the flag."""
+        if not self.resumed:
+            self.resumed = True
+            event.refresh_styles = False
+
     def on_mount(self) -> None:
-        self.quotes_view.display = False
-        self.search_box.display = False
         self.article.empty_message = self._empty_message()
         self.sidebar.reload()
         self.sidebar.highlighted = 0
@@ -460,6 +473,8 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.set_focus(self._list_widget())
 
     def action_help(self) -> None:
+        from reader.tui.screens import HelpScreen  # dialogs load when first opened
+
         self.app.push_screen(HelpScreen(dict(self.app.config.keys)))
 
     def action_quit(self) -> None:
@@ -565,6 +580,8 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         self.app.start_refresh(None, force=True)
 
     def action_feed_status(self) -> None:
+        from reader.tui.screens import FeedStatusScreen
+
         self.app.push_screen(FeedStatusScreen(self.store.feeds()))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:

@@ -8,10 +8,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from reader.core.rules.expr import Expr, ExprError, parse
+if TYPE_CHECKING:
+    from reader.core.rules.expr import Expr
 
 __all__ = ["ACTIONS", "Expr", "ExprError", "Rule", "SavedView", "parse", "parse_action"]
+
+
+def __getattr__(name: str) -> Any:
+    """The grammar (`Expr`, `ExprError`, `parse`) loads when first used: the app's start-up
+    and a config without rules or views never need it (issue 16)."""
+    if name in ("Expr", "ExprError", "parse"):
+        from reader.core.rules import expr
+
+        return getattr(expr, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ACTIONS = ("mark_read", "hide", "save", "highlight")  # and "tag:NAME"
 SORTS = ("newest", "oldest")

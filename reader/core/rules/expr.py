@@ -11,7 +11,7 @@ and a compiler to SQL. Never `eval`: an expression is data the user wrote in a c
     VALUE   := "double-quoted string" | duration (30d, 12h, 15m, 2w)
 
 One evaluation, one semantics: an expression compiles to a SQL condition over `entries`, and
-the string tests in it are SQLite functions implemented here in Python (`register`), so a
+the string tests in it are SQLite functions implemented here in Python (reader/core/rules/sqlfuncs.py), so a
 view paged from SQL, `byline rules apply` over the whole cache and the rules run on the new
 entries of a refresh all decide with the same code. `=` and `contains` ignore case
 (str.casefold); `~` is a Python regular expression as written (add `(?i)` to ignore case),
@@ -23,11 +23,10 @@ its values does; `!=` and `!~` are the negation of `=` and `~`.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
 
-MAX_REGEX_INPUT = 8_192  # characters of a field a regular expression searches
+from reader.core.rules.sqlfuncs import compiled_pattern
+
 MAX_EXPR_CHARS = 4_000
 MAX_DEPTH = 50
 
@@ -411,62 +410,3 @@ def _speaker_sql(op: str, value: str, params: list) -> str:
     params.extend([value, op, value])
     # CASE, not AND: SQLite may evaluate the terms of an AND in any order.
     return f"(CASE WHEN byline_contains({_SOURCES['content']}, ?) THEN {call} ELSE 0 END)"
-
-
-# ---------------------------------------------------------------- the functions SQL calls
-
-
-@lru_cache(maxsize=512)
-def compiled_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def _eq(text: str | None, folded: str) -> int:
-    return int(text is not None and str(text).casefold() == folded)
-
-
-def _contains(text: str | None, folded: str) -> int:
-    return int(text is not None and folded in str(text).casefold())
-
-
-def _regex(text: str | None, pattern: str) -> int:
-    if text is None:
-        return 0
-    return int(compiled_pattern(pattern).search(str(text)[:MAX_REGEX_INPUT]) is not None)
-
-
-def name_matches(speaker: str, folded: str) -> bool:
-    """`speaker = "Zelensky"` matches "Volodymyr Zelensky": the words given are a run of
-    whole words of the speaker's name (case ignored)."""
-    have, want = speaker.casefold().split(), folded.split()
-    if not want:
-        return False
-    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
-
-
-def _speaker_test(content: str, summary: str, link: str, op: str, value: str) -> int:
-    names = speakers(content or summary or "", link or "")
-    if op == "=":
-        return int(any(name_matches(n, value) for n in names))
-    if op == "contains":
-        return int(any(value in n.casefold() for n in names))
-    return int(any(_regex(n, value) for n in names))
-
-
-@lru_cache(maxsize=4096)
-def speakers(html: str, base_url: str = "") -> tuple[str, ...]:
-    """Who is quoted in an entry's content. The one place that says it: when a quote index
-    exists, this becomes a look-up in it."""
-    from reader.core.quotes import extract
-    from reader.core.render import render_html
-
-    text = render_html(html, base_url).text
-    return tuple(sorted({q.speaker for q in extract(text) if q.speaker}))
-
-
-def register(conn: sqlite3.Connection) -> None:
-    """Give a connection the functions compiled expressions call."""
-    conn.create_function("byline_eq", 2, _eq, deterministic=True)
-    conn.create_function("byline_contains", 2, _contains, deterministic=True)
-    conn.create_function("byline_re", 2, _regex, deterministic=True)
-    conn.create_function("byline_speaker", 5, _speaker_test, deterministic=True)

@@ -2,7 +2,7 @@
 
 On a batch of ten new entries, a SQL pass per rule costs more in statements than in work; so
 `apply_rules` reads the batch once and decides in Python. The string tests are the very
-functions the SQL calls (`expr._eq`, `_contains`, `_regex`, `_speaker_test`) and the fields
+functions the SQL calls (`sqlfuncs._eq`, `_contains`, `_regex`, `_speaker_test`) and the fields
 are read from the same columns, so both evaluations agree; tests/test_rules.py checks that
 they do on random expressions.
 """
@@ -23,12 +23,9 @@ from reader.core.rules.expr import (
     Flag,
     Node,
     Not,
-    _contains,
-    _eq,
-    _regex,
-    _speaker_test,
     cheap_first,
 )
+from reader.core.rules.sqlfuncs import _contains, _eq, _regex, _speaker_test
 
 if TYPE_CHECKING:
     from reader.core.store import Store
