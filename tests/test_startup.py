@@ -6,6 +6,7 @@ tests hold on a loaded machine. The figures live in bench/startup.py.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import textwrap
 import pytest
 from conftest_app import AppEnv
 
+from reader.cli import _gc_paused
 from reader.tui.widgets.footer import KeyFooter
 
 # What the first screen never needs: network, parsing, article rendering, quotes, sync.
@@ -34,6 +36,10 @@ NOT_AT_START = (
     "reader.core.fulltext",
     "reader.core.sync",
     "tomlkit",  # only edits of the config need it
+    "reader.tui.screens",  # dialogs: loaded when one first opens
+    "webbrowser",  # opening a link
+    "reader.core.rules.expr",  # the rule grammar: only a config with rules or views parses it
+    "hashlib",  # content hashes: written by refreshes, not read by the first screen
 )
 
 
@@ -81,3 +87,60 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
         assert all(a != b for a, b in itertools.pairwise(drawn)), drawn
         labels = [str(key.description) for key in footer.query("FooterKey")]
         assert labels == [entry[2] for entry in footer.shown()]
+
+
+def test_the_rule_grammar_still_checks_a_config_with_views(tmp_path) -> None:
+    # Loaded lazily now: a bad expression must still be a clear error at load.
+    from reader.core.config import ConfigError, load
+
+    path = tmp_path / "config.toml"
+    path.write_text('[[views]]\nname = "Long"\nmatch = "title contains"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    assert "match" in str(err.value) and "^" in str(err.value), str(err.value)
+
+
+async def test_the_app_resumes_the_collector_the_cli_paused_once_its_first_screen_is_drawn(
+    app_env: AppEnv,
+) -> None:
+    try:
+        with _gc_paused():
+            assert not gc.isenabled()
+            async with app_env.app().run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                assert gc.isenabled(), "collection resumed after the first screen"
+                assert gc.get_freeze_count() > 0, "start-up's objects are frozen, not rescanned"
+    finally:
+        gc.unfreeze()  # leave this test process as it was
+        gc.enable()
+
+
+def test_the_collector_resumes_when_the_app_ends_before_its_first_screen() -> None:
+    with pytest.raises(RuntimeError), _gc_paused():
+        raise RuntimeError("the app failed before drawing anything")
+    assert gc.isenabled()
+
+
+async def test_the_first_screen_is_styled_once_and_later_resumes_restyle_as_textual_does(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual import events
+    from textual.css.stylesheet import Stylesheet
+
+    from reader.tui.main_screen import MainScreen
+
+    restyled: list[str] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def recording(self: Stylesheet, nodes, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.extend(type(n).__name__ for n in nodes if isinstance(n, MainScreen))
+        update_nodes(self, nodes, animate=animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", recording)
+    async with app_env.app().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert restyled == [], "the first resume restyled the whole screen again"
+        pilot.app.screen.post_message(events.ScreenResume())  # as switch_screen sends it
+        await pilot.pause()
+        assert restyled == ["MainScreen"], "a later resume restyles the whole screen again"
