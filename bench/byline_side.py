@@ -213,6 +213,21 @@ class Byline:
             db.close()
 
 
+def bare_app_first_screen(tmux: Tmux, name: str, timeout: float) -> tuple[float, float]:
+    """Seconds to a bare Textual app's one Static (bench/bare_app.py), and peak RSS (MiB): the
+    yardstick of row 4, started by the Python and Textual that run Byline (the bench venv)."""
+    import shlex
+
+    from bench.bare_app import READY
+
+    python = Path(INSTALL["venv"]) / "bin" / "python" if INSTALL.get("venv") else sys.executable
+    cmd = "exec " + shlex.join([str(python), str(Path(__file__).with_name("bare_app.py"))])
+    took, rss, screen = first_screen(tmux, name, cmd, READY, timeout, env=_tmux_env())
+    if took is None:
+        raise BenchFailure(f"bare app: no first screen within {timeout:.0f} s: {screen[-200:]}")
+    return took, rss
+
+
 def _tmux_env() -> dict[str, str]:
     # An empty PYTHONPATH is ignored by Python: with the wheel, nothing of the checkout.
     return {

@@ -18,9 +18,9 @@ HEAD = [
     "#",
     "measure",
     "Byline",
-    "newsboat",
-    "newsboat run as",
-    "newsboat/Byline",
+    "peer",
+    "peer run as",
+    "peer/Byline",
     "goal",
     "verdict",
 ]

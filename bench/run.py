@@ -215,6 +215,13 @@ def log(msg: str) -> None:
     print(f"# {msg}", file=sys.stderr, flush=True)
 
 
+BARE_NOTE = (
+    "the yardstick of issue 16: the same Python and Textual as Byline (the bench venv) start an"
+    " app that shows one Static; what Byline spends beyond it is Byline's own. It runs beside"
+    " Byline in every run, before it in even runs and after it in odd ones."
+)
+
+
 def order(i: int) -> tuple[str, str]:
     """Which program goes first in run i: they alternate, so neither always runs first."""
     return ("byline", "newsboat") if i % 2 == 0 else ("newsboat", "byline")
@@ -499,11 +506,15 @@ def rows_4_5(ctx: Ctx) -> None:
         nb = nbm.Newsboat(ctx.work / f"r4-nb-{size}", urls, reload_threads=8)
         nb.cache = nb_db
         timeout = 20 if a.quick else 60 + size / 5000
-        tb, tn = Sample(), Sample()
-        mb, mn = Sample(unit="MiB"), Sample(unit="MiB")
+        tb, tn, tbare = Sample(), Sample(), Sample()
+        mb, mn, mbare = Sample(unit="MiB"), Sample(unit="MiB"), Sample(unit="MiB")
         for i in range(a.runs):
-            for who in order(i):
-                if who == "byline":
+            # The bare app runs beside Byline, before it in even runs and after it in odd ones.
+            whos = [w for who in order(i) for w in (("bare", who) if who == "byline" else (who,))]
+            for who in whos if i % 2 == 0 else whos[::-1]:
+                if who == "bare":
+                    fn, t_s, m_s, name = bl.bare_app_first_screen, tbare, mbare, f"a{size}-{i}"
+                elif who == "byline":
                     fn, t_s, m_s, name = byl.first_screen, tb, mb, f"b{size}-{i}"
                 elif ctx.newsboat:
                     fn, t_s, m_s, name = nb.first_screen, tn, mn, f"n{size}-{i}"
@@ -534,6 +545,10 @@ def rows_4_5(ctx: Ctx) -> None:
         if 4 in a.rows:
             ctx.add(Line("4", f"first screen, list filled, {size:,} entries", tb, tn,
                          "feed list from its cache", goal4, check4, note=note))  # fmt: skip
+            ctx.add(Line("4", f"first screen against a bare Textual app, {size:,} entries", tb,
+                         tbare, "a bare Textual app showing one Static (bench/bare_app.py)",
+                         "≤ 1.5x the bare app's (peer/Byline ≥ 0.67x)",
+                         lambda m, r: r >= 1 / 1.5, note=BARE_NOTE))  # fmt: skip
         if 5 in a.rows:
             ctx.add(Line("5", f"peak RSS after first screen, {size:,} entries", mb, mn,
                          "feed list from its cache", "under newsboat's",

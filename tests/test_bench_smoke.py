@@ -66,7 +66,7 @@ def test_quick_run_reports_every_row_with_n(quick_run: tuple[dict, str, Path]) -
     made = next(ln for ln in data["lines"] if ln["measure"] == "warm refresh: requests made")
     assert made["byline"]["median"] == 8
     # The printed table has the goals, verdicts and n of each cell.
-    assert "newsboat/Byline" in stdout and "verdict" in stdout
+    assert "peer/Byline" in stdout and "verdict" in stdout
     assert re.search(r"\bn=1\b", stdout)
     assert "< 2 s, ≥ 2x" in stdout and "p95 < 50 ms" in stdout
 
@@ -289,3 +289,15 @@ def test_write_readme_replaces_only_the_block(tmp_path: Path) -> None:
     assert text.startswith("intro\n<!-- bench-table: bench/results/new.json -->\nMeasured ")
     assert text.endswith("<!-- /bench-table -->\nafter\n") and "old table" not in text
     assert report.markdown(data) in text
+
+
+@pytest.mark.skipif(not HAVE_TMUX, reason="row 4 runs the apps in tmux")
+def test_row_4_sets_byline_beside_a_bare_textual_app(quick_run: tuple[dict, str, Path]) -> None:
+    """Issue 16's yardstick is measured in the same runs as Byline, with its ratio and goal."""
+    data, stdout, _ = quick_run
+    bare = [ln for ln in lines_of(data, "4") if "bare Textual app" in ln["measure"]]
+    assert bare, [ln["measure"] for ln in lines_of(data, "4")]
+    for ln in bare:
+        assert ln["peer"]["n"] >= 1 and ln["ratio"] and ln["met"] in ("yes", "no")
+        assert "bare_app.py" in ln["peer_name"]
+    assert "first screen against a bare Textual app" in stdout
