@@ -41,7 +41,7 @@ _QUOTES_DIR = Path(__file__).resolve().parent / "quotes"  # and people.py beside
 def _version() -> str:
     """The extractor's version: a hash of the quote finder's source, so any change to it
     (speakers' rules, the key normaliser) re-reads the cache in the background."""
-    digest = hashlib.sha1(b"quoteindex 1")
+    digest = hashlib.sha1(b"quoteindex 2")  # 2: may_quote clears only what the finder cannot read
     for path in [*sorted(_QUOTES_DIR.glob("*.py")), _QUOTES_DIR.parent / "people.py"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
