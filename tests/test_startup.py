@@ -144,3 +144,40 @@ async def test_the_first_screen_is_styled_once_and_later_resumes_restyle_as_text
         pilot.app.screen.post_message(events.ScreenResume())  # as switch_screen sends it
         await pilot.pause()
         assert restyled == ["MainScreen"], "a later resume restyles the whole screen again"
+
+
+async def test_a_sidebar_of_many_feeds_adds_a_screenful_first_then_every_row(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from textual.widgets import OptionList
+
+    from reader.core.config import FeedConfig
+    from reader.tui.app import BylineApp
+    from reader.tui.widgets.sidebar import FIRST_ROWS, Sidebar
+
+    many = tuple(FeedConfig(f"https://f{i}.example/rss", f"Feed {i:03}", ()) for i in range(400))
+    config = replace(app_env.config, feeds=(*app_env.config.feeds, *many))
+    batches: list[int] = []
+    add = OptionList.add_options
+
+    def recording(self: OptionList, items) -> OptionList:
+        items = list(items)
+        if isinstance(self, Sidebar) and items:
+            batches.append(len(items))
+        return add(self, items)
+
+    monkeypatch.setattr(OptionList, "add_options", recording)
+    async with BylineApp(config, app_env.data_dir).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sidebar = pilot.app.screen.query_one(Sidebar)
+        rows = [o.id for o in sidebar.options if o.id]
+        assert batches[0] == FIRST_ROWS and sum(batches) == sidebar.option_count
+        assert rows == list(sidebar.items) and rows[-1] == sidebar.items[rows[-1]].key
+        assert sidebar.items[rows[-1]].label == "Feed 399"
+        sidebar.reload()  # a tail still pending belongs to the old rows: never added twice
+        sidebar.clear_options()
+        sidebar.reload()
+        await pilot.pause()
+        assert [o.id for o in sidebar.options if o.id] == rows

@@ -288,7 +288,9 @@ def test_counters_follow_inserts_reads_updates_and_deletes(store: Store):
     removed = store.prune(keep_days=1, max_items={}, now=NOW + 10 * 86400)
     assert removed == 5
     assert kept_counts(store) == real_counts(store) == {a: (15, 14), b: (7, 7)}
-    assert store.totals() == {"all": 22, "unread": 21, "saved": 1, "quotes": 0}
+    assert store.totals() == {"all": 22, "unread": 21, "saved": 1, "quotes": 0, "failing": 0}
+    store.update_feed(b, status="error", error="HTTP 500")  # the sidebar's "Feed problems"
+    assert store.totals()["failing"] == 1
     assert store.tags() == [("x", 21, 22), ("y", 7, 7)]
     for view in (View("all"), View("unread"), View("saved"), View("feed", b), View("tag", "y")):
         assert store.count(view) == len(store.page(view, 0, 1000))
@@ -495,3 +497,26 @@ def test_rows_are_built_by_column_name_not_position(tmp_path):
         feed = store.feed_by_url("https://a.example/rss")
         assert isinstance(feed, Feed) and feed.tags == ("x", "y") and feed.active is True
         assert feed.title == "A" and feed.etag is None
+
+
+def test_sync_feeds_writes_nothing_when_the_table_follows_the_config(store: Store):
+    config = [
+        FeedConfig("https://a.example/rss", "A", ("x",)),
+        FeedConfig("https://b.example/rss", None, ()),
+    ]
+    store.sync_feeds(config)
+    before = store.db.conn.total_changes
+    store.sync_feeds(config)  # what every start-up does
+    assert store.db.conn.total_changes == before
+    # Any difference is still written: a title, tags, the order, a feed taken out.
+    for changed in (
+        [dataclasses.replace(config[0], title="A!"), config[1]],
+        [dataclasses.replace(config[0], tags=("x", "z")), config[1]],
+        [config[1], config[0]],
+        [config[0]],
+        config,
+    ):
+        store.sync_feeds(changed)
+        got = {f.url: (f.title, f.tags) for f in store.feeds()}
+        assert list(got) == [c.url for c in changed]
+        assert got == {c.url: (c.title or c.url, c.tags) for c in changed}

@@ -185,8 +185,13 @@ class Store:
     def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
         """Make the feeds table follow the config. A feed dropped from the config only goes
         inactive (hidden, entries kept): a config edit must never destroy history. Its
-        entries are deleted by `drop_feed` (`byline remove`)."""
+        entries are deleted by `drop_feed` (`byline remove`). Every start-up calls this: when
+        the table already follows the config nothing is written (1,000 feeds' upserts were
+        6 ms of the first screen, issue 16)."""
         urls = [f.url for f in feeds]
+        wanted = {f.url: (f.title, json.dumps(list(f.tags)), i) for i, f in enumerate(feeds)}
+        if self._feeds_follow(wanted):
+            return
         with self.db.atomic():
             for position, feed in enumerate(feeds):
                 self.db.execute(
@@ -201,6 +206,20 @@ class Store:
             self.db.execute(
                 f"UPDATE feeds SET active = 0 WHERE url NOT IN ({marks}) AND remote IS NULL", urls
             )
+
+    def _feeds_follow(self, wanted: dict[str, tuple[str | None, str, int]]) -> bool:
+        """The feeds table already says what `sync_feeds` would write for `wanted`
+        (url -> title, tags as JSON, position): those active, every other local feed not."""
+        found = 0
+        rows = self._rows("SELECT url, user_title, tags, position, active, remote FROM feeds")
+        for url, title, tags, position, active, remote in rows:
+            if url in wanted:
+                if not active or wanted[url] != (title, tags, position):
+                    return False
+                found += 1
+            elif active and remote is None:
+                return False
+        return found == len(wanted)
 
     def drop_feed(self, url: str) -> None:
         """Forget a feed: its unsaved entries go; saved entries and quoted ones stay (the
@@ -231,6 +250,15 @@ class Store:
         sql = f"SELECT {self._FEED_COLS} FROM feeds {where} ORDER BY active DESC, position, id"
         return self._objects(Feed, sql)
 
+    def feed_counts(self) -> list[tuple[int, str, int, bool]]:
+        """(id, title, unread count, failing) of each active feed, in the config's order: the
+        sidebar's rows, read at start-up and once a second during a refresh (as `Feed` objects
+        1,000 feeds took 10 ms, a tuple each 2 ms)."""
+        sql = """SELECT id, COALESCE(user_title, NULLIF(title, ''), url), unread_count,
+                        status = 'error'
+                 FROM feeds WHERE active = 1 ORDER BY position, id"""
+        return [(i, t, n, bool(e)) for i, t, n, e in self._rows(sql)]
+
     def feed(self, feed_id: int) -> Feed | None:
         found = self._objects(Feed, f"SELECT {self._FEED_COLS} FROM feeds WHERE id = ?", [feed_id])
         return found[0] if found else None
@@ -260,10 +288,11 @@ class Store:
         return [(t, u or 0, n or 0) for t, u, n in self._rows(sql)]
 
     def totals(self) -> dict[str, int]:
-        """Counts for the fixed views, from the trigger-kept counters (no row scans)."""
-        unread, total = self._rows(
-            "SELECT COALESCE(SUM(unread_count), 0), COALESCE(SUM(entry_count), 0) FROM feeds"
-            " WHERE active = 1"
+        """Counts for the fixed views, from the trigger-kept counters (no row scans), and how
+        many feeds are failing (`failing`)."""
+        unread, total, failing = self._rows(
+            "SELECT COALESCE(SUM(unread_count), 0), COALESCE(SUM(entry_count), 0),"
+            " COALESCE(SUM(status = 'error'), 0) FROM feeds WHERE active = 1"
         )[0]
         kept_unread, kept = self._rows(
             """SELECT COALESCE(SUM(read = 0), 0), count(*) FROM entries WHERE saved = 1
@@ -272,7 +301,9 @@ class Store:
         unread, total = unread + kept_unread, total + kept
         saved = self._rows("SELECT count(*) FROM entries WHERE hidden = 0 AND saved = 1")[0][0]
         quotes = self._rows("SELECT count(*) FROM saved_quotes")[0][0]
-        return {"all": total, "unread": unread, "saved": saved, "quotes": quotes}
+        return {
+            "all": total, "unread": unread, "saved": saved, "quotes": quotes, "failing": failing,
+        }  # fmt: skip
 
     # ------------------------------------------------------------ writing entries
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.content import Content
 
 from reader.core.sanitize import clean_text
 
@@ -32,6 +33,15 @@ def text(*parts: Part, style: str = "") -> Text:
         string, part_style = (part, "") if isinstance(part, str) else part
         out.append(clean_text(string), part_style)
     return out
+
+
+def content(*parts: Part, style: str = "") -> Content:
+    """`text()` as Textual `Content`, for widgets that measure every row (an `OptionList`
+    sizes each option before drawing: from Content 1,000 rows take 2 ms, from Rich Text
+    27 ms, which was a 1,000-feed sidebar's share of the first screen, issue 16)."""
+    pieces = [clean_text(p) if isinstance(p, str) else (clean_text(p[0]), p[1]) for p in parts]
+    out = Content.assemble(*pieces)
+    return out.stylize_before(style) if style else out
 
 
 def notify(
