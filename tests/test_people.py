@@ -61,6 +61,16 @@ def test_hyphenated_names_stay_one_token_whatever_the_dash() -> None:
     assert key("Jean-Luc Mélenchon") == key("Jean-Luc Melenchon") == "jean-luc melenchon"
 
 
+def test_where_someone_is_from_is_not_who_they_are() -> None:
+    assert key("Prime Minister Mark Carney of Canada") == "mark carney"
+    assert key("Mr. Morgan of the Sierra Club") == "morgan"
+    assert key("Jane Doe from Reuters") == "jane doe"
+    # "of" inside a title, or a title after the phrase, still leads to the name.
+    assert key("Secretary of State Marco Rubio") == "marco rubio"
+    assert key("Minister of Finance Chrystia Freeland") == "chrystia freeland"
+    assert key("Bank of England Governor Andrew Bailey") == "andrew bailey"
+
+
 def test_cyrillic_names_keep_their_script() -> None:
     assert key("Владимир Путин") == "владимир путин"
     assert key("президент Путин") == "путин"

@@ -123,6 +123,29 @@ def _fold_token(token: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+# Function words inside a title ("Secretary of State"), not titles on their own.
+_GLUE = _words("of the for and")
+# What ties a name to where it is from: "Mark Carney of Canada", "Jane Doe from Reuters".
+_AFFILIATION = _words("of from at")
+
+
+def _without_affiliation(raw: list[str]) -> list[str]:
+    """`raw` without an of/from/at phrase after a name: "Prime Minister Mark Carney of Canada"
+    is Mark Carney, not Canada (the title rule below cut at the last "of"). Only after a
+    name (not "Secretary of State …") and when no title follows ("Bank of England Governor
+    Andrew Bailey" names Andrew Bailey)."""
+    for i in range(1, len(raw) - 1):
+        before = raw[i - 1]
+        if (
+            raw[i].casefold() in _AFFILIATION
+            and before[:1].isupper()
+            and before.casefold().rstrip(".") not in _TITLES
+            and not any(t.casefold().rstrip(".") in _TITLES - _GLUE for t in raw[i + 1 :])
+        ):
+            return raw[:i]
+    return raw
+
+
 def normalise(speaker: str | None) -> SpeakerName | None:
     """The name and key of a speaker as written, or None when nothing names anyone."""
     if not speaker:
@@ -139,6 +162,7 @@ def normalise(speaker: str | None) -> SpeakerName | None:
         raw.pop()
     while len(raw) > 1 and (raw[0].casefold() in _ARTICLES or raw[0].casefold() in _LEADS):
         raw.pop(0)
+    raw = _without_affiliation(raw)
     # Titles: drop everything up to the last title word before the final token, when what
     # follows starts with a capital (a name); "a Pentagon spokesperson" stays a description.
     cut = 0
