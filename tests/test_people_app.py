@@ -55,6 +55,9 @@ async def test_people_filter_person_and_article_at_the_quote(app_env: AppEnv) ->
         assert len(_rows(screen)) == len(rows)
         await pilot.press(*"okafor", "enter")
         assert screen.mode == "person" and screen.person.name == "Ines Okafor"
+        # the page counts quotes as the list did (and rows apart only when some merged)
+        title = str(screen.query_one("#people-title").render())
+        assert title == f"Ines Okafor · {screen.person.quotes} quote, newest first", title
         assert "nurses get home" in _rows(screen)[0] and "World Wire" in _rows(screen)[0]
         await pilot.press("enter")
         await pilot.pause()

@@ -130,7 +130,9 @@ class PeopleScreen(Screen):
         self.mode = "person"
         quotes = quoteindex.quotes_by(self.store, person.keys or (person.key,))
         self.groups = quoteindex.group_quotes(quotes)
-        self._title(f"{person.name} · {count(len(self.groups), 'quote')}, newest first")
+        # The count the list showed, then the rows: one quotation from several outlets is one.
+        rows = "" if len(self.groups) == len(quotes) else f" in {count(len(self.groups), 'row')}"
+        self._title(f"{person.name} · {count(len(quotes), 'quote')}{rows}, newest first")
         self._fill([self._group_option(i, g) for i, g in enumerate(self.groups)])
         self.list.focus()
 
