@@ -27,6 +27,14 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0, every: fl
         time.sleep(every)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quote_finder_loaded() -> None:
+    """The quote finder loaded once, as in an app whose warm-up has finished: an article a
+    test opens has its quotes at once, whatever test runs first. Opening one while the finder
+    still loads has its own test (tests/test_startup.py); subprocess tests start clean."""
+    import reader.core.quotes  # noqa: F401
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point config, data and home at the test's own folder."""

@@ -181,3 +181,33 @@ async def test_a_sidebar_of_many_feeds_adds_a_screenful_first_then_every_row(
         sidebar.reload()
         await pilot.pause()
         assert [o.id for o in sidebar.options if o.id] == rows
+
+
+async def test_an_article_opened_while_the_finder_loads_shows_at_once_then_its_quotes(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core import articles
+    from reader.tui.messages import FinderReady
+
+    async with app_env.app().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        main = pilot.app.main
+        # As right after start-up: the warm-up is still loading the quote finder.
+        pilot.app.warming = True
+        monkeypatch.setattr(articles, "finder_ready", lambda: False)
+        main.open_entry(app_env.ids["ferry"])
+        content = main.article.content
+        assert content.entry.id == app_env.ids["ferry"] and "ferry" in content.rendered.text
+        assert content.quotes == [] and content.quotes_pending
+        assert main.unavailable("next_quote") == "Finding the quotes in this article…"
+        # The warm-up ends: the article on screen gets its quotes, where the reader is.
+        monkeypatch.setattr(articles, "finder_ready", lambda: True)
+        pilot.app.warming = False
+        main.post_message(FinderReady())
+        await pilot.pause()
+        assert main.article.content is content and not content.quotes_pending
+        assert any("nurses get home" in q.text for q in content.quotes)
+        # Once loaded, an article has its quotes at once, as before.
+        main.open_entry(app_env.ids["ferry"])
+        assert main.article.content.quotes and not main.article.content.quotes_pending

@@ -6,6 +6,7 @@ offsets point into.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from reader.core.render import Rendered, render_html
@@ -20,6 +21,13 @@ def render_entry(entry: Entry, fulltext: FullText | None = None) -> Rendered:
     if fulltext is not None and fulltext.status == "ok" and fulltext.html:
         return render_html(fulltext.html, fulltext.url or entry.link)
     return render_html(entry.body_html, entry.link or entry.feed_link)
+
+
+def finder_ready() -> bool:
+    """Whether the quote finder is loaded. Its first import (~0.15 s of tables and patterns)
+    may be under way in another thread; `extract` exists once all the package's own imports
+    are done."""
+    return hasattr(sys.modules.get("reader.core.quotes"), "extract")
 
 
 def quotes_of(rendered: Rendered) -> list[Quote]:

@@ -8,6 +8,7 @@ config overrides it through `App.set_keymap`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Iterable
@@ -24,7 +25,13 @@ from reader.core.config import Config, set_setting
 from reader.core.store import SavedQuote, Store
 from reader.tui.keymap import MAIN_KEYS, display_keys
 from reader.tui.main_screen import MainScreen, action_name
-from reader.tui.messages import FullTextDone, QuotesChanged, RefreshDone, RefreshProgress
+from reader.tui.messages import (
+    FinderReady,
+    FullTextDone,
+    QuotesChanged,
+    RefreshDone,
+    RefreshProgress,
+)
 from reader.tui.safe import markup, notify
 
 INDEX_DELAY_S = 1.0  # the quote index's background reading starts after the first screen
@@ -59,6 +66,7 @@ class BylineApp(App):
         if config.feeds:
             self.store.sync_feeds(config.feeds)
         self._saved_theme = config.settings.theme
+        self.warming = False  # the article path is loading in a worker (`_warm_up`)
         self._refreshing = False
         if demo:
             self.sub_title = "demo"
@@ -116,12 +124,24 @@ class BylineApp(App):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        self.warming = True
         self._warm_up()
 
     @work(thread=True, exit_on_error=False, group="warm")
     def _warm_up(self) -> None:
         """Load what the first article needs (renderer, quote finder tables) off the main
-        thread once the first screen is up, so the first enter is as fast as the next ones."""
+        thread once the first screen is up, so the first enter is as fast as the next ones.
+        An article opened meanwhile shows at once and gets its quotes when this is done
+        (`FinderReady`): the finder's ~0.15 s of patterns would otherwise hold the key."""
+        try:
+            self._load_article_path()
+        finally:
+            self.warming = False
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self.tell_main, FinderReady())
+
+    @staticmethod
+    def _load_article_path() -> None:
         from reader.core.articles import render_entry  # noqa: F401 - imported to warm it
         from reader.core.quotes import extract
         from reader.core.quotes.placement import speaker_labels

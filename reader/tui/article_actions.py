@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reader.core.store import Entry, FullText
 from reader.tui.format import date
 from reader.tui.kinds import Mode, Source
-from reader.tui.messages import FullTextDone
+from reader.tui.messages import FinderReady, FullTextDone
 from reader.tui.safe import notify
 from reader.tui.widgets.article import ArticleContent
 
@@ -46,12 +46,23 @@ class ArticleActions:
         rendered = render_entry(entry, fulltext if source == Source.FULL else None)
         self.article_id = entry_id
         self.article_source = source
-        content = ArticleContent(entry, rendered, _quotes(rendered), source)
+        # While the app's warm-up is loading the quote finder, the article shows at once and
+        # its quotes follow (`on_finder_ready`); otherwise they are found here.
+        pending = self.app.warming and not finder_ready()
+        content = ArticleContent(entry, rendered, [] if pending else _quotes(rendered), source)
+        content.quotes_pending = pending
         content.notes = self._notes(entry_id, source)
         content.fetching = entry_id in self.fetching
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
         self.article.show(content)
         return entry
+
+    def on_finder_ready(self: MainScreen, message: FinderReady) -> None:
+        content = self.article.content
+        if content is not None and content.quotes_pending:
+            content.quotes = _quotes(content.rendered)
+            content.quotes_pending = False
+            self.article.show(content, keep_scroll=True)
 
     def _notes(self: MainScreen, entry_id: int, source: Source) -> list[str]:
         if entry_id in self.fetching:
@@ -230,6 +241,12 @@ class ArticleActions:
         from reader.tui.screens import QuoteScreen
 
         self.app.push_screen(QuoteScreen(info, saved))
+
+
+def finder_ready() -> bool:
+    from reader.core.articles import finder_ready as ready
+
+    return ready()
 
 
 def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:

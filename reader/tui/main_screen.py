@@ -201,6 +201,8 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             if content is None:
                 return NO_ARTICLE
             if action in ("quotes_panel", "next_quote", "prev_quote") and not content.quotes:
+                if content.quotes_pending:
+                    return "Finding the quotes in this article…"
                 return "No quotes found in this article."
             if action == "links" and not content.rendered.links:
                 return "This article has no links."

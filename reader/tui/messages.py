@@ -47,6 +47,11 @@ class FullTextDone(Message, bubble=False):
         self.error = error
 
 
+class FinderReady(Message, bubble=False):
+    """The app's warm-up has loaded the quote finder: an article shown before it gets its
+    quotes now."""
+
+
 class QuotesChanged(Message, bubble=False):
     """A quote was saved or deleted outside the main screen (the quote dialog).
 

@@ -55,6 +55,7 @@ class ArticleContent:
     notes: list[str] = field(default_factory=list)
     fetching: bool = False  # the full text is being fetched: a spinner turns in the header
     also_in: list[str] = field(default_factory=list)  # feeds that told the same story (dedupe)
+    quotes_pending: bool = False  # shown before the quote finder was loaded: quotes to come
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -282,13 +283,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         source = content.rendered.text
         quotes = content.quotes
         # Who spoke goes on its own line after the quotation's paragraph, never inside the
-        # sentence; the placement is the engine's (reader.core.quotes.placement).
-        from reader.core.quotes.placement import speaker_labels
+        # sentence; the placement is the engine's (reader.core.quotes.placement), loaded only
+        # for quotes (an article shown while the finder loads has none yet).
+        inserts: list[tuple[int, str, int]] = []  # (orig pos, text, first quote index)
+        if quotes:
+            from reader.core.quotes.placement import speaker_labels
 
-        inserts: list[tuple[int, str, int]] = [  # (orig pos, text, first quote index)
-            (label.at, "\n" + label.text, label.quotes[0])
-            for label in speaker_labels(source, quotes)
-        ]
+            inserts = [
+                (label.at, "\n" + label.text, label.quotes[0])
+                for label in speaker_labels(source, quotes)
+            ]
         inserts.sort()
         self._to_display = [(at, len(s)) for at, s, _ in inserts]
         pieces, last = [], 0
@@ -300,8 +304,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         text = Text(display)
         self._style_structure(text, content.rendered)
         # Quotes, then the current one on top.
-        from reader.core.quotes.marks import QUOTE_MARKS
-
+        if quotes:
+            from reader.core.quotes.marks import QUOTE_MARKS
         for i, quote in enumerate(quotes):
             a, b = quote.start, quote.end
             if a > 0 and source[a - 1] in QUOTE_MARKS:
