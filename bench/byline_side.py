@@ -247,8 +247,8 @@ def build_cache(data_dir: Path, urls: list[str], total: int, batch: int = 1000) 
     batches of `batch` per transaction, so the FTS index and the counters are the real ones.
     """
     from reader.core.config import FeedConfig
-    from reader.core.parse import ParsedEntry
     from reader.core.store import Store
+    from reader.core.text.parse import ParsedEntry
 
     t0 = time.perf_counter()
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -316,9 +316,9 @@ def article_open_times(corpus: Path, limit: int | None = None) -> tuple[list, li
     with feed entries.
     """
     from reader.core import quotes
-    from reader.core.extract import ExtractError, extract_article
-    from reader.core.parse import parse_feed
-    from reader.core.render import render_html
+    from reader.core.text.extract import ExtractError, extract_article
+    from reader.core.text.parse import parse_feed
+    from reader.core.text.render import render_html
 
     def open_one(markup: str, base: str) -> tuple[float, int]:
         t0 = time.perf_counter()

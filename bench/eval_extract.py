@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import load_line, percentile  # noqa: E402
-from reader.core.extract import ExtractError, extract_article  # noqa: E402
+from reader.core.text.extract import ExtractError, extract_article  # noqa: E402
 
 URL = "http://fakehost/test/page.html"  # the corpus pages were captured under this address
 
@@ -153,7 +153,7 @@ def same_label(got: str | None, expected: str | None) -> bool:
 
 
 def byline_trafilatura(source: bytes) -> Output:
-    """The production path: reader.core.extract with its tuned trafilatura options."""
+    """The production path: reader.core.text.extract with its tuned trafilatura options."""
     try:
         art = extract_article(source, URL)
     except ExtractError:

@@ -55,37 +55,37 @@ CONFIG_TESTS = ("tests/test_config.py", "tests/test_config_fuzz.py")
 MUTATIONS = [
     # -- sanitize: nothing from a feed may drive the terminal
     Mutation(
-        "sanitize.osc", "reader/core/sanitize.py",
+        "sanitize.osc", "reader/core/text/sanitize.py",
         '"|".join((_OSC, _CSI, _DCS_PM_APC, _ESC_OTHER))', '"|".join((_CSI, _DCS_PM_APC, _ESC_OTHER))',
         ("tests/test_sanitize.py",), "OSC sequences (titles, clipboard) no longer removed whole",
     ),
     Mutation(
-        "sanitize.bidi", "reader/core/sanitize.py", r"\u202a-\u202e", "",
+        "sanitize.bidi", "reader/core/text/sanitize.py", r"\u202a-\u202e", "",
         ("tests/test_sanitize.py",), "bidi overrides (U+202E) pass",
     ),
     Mutation(
-        "sanitize.c1", "reader/core/sanitize.py", r"\x7f-\x9f", r"\x7f",
+        "sanitize.c1", "reader/core/text/sanitize.py", r"\x7f-\x9f", r"\x7f",
         ("tests/test_sanitize.py",), "C1 control characters pass",
     ),
     Mutation(
-        "sanitize.scheme", "reader/core/sanitize.py",
+        "sanitize.scheme", "reader/core/text/sanitize.py",
         "return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc)",
         "return bool(parts.scheme) and bool(parts.netloc)",
         ("tests/test_sanitize.py",), "any URL scheme is openable (javascript:, file:)",
     ),
     # -- store: a failed write keeps nothing; a kill loses nothing committed
     Mutation(
-        "store.rollback", "reader/core/store.py",
+        "store.rollback", "reader/core/store/__init__.py",
         'self.conn.execute("ROLLBACK")\n', 'self.conn.execute("COMMIT")\n',
         ("tests/test_store.py",), "an error inside atomic() commits the half-done write",
     ),
     Mutation(
-        "store.savepoint", "reader/core/store.py",
+        "store.savepoint", "reader/core/store/__init__.py",
         'self.conn.execute("ROLLBACK TO nested")', "pass",
         ("tests/test_store.py",), "an error in a nested atomic() keeps its writes",
     ),
     Mutation(
-        "store.one_transaction", "reader/core/store.py",
+        "store.one_transaction", "reader/core/store/__init__.py",
         "            self._insert_entries(feed_id, inserts, now)\n",
         "            self._insert_entries(feed_id, inserts, now)\n"
         '            self.db.execute("COMMIT")\n            self.db.execute("BEGIN IMMEDIATE")\n',
@@ -93,38 +93,38 @@ MUTATIONS = [
         "a feed's entries are committed in two steps (a kill keeps half of them)",
     ),
     Mutation(
-        "store.prune_spares_quoted", "reader/core/store.py",
+        "store.prune_spares_quoted", "reader/core/store/__init__.py",
         'keep = "saved = 0 AND id NOT IN (SELECT entry_id FROM saved_quotes)"',
         'keep = "saved = 0"',
         ("tests/test_store.py",), "pruning drops entries that have saved quotes",
     ),
     # -- fetch: validators and caps
     Mutation(
-        "fetch.if_none_match", "reader/core/fetch.py",
+        "fetch.if_none_match", "reader/core/feeds/fetch.py",
         'headers["If-None-Match"] = etag', "pass",
         ("tests/test_refresh.py", "tests/test_fault_server.py"), "the stored ETag is not sent",
     ),
     Mutation(
-        "fetch.if_modified_since", "reader/core/fetch.py",
+        "fetch.if_modified_since", "reader/core/feeds/fetch.py",
         'headers["If-Modified-Since"] = last_modified', "pass",
         ("tests/test_refresh.py", "tests/test_fault_server.py"),
         "the stored Last-Modified is not sent",
     ),
     Mutation(
-        "refresh.validators_on_304", "reader/core/refresh.py",
+        "refresh.validators_on_304", "reader/core/feeds/refresh.py",
         '"etag": result.etag or feed.etag,', '"etag": result.etag,',
         ("tests/test_refresh.py", "tests/test_fault_server.py"),
         "a 304 without an ETag forgets the stored one",
     ),
     Mutation(
-        "refresh.last_modified_on_304", "reader/core/refresh.py",
+        "refresh.last_modified_on_304", "reader/core/feeds/refresh.py",
         '"last_modified": result.last_modified or feed.last_modified,',
         '"last_modified": result.last_modified,',
         ("tests/test_refresh.py", "tests/test_fault_server.py"),
         "a 304 without Last-Modified forgets the stored one",
     ),
     Mutation(
-        "fetch.size_cap", "reader/core/fetch.py",
+        "fetch.size_cap", "reader/core/feeds/fetch.py",
         "                if size > max_bytes:\n", "                if False:\n",
         ("tests/test_refresh.py", "tests/test_fault_server.py"),
         "a body without Content-Length is read past the cap",
@@ -144,11 +144,11 @@ MUTATIONS = [
     ),
     # -- config and CLI: user errors are exit status 2 with a message, never a traceback
     Mutation(
-        "cli.exit_usage", "reader/cli.py", "EXIT_USAGE = 2\n", "EXIT_USAGE = 1\n",
+        "cli.exit_usage", "reader/cli/__init__.py", "EXIT_USAGE = 2\n", "EXIT_USAGE = 1\n",
         ("tests/test_config.py", "tests/test_cli.py"), "user errors exit 1 instead of 2",
     ),
     Mutation(
-        "cli.config_error", "reader/cli.py",
+        "cli.config_error", "reader/cli/__init__.py",
         "except (ConfigError, UserError) as err:", "except UserError as err:",
         ("tests/test_config.py",), "a broken config ends in a traceback",
     ),

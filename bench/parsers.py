@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import corpus_dir  # noqa: E402
-from reader.core.fastparse import parse_fast  # noqa: E402
-from reader.core.parse import parse_feed  # noqa: E402
-from reader.core.sanitize import clean_line, clean_url  # noqa: E402
+from reader.core.text.fastparse import parse_fast  # noqa: E402
+from reader.core.text.parse import parse_feed  # noqa: E402
+from reader.core.text.sanitize import clean_line, clean_url  # noqa: E402
 
 FIELDS = ("uid", "title", "link", "author", "published", "summary", "content")
 

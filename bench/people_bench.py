@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from reader.core import quoteindex  # noqa: E402
-from reader.core.parse import ParsedEntry  # noqa: E402
+from reader.core.quotes import index as quoteindex  # noqa: E402
 from reader.core.store import Store  # noqa: E402
+from reader.core.text.parse import ParsedEntry  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "feeds"
 
@@ -41,7 +41,8 @@ def load() -> str:
 _ONE_REFRESH = """
 import json, sys, time
 from pathlib import Path
-from reader.core import quoteindex, refresh as r
+from reader.core.quotes import index as quoteindex
+from reader.core.feeds import refresh as r
 from reader.core.config import load
 from reader.core.store import Store
 mode, config, data = sys.argv[1:4]
@@ -92,9 +93,9 @@ def refresh_cost(runs: int) -> None:
 def prefilter_cost() -> None:
     """Of reading every corpus entry: what the entries with no quotation cost, rendered and
     read or cleared by the cheap test (quoteindex.may_quote), against those with quotations."""
-    from reader.core.parse import parse_feed
     from reader.core.quotes import extract
-    from reader.core.render import render_html
+    from reader.core.text.parse import parse_feed
+    from reader.core.text.render import render_html
 
     none = [0, 0.0]
     some = [0, 0.0]

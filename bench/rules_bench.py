@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reader.core import config as cfg  # noqa: E402
-from reader.core.parse import ParsedEntry  # noqa: E402
 from reader.core.rules.engine import apply_rules, apply_to_cache  # noqa: E402
 from reader.core.store import Store, View  # noqa: E402
+from reader.core.text.parse import ParsedEntry  # noqa: E402
 
 FEEDS = 100
 WORDS = [

@@ -183,7 +183,7 @@ class Ctx:
         if size > self.args.index_max or marker.exists():
             self.raw.setdefault("quotes_indexed", {})[str(size)] = marker.exists()
             return
-        from reader.core import quoteindex
+        from reader.core.quotes import index as quoteindex
         from reader.core.store import Store
 
         t0 = time.perf_counter()
@@ -203,8 +203,8 @@ class Ctx:
 def cache_fingerprint(args: argparse.Namespace) -> str:
     """What a built cache depends on: the store's code, the bench's data, the bodies, newsboat."""
     h = hashlib.sha1(f"{args.bodies}|{nbm.version()}".encode())
-    for rel in ("reader/core/store.py", "reader/core/schema.py", "reader/core/searchtext.py",
-                "reader/core/sanitize.py", "reader/core/parse.py", "bench/common.py",
+    for rel in ("reader/core/store/__init__.py", "reader/core/store/schema.py", "reader/core/text/searchtext.py",
+                "reader/core/text/sanitize.py", "reader/core/text/parse.py", "bench/common.py",
                 "bench/byline_side.py", "bench/newsboat.py"):  # fmt: skip
         path = common.REPO / rel
         h.update(path.read_bytes() if path.exists() else rel.encode())

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from reader.core.config import Config, FeedConfig, Settings
-from reader.core.parse import ParsedEntry
 from reader.core.store import Store
+from reader.core.text.parse import ParsedEntry
 
 NOW = 1_767_225_600.0  # 2026-01-01 00:00 UTC
 HOUR = 3600.0

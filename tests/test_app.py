@@ -10,11 +10,11 @@ import pytest
 from conftest_app import NOW, AppEnv
 from textual.widgets import OptionList
 
+from reader.core.quotes.textfragment import text_fragment_url
 from reader.core.store import FullText, View
-from reader.core.textfragment import text_fragment_url
 from reader.tui.app import BylineApp, MainScreen
 from reader.tui.keymap import DEFAULT_KEYS
-from reader.tui.screens import FeedStatusScreen, HelpScreen, PickScreen, QuoteScreen
+from reader.tui.screens.dialogs import FeedStatusScreen, HelpScreen, PickScreen, QuoteScreen
 
 SIZE = (120, 40)
 
@@ -126,7 +126,7 @@ async def test_toggle_read_and_saved(app_env: AppEnv, monkeypatch) -> None:
         calls.append(entry_id)
         return FullText(entry_id, "u", "", None, None, None, NOW, "error", "offline")
 
-    monkeypatch.setattr("reader.core.fulltext.fetch_text", fake_fetch)
+    monkeypatch.setattr("reader.core.feeds.fulltext.fetch_text", fake_fetch)
     async with app_env.app().run_test(size=SIZE) as pilot:
         main = main_of(pilot.app)
         await pilot.press("m")
@@ -390,7 +390,7 @@ async def test_full_text_toggle_and_failure(app_env: AppEnv, monkeypatch) -> Non
             store.save_fulltext(text)
         return text
 
-    monkeypatch.setattr("reader.core.fulltext.fetch_text", fake_fetch)
+    monkeypatch.setattr("reader.core.feeds.fulltext.fetch_text", fake_fetch)
     async with app_env.app().run_test(size=SIZE) as pilot:
         main = main_of(pilot.app)
         await pilot.press("enter", "F")
@@ -514,8 +514,8 @@ async def test_narrow_layout_and_live_resize(app_env: AppEnv) -> None:
 
 async def test_large_view_pages_lazily(tmp_path: Path, monkeypatch) -> None:
     from reader.core.config import Config, FeedConfig, Settings
-    from reader.core.parse import ParsedEntry
     from reader.core.store import Store
+    from reader.core.text.parse import ParsedEntry
     from reader.tui.widgets import entry_list
 
     feed = FeedConfig("https://big.example/rss", "Big")

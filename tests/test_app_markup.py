@@ -15,10 +15,10 @@ from conftest_app import NOW, AppEnv
 from rich.console import Console
 
 from reader.core.config import Config, FeedConfig, Settings
-from reader.core.parse import ParsedEntry
 from reader.core.store import FullText, Store
+from reader.core.text.parse import ParsedEntry
 from reader.tui.app import BylineApp
-from reader.tui.screens import FeedStatusScreen, PickScreen, QuoteScreen
+from reader.tui.screens.dialogs import FeedStatusScreen, PickScreen, QuoteScreen
 
 CLICK = "[@click=app.quit]x[/]"
 BOLD = "[b]bold[/b]"
@@ -112,7 +112,7 @@ async def test_every_field_and_notice_shows_markup_literally(
     def failing_fetch(config, data_dir, entry_id):
         return FullText(entry_id, "u", "", None, None, None, NOW, "error", f"HTTP {MARKUP}")
 
-    monkeypatch.setattr("reader.core.fulltext.fetch_text", failing_fetch)
+    monkeypatch.setattr("reader.core.feeds.fulltext.fetch_text", failing_fetch)
     app = BylineApp(hostile.config, hostile.data_dir, notice=f"Starter config {BOLD} written")
     async with app.run_test(size=SIZE) as pilot:
         main = app.main
@@ -170,7 +170,7 @@ async def test_refresh_error_and_palette_keys_read_literally(
     def broken_refresh(*args, **kwargs):
         raise RuntimeError(f"boom {MARKUP}")
 
-    monkeypatch.setattr("reader.core.refresh_child.refresh_in_child", broken_refresh)
+    monkeypatch.setattr("reader.core.background.refresh_in_child", broken_refresh)
     settings = replace(hostile.config.settings, browser="true", theme=f"dark {BOLD}")
     config = replace(hostile.config, keys={"search": "slash,ctrl+f"}, settings=settings)
     app = BylineApp(config, hostile.data_dir)

@@ -11,11 +11,11 @@ import pytest
 from conftest_app import NOW, AppEnv
 from test_app_markup import screen_text
 
-from reader.core.parse import ParsedEntry
 from reader.core.store import Store
+from reader.core.text.parse import ParsedEntry
 from reader.tui.app import BylineApp, MainScreen
 from reader.tui.kinds import Mode
-from reader.tui.screens import HelpScreen, PickScreen, QuoteScreen
+from reader.tui.screens.dialogs import HelpScreen, PickScreen, QuoteScreen
 from reader.tui.widgets import status as status_module
 
 SIZE = (120, 40)
@@ -261,7 +261,7 @@ def test_first_article_needs_are_warmed_off_the_main_thread(tmp_path: Path) -> N
             async with app.run_test(size=(120, 40)) as pilot:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
-                print("loaded", "reader.core.quotes" in sys.modules, "reader.core.render" in sys.modules)
+                print("loaded", "reader.core.quotes" in sys.modules, "reader.core.text.render" in sys.modules)
 
         asyncio.run(main())
         """

@@ -74,7 +74,7 @@ def test_snapshot_help_80x24(app_env: AppEnv, snap_compare) -> None:
 
 def test_snapshot_people_view_120x36(app_env: AppEnv, snap_compare) -> None:
     """The People view, all time (issue 15)."""
-    from reader.core import quoteindex
+    from reader.core.quotes import index as quoteindex
 
     with app_env.store() as store:
         quoteindex.backfill(store)

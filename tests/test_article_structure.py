@@ -13,8 +13,8 @@ import pytest
 from conftest_app import NOW, TECH
 
 from reader.core.config import Config, Settings
-from reader.core.parse import ParsedEntry
 from reader.core.store import Store
+from reader.core.text.parse import ParsedEntry
 
 ARTICLE = """
 <h2>What did the commentators say?</h2>

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from reader.core import config as cfg
-from reader.core.refresh import refresh
+from reader.core.feeds.refresh import refresh
 from reader.core.store import Store
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from reader.core.articles import render_entry
 from reader.core.config import FeedConfig
-from reader.core.parse import parse_feed
+from reader.core.quotes.articles import render_entry
 from reader.core.store import Store, View
+from reader.core.text.parse import parse_feed
 
 BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MOJIBAKE = re.compile("Ð|Ñ|Ã|â€|\ufffd|Р[ЃЌЋЏђ‘’“”•–—™љ›њќћџ]")
@@ -70,7 +70,7 @@ def test_every_corpus_feed_is_stored_as_feedparser_counts_it(corpus: Path, store
 
 
 def _uid(e) -> str:
-    from reader.core.parse import _xml_entry
+    from reader.core.text.parse import _xml_entry
 
     return _xml_entry(e, "").uid
 

@@ -1,4 +1,4 @@
-"""reader.core.extract: article text kept, noise dropped, bad input refused with a reason."""
+"""reader.core.text.extract: article text kept, noise dropped, bad input refused with a reason."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import corpus_path
 
-from reader.core.extract import Extracted, ExtractError, extract_article
+from reader.core.text.extract import Extracted, ExtractError, extract_article
 
 URL = "https://news.example.org/2024/05/harbour-bridge"
 

@@ -24,7 +24,7 @@ from faultserver import (
 )
 
 from reader.core.config import parse as parse_config
-from reader.core.refresh import refresh
+from reader.core.feeds.refresh import refresh
 from reader.core.store import Store, View
 
 

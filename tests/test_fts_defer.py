@@ -17,10 +17,10 @@ import pytest
 from samples import items, rss20
 
 from reader.core import config as cfg
-from reader.core.parse import ParsedEntry
 from reader.core.rules import SavedView
 from reader.core.rules.expr import parse
 from reader.core.store import Store, View
+from reader.core.text.parse import ParsedEntry
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = 1_767_000_000.0
@@ -136,7 +136,7 @@ _STORE_THEN_DIE = textwrap.dedent(
     import os, signal, sys
     sys.path.insert(0, {tests!r})
     from reader.core import config as cfg
-    from reader.core.parse import ParsedEntry
+    from reader.core.text.parse import ParsedEntry
     from reader.core.store import Store
     store = Store({db!r})
     store.sync_feeds([cfg.FeedConfig("https://a.test/rss", None, ())])

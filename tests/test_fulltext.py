@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from httpserver import FeedServer
 
-from reader.core.articles import article_quotes, render_entry
 from reader.core.config import Config, FeedConfig, Settings
-from reader.core.refresh import refresh
+from reader.core.feeds.refresh import refresh
+from reader.core.quotes.articles import article_quotes, render_entry
 from reader.core.store import Store, View
 
 ARTICLE = """<!doctype html><html><head><meta charset="utf-8">

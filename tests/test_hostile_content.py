@@ -24,14 +24,14 @@ from pathlib import Path
 import pytest
 from faultserver import FaultServer, respond
 
-from reader.core.articles import article_quotes, render_entry
-from reader.core.fetch import Fetcher
-from reader.core.fulltext import fetch_one
-from reader.core.parse import parse_feed
+from reader.core.feeds.fetch import Fetcher
+from reader.core.feeds.fulltext import fetch_one
 from reader.core.quotes import extract
-from reader.core.render import render_html
-from reader.core.sanitize import clean_line, clean_text, clean_url, is_openable
+from reader.core.quotes.articles import article_quotes, render_entry
 from reader.core.store import FullText, Store, View
+from reader.core.text.parse import parse_feed
+from reader.core.text.render import render_html
+from reader.core.text.sanitize import clean_line, clean_text, clean_url, is_openable
 from reader.tui import browser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -260,7 +260,7 @@ def test_full_text_fetched_from_a_hostile_page_is_clean(tmp_path: Path) -> None:
     with FaultServer() as server, Store(tmp_path / "cache.db") as store:
         url = server.route("/page", respond(page.encode(), content_type="text/html"))
         from reader.core.config import FeedConfig
-        from reader.core.parse import ParsedEntry
+        from reader.core.text.parse import ParsedEntry
 
         store.sync_feeds([FeedConfig("http://example.org/feed")])
         feed = store.feed_by_url("http://example.org/feed")

@@ -32,6 +32,6 @@ def test_ruff_format_is_clean() -> None:
 
 def test_package_imports_without_the_ui() -> None:
     """The CLI's engine commands never load Textual (fast start, and the layering rule)."""
-    code = "import reader.cli, reader.core.refresh, sys; print('textual' in sys.modules)"
+    code = "import reader.cli, reader.core.feeds.refresh, sys; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert out.stdout.strip() == "False", out.stderr

@@ -169,7 +169,7 @@ def entry_total(data: Path) -> int:
         conn.close()
 
 
-# Where a refresh of the FEEDS changing feeds is stopped and killed (reader/core/pausepoint.py),
+# Where a refresh of the FEEDS changing feeds is stopped and killed (reader/core/store/pausepoint.py),
 # and how many of that refresh's new entries (FRESH per feed) the cache must then hold:
 # nothing uncommitted, nothing committed lost.
 KILL_POINTS = (
@@ -303,7 +303,7 @@ def test_two_refreshes_storing_the_same_new_entries_do_not_collide(tmp_path: Pat
     """The app's refresh and cron's store the same new entries of a feed at the same moment:
     one inserts them, the other finds them there (no UNIQUE constraint failure)."""
     from reader.core.config import FeedConfig
-    from reader.core.parse import ParsedEntry
+    from reader.core.text.parse import ParsedEntry
 
     path = tmp_path / DB_NAME
     with Store(path) as store:

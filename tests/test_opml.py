@@ -9,7 +9,7 @@ import pytest
 
 from reader.core import config as cfg
 from reader.core.config import FeedConfig
-from reader.core.opml import OpmlError, parse_opml, to_opml
+from reader.core.feeds.opml import OpmlError, parse_opml, to_opml
 
 OPML = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">

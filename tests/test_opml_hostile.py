@@ -15,7 +15,7 @@ import pytest
 
 from reader.cli import main
 from reader.core import config as cfg
-from reader.core.opml import OpmlError, parse_opml
+from reader.core.feeds.opml import OpmlError, parse_opml
 
 
 def opml(outlines: str, head: str = "") -> bytes:
@@ -177,7 +177,7 @@ def test_ten_thousand_outlines_import_in_reasonable_time(isolated_env: Path) -> 
 
 
 def test_too_many_outlines_are_refused() -> None:
-    from reader.core import opml as opml_module
+    from reader.core.feeds import opml as opml_module
 
     data = opml(outline("http://example.org/a") * 3)
     original = opml_module.MAX_OUTLINES

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from samples import FORMATS, MALFORMED, SALVAGEABLE, items, rss20
 
-from reader.core.parse import entry_identity, parse_feed
+from reader.core.text.parse import entry_identity, parse_feed
 
 CONTROL = "\x1b]0;pwned\x07\x1b[31mRed\x1b[0m\x9b2J\x07\x00"
 

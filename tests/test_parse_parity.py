@@ -1,4 +1,4 @@
-"""The lxml fast path (reader/core/fastparse.py) against feedparser, the reference.
+"""The lxml fast path (reader/core/text/fastparse.py) against feedparser, the reference.
 
 Every corpus feed and every feed the encoding, hostile-content, property and format suites
 generate is parsed twice, `parse_feed(..., fast=False)` being feedparser alone; both must give
@@ -23,8 +23,8 @@ from test_hostile_content import FEEDS as HOSTILE_FEEDS
 from test_property_pipeline import FORMATS as PROPERTY_FORMATS
 from test_property_pipeline import TEXT, entries
 
-from reader.core.fastparse import parse_fast
-from reader.core.parse import ParsedFeed, parse_feed
+from reader.core.text.fastparse import parse_fast
+from reader.core.text.parse import ParsedFeed, parse_feed
 
 URL = "http://example.org/feed"
 CONTENT_TYPES = ["", "application/rss+xml", "application/xml; charset=UTF-8", "text/xml"]

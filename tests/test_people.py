@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import quoteindex
-from reader.core.articles import render_entry
-from reader.core.parse import ParsedEntry
-from reader.core.people import article_keys, merge_keys, normalise
-from reader.core.rows import FullText
+from reader.core.quotes import index as quoteindex
+from reader.core.quotes.articles import render_entry
+from reader.core.quotes.people import article_keys, merge_keys, normalise
 from reader.core.store import Store
+from reader.core.store.rows import FullText
+from reader.core.text.parse import ParsedEntry
 
 NOW = time.time()
 
@@ -322,7 +322,7 @@ def test_the_backfill_runs_in_a_child_process_that_stop_ends(tmp_path: Path) -> 
     """The app's backfill runs in `refresh_child` (the quote finder in a thread of the app took
     the GIL from its keys): it indexes everything, and a stop asked at a progress frame kills
     the child, keeping only whole batches."""
-    from reader.core.refresh_child import index_quotes_in_child
+    from reader.core.background import index_quotes_in_child
 
     entries = [_entry(str(n), ZELENSKY if n % 2 else TRUMP, n) for n in range(40)]
     with Store.in_dir(tmp_path) as store:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest_app import AppEnv
 
-from reader.core import quoteindex
+from reader.core.quotes import index as quoteindex
 from reader.tui import app as app_module
-from reader.tui.people_screen import PeopleScreen
+from reader.tui.screens.people import PeopleScreen
 
 SIZE = (120, 36)
 

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core.articles import render_entry
 from reader.core.config import FeedConfig
-from reader.core.parse import parse_feed
 from reader.core.quotes import extract
+from reader.core.quotes.articles import render_entry
 from reader.core.store import Store
+from reader.core.text.parse import parse_feed
 
 SHOWN_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
 

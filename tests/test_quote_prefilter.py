@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import corpus_path
 
-from reader.core import quoteindex
-from reader.core.parse import ParsedEntry, parse_feed
-from reader.core.quoteindex import may_quote
 from reader.core.quotes import extract
-from reader.core.render import render_html
+from reader.core.quotes import index as quoteindex
+from reader.core.quotes.index import may_quote
 from reader.core.store import Store
+from reader.core.text.parse import ParsedEntry, parse_feed
+from reader.core.text.render import render_html
 
 
 def _found(markup: str, base: str = "") -> list:

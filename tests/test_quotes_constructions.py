@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.blocks import Block, BlockKind
 from reader.core.quotes import Quote, extract, label_offset, shows_speaker
+from reader.core.text.blocks import Block, BlockKind
 
 
 def find(text: str, inside: str) -> Quote | None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from conftest_app import AppEnv
 from test_app_polish import SIZE, main_of, open_quotes_view
 
-from reader.core.parse import ParsedEntry
 from reader.core.store import Store
+from reader.core.text.parse import ParsedEntry
 
 NOW = 1_767_225_600.0
 

@@ -17,7 +17,7 @@ from httpserver import FeedServer, Response, http_date
 from samples import FORMATS, MALFORMED, SALVAGEABLE, atom10, items, rss20
 
 from reader.core import config as cfg
-from reader.core.refresh import RefreshReport, refresh
+from reader.core.feeds.refresh import RefreshReport, refresh
 from reader.core.store import Store, View
 
 LAST_MODIFIED = http_date(1_700_000_000)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.background import refresh_in_child
 from reader.core.config import Config, FeedConfig, Settings
-from reader.core.refresh_child import refresh_in_child
 from reader.core.store import Store
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>

@@ -155,13 +155,13 @@ APP_STAND_IN = """
 import sys
 from pathlib import Path
 from reader.core.config import load
-from reader.core.refresh_child import refresh_in_child
+from reader.core.background import refresh_in_child
 refresh_in_child(load(Path(sys.argv[1])), Path(sys.argv[2]))
 """
 
 
 def test_killed_app_leaves_no_refresh_child(slow_server, write_config, isolated_env) -> None:
-    """The app refreshes in a child process (reader/core/refresh_child.py): killing the app
+    """The app refreshes in a child process (reader/core/background.py): killing the app
     mid-refresh must take that child down too, not leave it fetching and writing."""
     server, hang, urls = slow_server
     config = write_config(urls, timeout_s=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.render import Link, render_html
+from reader.core.text.render import Link, render_html
 
 BASE = "https://news.example/world/story.html"
 

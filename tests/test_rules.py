@@ -14,8 +14,7 @@ import pytest
 from samples import rss20
 
 from reader.core import config as cfg
-from reader.core.parse import ParsedEntry
-from reader.core.refresh import refresh
+from reader.core.feeds.refresh import refresh
 from reader.core.rules import SavedView
 from reader.core.rules.engine import apply_rules
 from reader.core.rules.expr import (
@@ -28,6 +27,7 @@ from reader.core.rules.expr import (
 )
 from reader.core.rules.sqlfuncs import MAX_REGEX_INPUT
 from reader.core.store import Store, View
+from reader.core.text.parse import ParsedEntry
 
 NOW = time.time()
 DAY = 86400
@@ -557,7 +557,7 @@ def test_and_or_test_their_cheap_terms_first_in_sql_and_python():
 
 
 def test_titles_a_day_apart_or_short_are_not_duplicates():
-    from reader.core.rules.dedupe import link_key, title_key
+    from reader.core.text.dedupe import link_key, title_key
 
     assert title_key("Update") is None and title_key("Live: day 3") is None
     assert title_key("Harbour town votes, to keep!") == title_key("harbour  Town votes to keep")
@@ -603,7 +603,7 @@ def test_kept_counters_follow_hidden_and_read(cache):
 def test_a_version_2_cache_is_migrated_with_its_counts(tmp_path):
     from sqlite_utils import Database
 
-    from reader.core.schema import migrations
+    from reader.core.store.schema import migrations
 
     path = tmp_path / "byline.db"
     conn = sqlite3.connect(path, isolation_level=None)

@@ -84,7 +84,7 @@ async def test_views_in_the_sidebar_with_unread_counts(app_env: AppEnv) -> None:
 
 
 async def test_the_article_header_names_the_other_feeds(app_env: AppEnv) -> None:
-    from reader.core.parse import ParsedEntry
+    from reader.core.text.parse import ParsedEntry
 
     with app_env.store() as store:  # the same story again, in another feed, tracking added
         tech = store.feed_by_url("https://tech.example/feed").id

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.core.sanitize import clean_line, clean_text, clean_url, is_openable
+from reader.core.text.sanitize import clean_line, clean_text, clean_url, is_openable
 
 ESC = "\x1b"
 # (attack, what must be left of it): exact, so that dropping any one pattern of sanitize.py
@@ -105,7 +105,7 @@ def _hostile_feed() -> str:
 
 
 def test_hostile_feed_is_clean_everywhere_it_is_shown(tmp_path, write_config, in_cli, run_cli):
-    from reader.core.articles import render_entry
+    from reader.core.quotes.articles import render_entry
     from reader.core.store import Store, View
 
     feed = tmp_path / "hostile.xml"

@@ -27,16 +27,16 @@ NOT_AT_START = (
     "trafilatura",
     "html2text",
     "sqlite_utils",
-    "reader.core.fetch",
-    "reader.core.parse",
-    "reader.core.refresh",
-    "reader.core.render",
+    "reader.core.feeds.fetch",
+    "reader.core.text.parse",
+    "reader.core.feeds.refresh",
+    "reader.core.text.render",
     "reader.core.quotes",
-    "reader.core.extract",
-    "reader.core.fulltext",
+    "reader.core.text.extract",
+    "reader.core.feeds.fulltext",
     "reader.core.sync",
     "tomlkit",  # only edits of the config need it
-    "reader.tui.screens",  # dialogs: loaded when one first opens
+    "reader.tui.screens.dialogs",  # dialogs: loaded when one first opens
     "webbrowser",  # opening a link
     "reader.core.rules.expr",  # the rule grammar: only a config with rules or views parses it
     "hashlib",  # content hashes: written by refreshes, not read by the first screen
@@ -127,7 +127,7 @@ async def test_the_first_screen_is_styled_once_and_later_resumes_restyle_as_text
     from textual import events
     from textual.css.stylesheet import Stylesheet
 
-    from reader.tui.main_screen import MainScreen
+    from reader.tui.screens.main import MainScreen
 
     restyled: list[str] = []
     update_nodes = Stylesheet.update_nodes
@@ -188,7 +188,7 @@ async def test_a_sidebar_of_many_feeds_adds_a_screenful_first_then_every_row(
 async def test_an_article_opened_while_the_finder_loads_shows_at_once_then_its_quotes(
     app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.core import articles
+    from reader.core.quotes import articles
     from reader.tui.messages import FinderReady
 
     async with app_env.app().run_test(size=(120, 40)) as pilot:

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.core.config import FeedConfig
-from reader.core.parse import ParsedEntry
 from reader.core.store import BUSY_TIMEOUT_MS, DB_NAME, Store, View, fts_query
+from reader.core.text.parse import ParsedEntry
 
 NOW = 1_800_000_000.0
 
@@ -474,9 +474,9 @@ def test_saved_quote_survives_entry_and_feed(store: Store):
 
 
 def test_rows_are_built_by_column_name_not_position(tmp_path):
-    """Issue 10: row types live in reader/core/rows.py and map columns by name, so a query
+    """Issue 10: row types live in reader/core/store/rows.py and map columns by name, so a query
     that orders its columns differently still fills the right fields."""
-    from reader.core.rows import EntryRow, Feed, from_row
+    from reader.core.store.rows import EntryRow, Feed, from_row
 
     row = from_row(
         EntryRow,

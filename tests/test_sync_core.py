@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from reader.core.config import ConfigError, SyncConfig, parse
-from reader.core.parse import ParsedEntry
 from reader.core.store import Store, View
 from reader.core.sync import queue
 from reader.core.sync.base import Secrets, SyncConfigError, public_url, read_password
 from reader.core.sync.greader import long_id
+from reader.core.text.parse import ParsedEntry
 
 BASE = '[sync]\nkind = "fever"\nurl = "https://rss.example.org/fever/"\nusername = "ada"\n'
 

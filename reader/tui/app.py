@@ -24,7 +24,6 @@ import reader
 from reader.core.config import Config, set_setting
 from reader.core.store import SavedQuote, Store
 from reader.tui.keymap import MAIN_KEYS, display_keys
-from reader.tui.main_screen import MainScreen, action_name
 from reader.tui.messages import (
     FinderReady,
     FullTextDone,
@@ -33,12 +32,13 @@ from reader.tui.messages import (
     RefreshProgress,
 )
 from reader.tui.safe import markup, notify
+from reader.tui.screens.main import MainScreen, action_name
 
 INDEX_DELAY_S = 1.0  # the quote index's background reading starts after the first screen
 INDEX_SHOW_FROM = 200  # entries to read before the status line shows its progress
 
 if TYPE_CHECKING:
-    from reader.tui.screens import QuoteInfo
+    from reader.tui.screens.dialogs import QuoteInfo
 
 
 def styles_dir() -> Path:
@@ -142,11 +142,11 @@ class BylineApp(App):
 
     @staticmethod
     def _load_article_path() -> None:
-        from reader.core.articles import render_entry  # noqa: F401 - imported to warm it
         from reader.core.quotes import extract
+        from reader.core.quotes.articles import render_entry  # noqa: F401 - imported to warm it
         from reader.core.quotes.placement import speaker_labels
         from reader.core.quotes.sentence import sentence_around
-        from reader.core.render import render_html
+        from reader.core.text.render import render_html
 
         sample = render_html(
             "<p>“Warm the tables up before the first article,” said Jane Doe. "
@@ -170,7 +170,7 @@ class BylineApp(App):
     def _index_quotes_worker(self) -> None:
         from textual.worker import get_current_worker
 
-        from reader.core.refresh_child import index_quotes_in_child
+        from reader.core.background import index_quotes_in_child
 
         worker = get_current_worker()
         shown = [0.0]
@@ -290,7 +290,7 @@ class BylineApp(App):
 
     @work(thread=True, exit_on_error=False, group="refresh")
     def _refresh_worker(self, urls, force: bool, only_due: bool) -> None:
-        from reader.core.refresh_child import refresh_in_child
+        from reader.core.background import refresh_in_child
 
         def progress(p) -> None:
             self.call_from_thread(self._refresh_moved, p)
@@ -394,7 +394,7 @@ class BylineApp(App):
     @work(thread=True, exit_on_error=False, group="fulltext")
     def _full_text_worker(self, entry_id: int, show: bool) -> None:
         try:
-            from reader.core.fulltext import fetch_text
+            from reader.core.feeds.fulltext import fetch_text
 
             result = fetch_text(self.config, self.data_dir, entry_id)
             error = None if result.status == "ok" else (result.error or "failed")

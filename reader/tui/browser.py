@@ -10,7 +10,7 @@ import shlex
 import subprocess
 import webbrowser
 
-from reader.core.sanitize import is_openable
+from reader.core.text.sanitize import is_openable
 
 
 class BrowserError(Exception):

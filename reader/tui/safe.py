@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.content import Content
 
-from reader.core.sanitize import clean_text
+from reader.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode

@@ -31,7 +31,7 @@ from reader.core.quotes.structure import CODE, Zones, code_string
 from reader.core.quotes.titles import _in_title_slot, _is_term, _looks_like_title
 
 if TYPE_CHECKING:
-    from reader.core.blocks import Block
+    from reader.core.text.blocks import Block
 
 __all__ = ["Quote", "extract", "label_offset", "shows_speaker"]
 

@@ -2,7 +2,7 @@
 
 Issue 11: on real feeds a quarter of the "quotes" were headings, captions and code strings,
 and names in headings were given as speakers of body quotes. The renderer may say where
-those are (``reader.core.blocks``); without it, the stored html2text renderings still show
+those are (``reader.core.text.blocks``); without it, the stored html2text renderings still show
 them: ``## `` headings, ``[image: …]`` captions, code indented by four spaces and inline
 code between backticks.
 """
@@ -13,7 +13,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from reader.core.blocks import Block, BlockKind
+from reader.core.text.blocks import Block, BlockKind
 
 #: Zone kinds. Quotations in CODE are nobody's words (not found); in the others they are
 #: kept as "partial" quotes with no speaker, and nothing there attributes body text.

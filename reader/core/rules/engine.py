@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from reader.core.rules import Rule
-from reader.core.rules.dedupe import TITLE_WINDOW_S, link_key, title_key
 from reader.core.rules.expr import to_sql
 from reader.core.rules.predicate import Row, predicate, rows
+from reader.core.text.dedupe import TITLE_WINDOW_S, link_key, title_key
 
 if TYPE_CHECKING:
     from reader.core.config import Config

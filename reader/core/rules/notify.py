@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from reader.core.sanitize import clean_line
+from reader.core.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.core.store import Store

@@ -56,7 +56,7 @@ def speakers(html: str, base_url: str = "") -> tuple[str, ...]:
     """Who is quoted in an entry's content. The one place that says it: when a quote index
     exists, this becomes a look-up in it."""
     from reader.core.quotes import extract
-    from reader.core.render import render_html
+    from reader.core.text.render import render_html
 
     text = render_html(html, base_url).text
     return tuple(sorted({q.speaker for q in extract(text) if q.speaker}))

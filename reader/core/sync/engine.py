@@ -22,9 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reader.core.config import Config, SyncConfig
-from reader.core.parse import ParsedEntry
 from reader.core.rules.engine import apply_rules
-from reader.core.sanitize import clean_line, clean_text, clean_url
 from reader.core.store import Store
 from reader.core.sync import queue
 from reader.core.sync.base import (
@@ -38,7 +36,9 @@ from reader.core.sync.base import (
     public_url,
     read_password,
 )
-from reader.core.words import count
+from reader.core.text.parse import ParsedEntry
+from reader.core.text.sanitize import clean_line, clean_text, clean_url
+from reader.core.text.words import count
 
 PUSH_BATCH = 100
 UID_PREFIX = "sync:"

@@ -21,9 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from reader.core.blocks import BlockKind
-from reader.core.sanitize import clean_line, clean_url
 from reader.core.store import Entry
+from reader.core.text.blocks import BlockKind
+from reader.core.text.sanitize import clean_line, clean_url
 from reader.tui.format import date
 from reader.tui.kinds import Source
 from reader.tui.styling import component_style, line_start
@@ -43,7 +43,7 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
-    from reader.core.render import Rendered
+    from reader.core.text.render import Rendered
 
 
 @dataclass

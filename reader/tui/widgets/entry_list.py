@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker
 
-from reader.core.sanitize import clean_line
 from reader.core.store import EntryRow, Store, View
+from reader.core.text.sanitize import clean_line
 from reader.tui.format import age
 from reader.tui.styling import component_style, line_start
 

@@ -1,7 +1,7 @@
 """The main screen's article actions: opening an entry, its full text, its links and the
 quotes in it (the article pane itself is reader/tui/widgets/article.py).
 
-A mixin of `MainScreen` (reader/tui/main_screen.py), which owns the panes and the state
+A mixin of `MainScreen` (reader/tui/screens/main.py), which owns the panes and the state
 these methods read: `article_id`, `article_source`, `fetching`.
 """
 
@@ -19,9 +19,9 @@ from reader.tui.widgets.article import ArticleContent
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
-    from reader.core.render import Rendered
-    from reader.tui.main_screen import MainScreen
-    from reader.tui.screens import QuoteInfo
+    from reader.core.text.render import Rendered
+    from reader.tui.screens.dialogs import QuoteInfo
+    from reader.tui.screens.main import MainScreen
 
 NO_ARTICLE = "No article open: enter opens the highlighted entry."
 
@@ -108,7 +108,7 @@ class ArticleActions:
             if index is not None:
                 self.app.open_in_browser(links[index].url)
 
-        from reader.tui.screens import links_screen  # dialogs load when first opened
+        from reader.tui.screens.dialogs import links_screen  # dialogs load when first opened
 
         self.app.push_screen(links_screen(links), picked)
 
@@ -210,7 +210,7 @@ class ArticleActions:
             if index is not None:
                 self.go_to_quote(index)
 
-        from reader.tui.screens import quotes_screen
+        from reader.tui.screens.dialogs import quotes_screen
 
         self.app.push_screen(quotes_screen(content.quotes), picked)
 
@@ -220,7 +220,7 @@ class ArticleActions:
             return None
         from reader.core.quotes.locate import marks_around
         from reader.core.quotes.sentence import sentence_around
-        from reader.tui.screens import QuoteInfo
+        from reader.tui.screens.dialogs import QuoteInfo
 
         quote = content.quotes[index]
         entry = content.entry
@@ -238,19 +238,19 @@ class ArticleActions:
         if info is None:
             return
         saved = self.store.quote_is_saved(info.entry_id, info.text)
-        from reader.tui.screens import QuoteScreen
+        from reader.tui.screens.dialogs import QuoteScreen
 
         self.app.push_screen(QuoteScreen(info, saved))
 
 
 def finder_ready() -> bool:
-    from reader.core.articles import finder_ready as ready
+    from reader.core.quotes.articles import finder_ready as ready
 
     return ready()
 
 
 def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
-    from reader.core.articles import render_entry as render
+    from reader.core.quotes.articles import render_entry as render
 
     return render(entry, fulltext)
 
@@ -258,7 +258,7 @@ def render_entry(entry: Entry, fulltext: FullText | None) -> Rendered:
 def _quotes(rendered: Rendered) -> list[Quote]:
     # Imported on first use (the app warms it in a thread after the first screen): building
     # the quote finder's tables costs ~0.2 s at import.
-    from reader.core.articles import quotes_of
+    from reader.core.quotes.articles import quotes_of
 
     try:
         return quotes_of(rendered)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 
 from reader.core.config import FeedConfig
-from reader.core.sanitize import clean_line, clean_url
+from reader.core.text.sanitize import clean_line, clean_url
 
 MAX_OUTLINES = 100_000
 

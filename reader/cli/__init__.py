@@ -21,7 +21,7 @@ from pathlib import Path
 from reader import __version__
 from reader.core import config as cfg
 from reader.core.config import Config, ConfigError, FeedConfig
-from reader.core.words import count
+from reader.core.text.words import count
 
 EXIT_USAGE = 2
 
@@ -157,7 +157,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import tempfile
     from importlib import resources
 
-    from reader.core.refresh import refresh
+    from reader.core.feeds.refresh import refresh
 
     workdir = Path(tempfile.mkdtemp(prefix="byline-demo-"))
     try:
@@ -186,7 +186,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from reader.core.refresh import refresh
+    from reader.core.feeds.refresh import refresh
 
     config = load_config(args)
     show_bar = not args.json and sys.stderr.isatty()
@@ -221,8 +221,8 @@ def _progress_bar(p) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from reader.core.discover import DiscoverError, find_feed
-    from reader.core.refresh import refresh
+    from reader.core.feeds.discover import DiscoverError, find_feed
+    from reader.core.feeds.refresh import refresh
 
     config = load_config(args)
     try:
@@ -403,7 +403,7 @@ def cmd_rules_help(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from reader.core.opml import OpmlError, parse_opml
+    from reader.core.feeds.opml import OpmlError, parse_opml
 
     config = load_config(args)
     try:
@@ -426,7 +426,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reader.core.opml import importable, to_opml
+    from reader.core.feeds.opml import importable, to_opml
 
     config = load_config(args)
     with _store(args, config) as store:
@@ -450,7 +450,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from reader.core.articles import article_quotes
+    from reader.core.quotes.articles import article_quotes
 
     config = load_config(args)
     if args.delete is not None:
@@ -528,7 +528,7 @@ def _quote_json(q) -> dict:
 def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
     """`byline quotes --speaker NAME`: what someone said across the whole cache (the quote
     index), newest first, each with its entry_id."""
-    from reader.core import quoteindex
+    from reader.core.quotes import index as quoteindex
 
     since = _since(args.since)
     with _store(args, config) as store:
@@ -561,7 +561,7 @@ def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_people(args: argparse.Namespace) -> int:
     """`byline people`: who is quoted most across the cache (the quote index)."""
-    from reader.core import quoteindex
+    from reader.core.quotes import index as quoteindex
 
     config = load_config(args)
     since = _since(args.since)
@@ -606,7 +606,7 @@ def _delete_quote(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_fetch_text(args: argparse.Namespace) -> int:
-    from reader.core.fulltext import fetch_text
+    from reader.core.feeds.fulltext import fetch_text
 
     config = load_config(args)
     with _store(args, config) as store:
@@ -847,7 +847,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             _note(f"byline: the disk is full ({err.filename or 'cache'}); nothing was half-written")
             return EXIT_USAGE
         raise
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from reader.core.config import Settings, feed_url_problem
-from reader.core.fetch import Fetcher, FetchResult
-from reader.core.parse import parse_feed
-from reader.core.sanitize import clean_url
+from reader.core.feeds.fetch import Fetcher, FetchResult
+from reader.core.text.parse import parse_feed
+from reader.core.text.sanitize import clean_url
 
 FEED_TYPES = (
     "application/rss+xml",

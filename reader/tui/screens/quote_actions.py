@@ -2,7 +2,7 @@
 and opening a saved quote in its article (the view itself is
 reader/tui/widgets/quotes_view.py).
 
-A mixin of `MainScreen` (reader/tui/main_screen.py).
+A mixin of `MainScreen` (reader/tui/screens/main.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from reader.tui.safe import notify
 from reader.tui.widgets.quotes_view import QuotesView
 
 if TYPE_CHECKING:
-    from reader.tui.main_screen import MainScreen
+    from reader.tui.screens.main import MainScreen
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from reader.core.config import Config
-from reader.core.extract import Extracted, ExtractError, extract_article
-from reader.core.fetch import Fetcher
-from reader.core.sanitize import clean_line, clean_url, is_openable
+from reader.core.feeds.fetch import Fetcher
 from reader.core.store import FullText, Store
+from reader.core.text.extract import Extracted, ExtractError, extract_article
+from reader.core.text.sanitize import clean_line, clean_url, is_openable
 
 Runner = Callable[..., Awaitable]
 HTML_TYPES = ("text/html", "application/xhtml")

@@ -233,7 +233,7 @@ def m003_rules_hidden_tags_dupes(db: Database) -> None:
 @migrations()
 def m004_quote_index(db: Database) -> None:
     """The quote index (issue 15): every quotation the finder sees in an entry's shown text
-    (reader/core/quoteindex.py), its speaker as written and a normalised key, searchable;
+    (reader/core/quotes/index.py), its speaker as written and a normalised key, searchable;
     a stamp per entry says which text and extractor version its rows come from."""
     db.executescript(
         """

@@ -11,7 +11,7 @@ at an exact point instead:
 The stopped process waits, touching nothing, until the ready file is removed (it then goes
 on) or it is killed; after `MAX_PAUSE_S` it goes on by itself, so a forgotten one never hangs.
 
-Points (all in reader/core/store.py, the write path every refresh takes):
+Points (all in reader/core/store/__init__.py, the write path every refresh takes):
 
 - ``store_entries``: inside a feed's write transaction, its rows inserted, nothing committed;
 - ``update_feed``: a feed's entries committed, its feed row (status, validators) not yet;

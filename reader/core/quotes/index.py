@@ -1,6 +1,6 @@
 """The quote index: who said what, across the whole cache (issue 15).
 
-Every entry's shown text (its kept full text, else the feed's content: reader/core/articles.py)
+Every entry's shown text (its kept full text, else the feed's content: reader/core/quotes/articles.py)
 goes through the quote finder once; its quotations are kept in `quote_index` with their
 offsets into that text, kind, speaker as written, a display name and a normalised key
 (reader/core/quotes/people.py), and in `quotes_fts` for search. `quote_stamps` records the
@@ -29,20 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.core.people import SpeakerName, article_keys, merge_keys, normalise
-from reader.core.searchtext import fold
+from reader.core.quotes.people import SpeakerName, article_keys, merge_keys, normalise
+from reader.core.text.searchtext import fold
 
 if TYPE_CHECKING:
     from reader.core.store import Store
 
-_QUOTES_DIR = Path(__file__).resolve().parent / "quotes"  # and people.py beside it
+_QUOTES_DIR = Path(__file__).resolve().parent
+_NOT_FINDER = {"index.py", "articles.py", "textfragment.py"}  # they read no quotation
 
 
 def _version() -> str:
     """The extractor's version: a hash of the quote finder's source, so any change to it
     (speakers' rules, the key normaliser) re-reads the cache in the background."""
     digest = hashlib.sha1(b"quoteindex 2")  # 2: may_quote clears only what the finder cannot read
-    for path in [*sorted(_QUOTES_DIR.glob("*.py")), _QUOTES_DIR.parent / "people.py"]:
+    for path in sorted(_QUOTES_DIR.glob("*.py")):
+        if path.name in _NOT_FINDER:
+            continue
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -193,7 +196,7 @@ def read_entries(
             continue
         if not render:
             continue
-        from reader.core.articles import quotes_of, render_entry
+        from reader.core.quotes.articles import quotes_of, render_entry
 
         entry = store.entry(entry_id)
         fulltext = store.fulltext(entry_id) if full else None

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from reader.core.render import Rendered, render_html
 from reader.core.store import Entry, FullText, Store
+from reader.core.text.render import Rendered, render_html
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote

@@ -229,7 +229,7 @@ class QuoteScreen(_Modal):
         notify(self, "Quote copied")
 
     def action_open(self) -> None:
-        from reader.core.textfragment import text_fragment_url
+        from reader.core.quotes.textfragment import text_fragment_url
 
         url = self.info.entry_link
         self.app.open_in_browser(url and text_fragment_url(url, self.info.text))

@@ -1,6 +1,6 @@
 """Bytes of a feed in, plain records out.
 
-Well-formed UTF-8 RSS/Atom is read by the lxml fast path (reader/core/fastparse.py), which
+Well-formed UTF-8 RSS/Atom is read by the lxml fast path (reader/core/text/fastparse.py), which
 gives what feedparser gives; feedparser reads the rest (RSS 0.9x/1.0/2.0, Atom, anything
 malformed); JSON Feed 1.x is read here. Sanitizing HTML and
 resolving relative links are left to render time (GUIDE §3: 3.4x faster parsing, and only what
@@ -22,9 +22,9 @@ from typing import Any
 
 import feedparser
 
-from reader.core.fastparse import parse_fast
-from reader.core.sanitize import clean_line, clean_url
-from reader.core.searchtext import content_hash, html_to_search_text
+from reader.core.text.fastparse import parse_fast
+from reader.core.text.sanitize import clean_line, clean_url
+from reader.core.text.searchtext import content_hash, html_to_search_text
 
 # Bozo exceptions that still leave a fully usable feed (GUIDE §3).
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -59,7 +59,7 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse a downloaded feed. Never raises: a broken feed comes back with `error` set.
 
-    Well-formed UTF-8 RSS/Atom goes through the lxml fast path (reader/core/fastparse.py),
+    Well-formed UTF-8 RSS/Atom goes through the lxml fast path (reader/core/text/fastparse.py),
     everything else through feedparser; `fast=False` forces feedparser (the parity tests)."""
     try:
         if _looks_like_json(body, content_type):

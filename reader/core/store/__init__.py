@@ -18,23 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.core.pausepoint import pause_point
-from reader.core.rows import Entry, EntryRow, Feed, FullText, Row, SavedQuote, from_row
-from reader.core.rules.dedupe import link_key, title_key
-from reader.core.searchtext import content_hash, fold, html_to_search_text
+from reader.core.store.pausepoint import pause_point
+from reader.core.store.rows import Entry, EntryRow, Feed, FullText, Row, SavedQuote, from_row
+from reader.core.text.dedupe import link_key, title_key
+from reader.core.text.searchtext import content_hash, fold, html_to_search_text
 
 if TYPE_CHECKING:
     from reader.core.config import FeedConfig
-    from reader.core.parse import ParsedEntry
+    from reader.core.text.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 7  # the number of migrations in reader.core.schema
+SCHEMA_VERSION = 7  # the number of migrations in reader.core.store.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
 
 # ---------------------------------------------------------------- rows
-# The row types live in reader/core/rows.py; imported here so `from reader.core.store
+# The row types live in reader/core/store/rows.py; imported here so `from reader.core.store
 # import Entry` keeps working.
 
 
@@ -151,7 +151,7 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            from reader.core.schema import upgrade
+            from reader.core.store.schema import upgrade
 
             upgrade(conn, SCHEMA_VERSION)
         from reader.core.rules.sqlfuncs import register
@@ -175,7 +175,7 @@ class Store:
         return self.db.conn.execute(sql, params).fetchall()
 
     def _objects(self, cls: type[Row], sql: str, params: Sequence | dict = ()) -> list[Row]:
-        """Rows as `cls` objects, fields filled by column name (reader/core/rows.py)."""
+        """Rows as `cls` objects, fields filled by column name (reader/core/store/rows.py)."""
         cursor = self.db.conn.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [from_row(cls, names, row) for row in cursor.fetchall()]
@@ -276,7 +276,7 @@ class Store:
         unknown = set(values) - allowed
         if unknown:
             raise ValueError(f"not feed columns: {sorted(unknown)}")
-        pause_point("update_feed")  # a test seam (reader/core/pausepoint.py)
+        pause_point("update_feed")  # a test seam (reader/core/store/pausepoint.py)
         assignments = ", ".join(f"{name} = ?" for name in values)
         self.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", [*values.values(), feed_id])
 
@@ -356,7 +356,7 @@ class Store:
                         [feed_id, *chunk],
                     )
                 ]
-            pause_point("store_entries")  # a test seam (reader/core/pausepoint.py)
+            pause_point("store_entries")  # a test seam (reader/core/store/pausepoint.py)
         return StoreResult(new, updated, tuple(touched))
 
     @staticmethod
@@ -457,7 +457,7 @@ class Store:
                     "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)", rows
                 )
                 conn.executemany("DELETE FROM fts_pending WHERE entry_id = ?", ids)
-                pause_point("index_pending")  # a test seam (reader/core/pausepoint.py)
+                pause_point("index_pending")  # a test seam (reader/core/store/pausepoint.py)
             done += len(rows)
         return done
 
@@ -483,7 +483,7 @@ class Store:
                         AND {keep} AND last_seen < (SELECT COALESCE(checked_at, 0) FROM feeds WHERE id = ?)""",
                     [feed_id, cap, feed_id],
                 ).rowcount
-            pause_point("prune")  # a test seam (reader/core/pausepoint.py)
+            pause_point("prune")  # a test seam (reader/core/store/pausepoint.py)
         return removed
 
     # ------------------------------------------------------------ reading views

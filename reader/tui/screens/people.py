@@ -8,7 +8,7 @@ Opened from the sidebar's People row, over the main screen. Three lists in one p
 - search (/): quotes whose text or speaker has the words typed (the index's FTS).
 
 enter on a quote closes the view and opens the article at the quote; escape goes back one
-step. Every list is read from the quote index (reader/core/quoteindex.py), never scanned.
+step. Every list is read from the quote index (reader/core/quotes/index.py), never scanned.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core import quoteindex
-from reader.core.quoteindex import IndexedQuote, Person, QuoteGroup
-from reader.core.words import count
+from reader.core.quotes import index as quoteindex
+from reader.core.quotes.index import IndexedQuote, Person, QuoteGroup
+from reader.core.text.words import count
 from reader.tui.safe import text
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ html2text does the heavy lifting (paragraphs, whitespace, lists, tables, entitie
 `<script>`/`<style>`). Byline then shows *styled text*, never Markdown source (issue 10,
 defect 9: `## What did the commentators say?` showed its hashes): headings are their words,
 emphasis has no asterisks, list items start with a bullet, and the structure comes back as
-`reader.core.blocks.Block` ranges over that same text, for the article view to style and the
+`reader.core.text.blocks.Block` ranges over that same text, for the article view to style and the
 quote finder to read (quote offsets index exactly the text on screen).
 
 How: a tag callback writes a private marker character where a heading, emphasis, list item,
@@ -25,8 +25,8 @@ from urllib.parse import urljoin
 
 import html2text
 
-from reader.core.blocks import Block, BlockKind
-from reader.core.sanitize import clean_line, clean_text, clean_url
+from reader.core.text.blocks import Block, BlockKind
+from reader.core.text.sanitize import clean_line, clean_text, clean_url
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _TRAILING = re.compile(r"[ \t]+(?=\n)")

@@ -26,12 +26,12 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from reader.core.store import Store, View
-from reader.tui.article_actions import NO_ARTICLE, ArticleActions
 from reader.tui.keymap import MAIN_KEYS
 from reader.tui.kinds import Mode, Source, ViewKind
 from reader.tui.messages import RefreshDone, RefreshProgress
-from reader.tui.quote_actions import DeletedQuote, SavedQuoteActions
 from reader.tui.safe import notify
+from reader.tui.screens.article_actions import NO_ARTICLE, ArticleActions
+from reader.tui.screens.quote_actions import DeletedQuote, SavedQuoteActions
 from reader.tui.widgets import sidebar as sidebar_sections
 from reader.tui.widgets.article import ArticleView
 from reader.tui.widgets.entry_list import EntryList
@@ -281,8 +281,8 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.set_focus(self.entries)
 
     def show_people(self) -> None:
-        """The People view (reader/tui/people_screen.py); a quote picked there opens here."""
-        from reader.tui.people_screen import PeopleScreen
+        """The People view (reader/tui/screens/people.py); a quote picked there opens here."""
+        from reader.tui.screens.people import PeopleScreen
 
         def picked(quote) -> None:
             if quote is not None:  # found again by entry and text, like a saved quote
@@ -475,7 +475,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.set_focus(self._list_widget())
 
     def action_help(self) -> None:
-        from reader.tui.screens import HelpScreen  # dialogs load when first opened
+        from reader.tui.screens.dialogs import HelpScreen  # dialogs load when first opened
 
         self.app.push_screen(HelpScreen(dict(self.app.config.keys)))
 
@@ -582,7 +582,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         self.app.start_refresh(None, force=True)
 
     def action_feed_status(self) -> None:
-        from reader.tui.screens import FeedStatusScreen
+        from reader.tui.screens.dialogs import FeedStatusScreen
 
         self.app.push_screen(FeedStatusScreen(self.store.feeds()))
 

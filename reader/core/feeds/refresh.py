@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core.config import Config, FeedConfig
-from reader.core.fetch import Fetcher, FetchResult
+from reader.core.feeds.fetch import Fetcher, FetchResult
 from reader.core.store import Feed, Store, StoreResult
-from reader.core.words import count
+from reader.core.text.words import count
 
 if TYPE_CHECKING:
-    from reader.core.parse import ParsedFeed
+    from reader.core.text.parse import ParsedFeed
 
 MAX_BACKOFF_S = 24 * 3600
 MIN_BACKOFF_S = 5 * 60
@@ -150,7 +150,7 @@ class _Writer:
     SQLite and libxml2 work without holding the GIL, so the event loop keeps the downloads
     moving while a feed is parsed and stored (on the loop itself, storing was a third of a
     100-feed refresh). Parsing used to run in a process pool; since the lxml fast path
-    (reader/core/fastparse.py) it costs less than starting the pool did, and one process
+    (reader/core/text/fastparse.py) it costs less than starting the pool did, and one process
     has nothing to leave behind when it is killed (issue 12)."""
 
     def __init__(self, data_dir: Path, config: Config | None = None) -> None:
@@ -198,7 +198,7 @@ class _Writer:
         cold refresh of many feeds must not become several times slower. What does not fit
         stays pending for `quoteindex.backfill` (the app, `byline people --index`) and the
         next refresh."""
-        from reader.core.quoteindex import index_entries
+        from reader.core.quotes.index import index_entries
 
         now = time.monotonic()
         budget = QUOTE_SHARE * (now - self.started) - self.quote_seconds
@@ -286,7 +286,7 @@ async def _refresh(
             }
             store.prune(settings.keep_days, caps)
             if full_text or any(fc.setting(settings, "full_text") for _, fc in targets):
-                from reader.core.fulltext import fill_missing
+                from reader.core.feeds.fulltext import fill_missing
 
                 done, failed = await fill_missing(
                     store, config, fetcher, _in_thread, include_saved=full_text
@@ -379,7 +379,7 @@ async def _refresh_feed(
         }  # fmt: skip
     else:
         limit = fc.setting(settings, "max_items_per_feed")
-        from reader.core.parse import parse_feed  # not needed by a refresh answered with 304s
+        from reader.core.text.parse import parse_feed  # not needed by a refresh answered with 304s
 
         parsed: ParsedFeed = await writer.run(
             parse_feed, result.body, result.final_url or fc.url, result.content_type, limit

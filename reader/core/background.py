@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.core.config import Config
-from reader.core.refresh import Progress, RefreshReport, refresh
+from reader.core.feeds.refresh import Progress, RefreshReport, refresh
 
 
 def refresh_in_child(
@@ -36,7 +36,7 @@ def refresh_in_child(
     full_text: bool = False,
     progress: Callable[[Progress], None] | None = None,
 ) -> RefreshReport:
-    """`refresh()` with the same arguments, run by `python -m reader.core.refresh_child`."""
+    """`refresh()` with the same arguments, run by `python -m reader.core.background`."""
     args = (config, Path(data_dir), list(urls) if urls else None, force, only_due, full_text)
     report = _run_child("refresh", args, progress)
     if not isinstance(report, RefreshReport):
@@ -59,12 +59,12 @@ def index_quotes_in_child(
 
 
 def _run_child(job: str, args: tuple, progress, stop=None) -> object:
-    """Run `job` in `python -m reader.core.refresh_child`; its result, or RuntimeError."""
+    """Run `job` in `python -m reader.core.background`; its result, or RuntimeError."""
     # stderr goes to a file, not a pipe: a chatty child can never block on it.
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(
             # -P: a folder named "reader" in the working directory must not shadow Byline.
-            [sys.executable, "-P", "-m", "reader.core.refresh_child", str(os.getpid())],
+            [sys.executable, "-P", "-m", "reader.core.background", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -157,7 +157,7 @@ def _refresh_job(config, data_dir, urls, force, only_due, full_text, progress) -
 
 
 def _index_job(data_dir: Path, progress) -> int:
-    from reader.core import quoteindex
+    from reader.core.quotes import index as quoteindex
     from reader.core.store import Store
 
     with Store.in_dir(data_dir) as store:
