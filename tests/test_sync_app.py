@@ -53,13 +53,13 @@ async def test_r_syncs_and_marks_made_in_the_app_reach_the_server(
         await pilot.press("s")  # and saves it
         await pilot.pause()
         with Store.in_dir(data) as store:
-            assert store._rows("SELECT count(*) FROM sync_queue")[0][0] == 2
+            assert store.sync_queue_count() == 2
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(server.ids("unread")) == 2 and len(server.ids("saved")) == 1
         with Store.in_dir(data) as store:
-            assert store._rows("SELECT count(*) FROM sync_queue")[0][0] == 0
+            assert store.sync_queue_count() == 0
         # The server goes down: R says so, the next change stays queued.
         await pilot.press("j", "enter")
         await pilot.pause()
@@ -72,7 +72,7 @@ async def test_r_syncs_and_marks_made_in_the_app_reach_the_server(
             assert any("sync failed: cannot reach" in m for m in messages), messages
             assert PASSWORD not in " ".join(messages)
             with Store.in_dir(data) as store:
-                assert store._rows("SELECT count(*) FROM sync_queue")[0][0] == 1
+                assert store.sync_queue_count() == 1
         finally:
             server.up()
         await pilot.press("R")

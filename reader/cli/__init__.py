@@ -270,7 +270,7 @@ def _is_server_feed(args: argparse.Namespace, url: str) -> bool:
     from reader.core.store import Store
 
     with Store.in_dir(_data_dir(args)) as store:
-        return bool(store._rows("SELECT 1 FROM feeds WHERE url = ? AND remote IS NOT NULL", [url]))
+        return store.sync_is_server_feed(url)
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
@@ -638,6 +638,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if show:
             sys.stderr.write("\r\x1b[K")
     except (syncing.SyncAuthError, syncing.SyncConfigError, syncing.SyncUnsupported) as err:
+        if args.json:  # --json promises JSON on stdout, a refused login included
+            reason = "auth" if isinstance(err, syncing.SyncAuthError) else "config"
+            _print_json({"ok": False, "error": str(err), "reason": reason})
+            return 2
         raise UserError(str(err)) from None
     except syncing.SyncServerError as err:
         pending = _pending_changes(args)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.core.store.pausepoint import pause_point
 from reader.core.store.rows import Entry, EntryRow, Feed, FullText, Row, SavedQuote, from_row
+from reader.core.store.sync import SyncStore
 from reader.core.text.dedupe import link_key, title_key
 from reader.core.text.searchtext import content_hash, fold, html_to_search_text
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from reader.core.text.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 7  # the number of migrations in reader.core.store.schema
+SCHEMA_VERSION = 8  # the number of migrations in reader.core.store.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
@@ -139,7 +140,7 @@ class _Connection:
         self.conn.close()
 
 
-class Store:
+class Store(SyncStore):
     """One connection to the cache. Use one Store per thread or process."""
 
     def __init__(self, path: Path) -> None:
@@ -641,22 +642,6 @@ class Store:
         return list(json.loads(rows[0][0])) if rows else []
 
     # ------------------------------------------------------------ read / saved state
-
-    def _enqueue_sync(self, entry_ids: Sequence[int], field: str, value: bool) -> None:
-        """Queue a change of synced entries for the sync server (reader.core.sync.queue), in
-        the caller's transaction: the app and `byline mark` share it, and a kill right after
-        the mark cannot lose the change. Entries that did not come from a server cost one
-        index lookup and queue nothing."""
-        now = time.time()
-        for chunk in _chunks(list(entry_ids)):
-            self.db.execute(
-                f"""INSERT INTO sync_queue (remote_id, field, value, at)
-                    SELECT remote_id, ?, ?, ? FROM sync_items
-                    WHERE entry_id IN ({",".join("?" * len(chunk))})
-                    ON CONFLICT (remote_id, field) DO UPDATE SET value = excluded.value,
-                      at = excluded.at, attempts = 0, next_try = 0, error = NULL""",
-                [field, int(value), now, *chunk],
-            )
 
     def set_read(self, entry_ids: Sequence[int], read: bool = True) -> None:
         with self.db.atomic():
