@@ -222,6 +222,33 @@ def test_2_an_unsubscribe_on_the_server_never_unsaves(tt, in_cli) -> None:
         assert {e.id for e in store.page(View("saved"))} >= {s["id"] for s in saved}
 
 
+def test_2_a_feed_removed_in_coldsweat_keeps_its_saved_entries(fever, in_cli) -> None:
+    """Coldsweat's web UI removes a feed by deleting the subscription (main/routes.py:310,
+    feed_remove): its items leave the unread and saved lists. They stay saved here."""
+    backend, account = fever
+    backend.add_feed("a", 4)
+    sync_json(in_cli)
+    saved = [by_title(account, backend, "a", n) for n in range(3)]
+    for item in saved:
+        in_cli("mark", "saved", str(item["id"]))
+    sync_json(in_cli)
+    assert {s["remote"] for s in saved} <= backend.remote_ids("saved")
+    with contextlib.closing(sqlite3.connect(backend.server.db, timeout=30)) as conn, conn:
+        conn.execute(
+            """DELETE FROM subscriptions WHERE user_id = (SELECT id FROM users WHERE email = ?)
+               AND feed_id = (SELECT feed_id FROM entries WHERE id = ?)""",
+            [backend.username, int(saved[0]["remote"])],
+        )
+    sync_json(in_cli)
+    sync_json(in_cli)
+    now = account.local()
+    assert all(now[backend.title("a", n)]["saved"] for n in range(3)), now
+    with Store.in_dir(account.data) as store:
+        feed_id = store.entry(saved[0]["id"]).feed_id
+        store.prune(1, {feed_id: 0}, now=time.time() + 400 * 86400)
+        assert {e.id for e in store.page(View("saved"))} >= {s["id"] for s in saved}
+
+
 def test_3_saving_an_item_the_server_purged_is_kept(fever, in_cli) -> None:
     backend, account = fever
     backend.add_feed("a", 3)

@@ -374,6 +374,7 @@ def m008_sync_queue_by_entry(db: Database) -> None:
     if "remote_id" in columns("sync_queue"):
         db.executescript(
             """
+            DROP TRIGGER IF EXISTS sync_queue_gone;
             DROP TABLE IF EXISTS sync_queue_by_entry;
             CREATE TABLE sync_queue_by_entry (
                 entry_id INTEGER NOT NULL,
