@@ -3,9 +3,11 @@ Reader, BazQux), the Fever API (and every server that speaks it) and Tiny Tiny R
 
 - `base`: the client interface, errors, password reading, the HTTP helper.
 - `greader`, `fever`, `ttrss`: one client per API.
-- `queue`: local changes waiting to be pushed (written by the store's mark functions).
-- `engine`: one sync (push, subscriptions, new items, read/starred state), subscribe and
-  unsubscribe.
+- `queue`: local changes waiting to be pushed (written by the store's mark functions, keyed by
+  entry; every statement of sync lives in reader/core/store/sync.py).
+- `lock`: one sync at a time per cache (the app and the CLI share it).
+- `engine`: one sync (account check, push, subscriptions, new items, read/starred state),
+  subscribe and unsubscribe.
 """
 
 from reader.core.sync.base import (
