@@ -63,53 +63,13 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def _check_keys(config: Config) -> None:
-    from reader.tui.keymap import DEFAULT_KEYS, unknown_ids  # plain data, no textual import
+    from reader.tui.keymap import KeymapError, validate  # plain data, no textual import
 
-    unknown = unknown_ids(config.keys)
-    if unknown:
-        raise ConfigError(
-            config.path,
-            f"unknown binding id(s) in [keys]: {', '.join(json.dumps(u) for u in unknown)}; "
-            f"known: {', '.join(sorted(DEFAULT_KEYS))}",
-            cfg.key_line(config.path, "keys", unknown[0]),
-        )
-    clash = _key_clash(config.keys)
-    if clash:
-        binding_id, key, other = clash
-        taken_by = (
-            f"{other} (also set in [keys])" if other in config.keys else f"{other} by default"
-        )
-        raise ConfigError(
-            config.path,
-            f"[keys] {binding_id} = {json.dumps(config.keys[binding_id])}: {key!r} is already bound to "
-            f"{taken_by}; choose another key, or give {other} other keys in [keys] too",
-            cfg.key_line(config.path, "keys", binding_id),
-        )
-
-
-def _key_clash(overrides: dict[str, str]) -> tuple[str, str, str] | None:
-    """(binding id from [keys], key, the other binding id) for a key bound twice on one screen
-    (`quit = "j"` made j quit instead of moving down, issue 10); None when every key is free."""
-    from reader.tui.keymap import MAIN_KEYS, QUOTE_KEYS
-
-    aliases = {"?": "question_mark", "/": "slash", "[": "left_square_bracket",
-               "]": "right_square_bracket", "\\": "backslash", " ": "space"}  # fmt: skip
-    for screen in (MAIN_KEYS, QUOTE_KEYS):
-        owner: dict[str, str] = {}
-        # The user's bindings first, so the one reported is the one they wrote.
-        ids = sorted(screen, key=lambda binding_id: binding_id not in overrides)
-        for binding_id in ids:
-            keys = overrides.get(binding_id, screen[binding_id][0])
-            for raw in keys.split(","):
-                key = aliases.get(raw.strip(), raw.strip()) if raw.strip() else raw
-                if not key:
-                    continue
-                if key in owner and owner[key] != binding_id:
-                    first, second = owner[key], binding_id
-                    user = first if first in overrides else second
-                    return user, key, second if user == first else first
-                owner[key] = binding_id
-    return None
+    try:
+        validate(config.keys)
+    except KeymapError as err:
+        line = cfg.key_line(config.path, "keys", err.binding_id)
+        raise ConfigError(config.path, str(err), line) from None
 
 
 def _store(args: argparse.Namespace, config: Config):
