@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 _CHUNK = 500  # parameters per IN (...) list
@@ -58,6 +59,11 @@ def _entry(row: tuple) -> SyncEntry:
 
 class SyncStore:
     """Mixed into `Store`: uses its `db` (a `_Connection`) and `_rows`."""
+
+    def sync_transaction(self) -> AbstractContextManager[None]:
+        """One short write transaction around several sync steps (a batch of items, the
+        feed list): a kill leaves all of it or none."""
+        return self.db.atomic()
 
     # ------------------------------------------------------------ sync_state
 
