@@ -428,6 +428,31 @@ def test_8_a_feed_in_feeds_and_on_the_server_is_one_feed(tt, in_cli) -> None:
         assert len(json.loads(in_cli("entries", "--json").stdout)) == 4
 
 
+def test_8_synced_first_then_in_feeds_becomes_one_set_of_entries(fever, in_cli) -> None:
+    """The server's feed synced first, then added to [[feeds]] and refreshed: its fetched
+    entries and the synced ones are one set after the next sync, saved kept, and a mark on
+    the kept entry reaches the server."""
+    backend, account = fever
+    backend.add_feed("a", 4)
+    sync_json(in_cli)
+    saved = by_title(account, backend, "a", 2)
+    in_cli("mark", "saved", str(saved["id"]))
+    url = backend.feeds.url(f"/{backend.tag}/a.xml")
+    account.config.write_text(account.config.read_text() + f'\n[[feeds]]\nurl = "{url}"\n')
+    assert in_cli("refresh").returncode == 0
+    sync_json(in_cli)
+    entries = json.loads(in_cli("entries", "--json").stdout)
+    assert sorted(e["title"] for e in entries) == sorted(backend.title("a", n) for n in range(4))
+    assert [e["title"] for e in entries if e["saved"]] == [backend.title("a", 2)]
+    assert saved["remote"] in backend.remote_ids("saved")
+    kept = by_title(account, backend, "a", 3)
+    in_cli("mark", "read", str(kept["id"]))
+    sync_json(in_cli)
+    assert kept["remote"] not in backend.remote_ids("unread")
+    assert in_cli("refresh").returncode == 0
+    assert len(json.loads(in_cli("entries", "--json").stdout)) == 4
+
+
 # ---------------------------------------------------------------- security and the rest
 
 

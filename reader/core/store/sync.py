@@ -310,6 +310,9 @@ class SyncStore:
                     """UPDATE OR IGNORE sync_queue SET entry_id = ? WHERE entry_id = ?""",
                     [own_id, copy_id],
                 )
+                self.db.execute(
+                    "UPDATE entries SET dupe_of = ? WHERE dupe_of = ?", [own_id, copy_id]
+                )  # other feeds' tellings of the story now point at the one kept
                 self.db.execute("DELETE FROM entries WHERE id = ?", [copy_id])
                 self.sync_map([(remote_id, own_id)])
                 merged += 1
