@@ -192,19 +192,33 @@ class SyncStore:
         )
         return {r[0]: _entry(r[1:]) for r in rows}
 
-    def sync_unmapped_by_link(self, feed_id: int, link_key: str) -> SyncEntry | None:
-        """An entry of this feed with this link that no server item is matched with yet."""
-        rows = self._rows(
-            f"""SELECT {_ENTRY_COLS} FROM entries e WHERE e.feed_id = ? AND e.link_key = ?
-                AND e.id NOT IN (SELECT entry_id FROM sync_items) ORDER BY e.id LIMIT 1""",
-            [feed_id, link_key],
-        )
-        return _entry(rows[0]) if rows else None
+    def sync_unmapped_by_links(self, feed_id: int, keys: Sequence[str]) -> dict[str, SyncEntry]:
+        """Entries of this feed with these link keys that no server item is matched with yet
+        (the first of each key)."""
+        found: dict[str, SyncEntry] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(
+                f"""SELECT e.link_key, {_ENTRY_COLS} FROM entries e
+                    WHERE e.feed_id = ? AND e.link_key IN ({marks})
+                    AND e.id NOT IN (SELECT entry_id FROM sync_items) ORDER BY e.id""",
+                [feed_id, *chunk],
+            ):
+                found.setdefault(row[0], _entry(row[1:]))
+        return found
 
-    def sync_uid_taken(self, feed_id: int, uid: str) -> bool:
-        return bool(
-            self._rows("SELECT 1 FROM entries WHERE feed_id = ? AND uid = ?", [feed_id, uid])
-        )
+    def sync_uids_taken(self, feed_id: int, uids: Sequence[str]) -> set[str]:
+        taken: set[str] = set()
+        for chunk in _chunks(list(uids)):
+            marks = ",".join("?" * len(chunk))
+            taken.update(
+                r[0]
+                for r in self._rows(
+                    f"SELECT uid FROM entries WHERE feed_id = ? AND uid IN ({marks})",
+                    [feed_id, *chunk],
+                )
+            )
+        return taken
 
     def sync_map(self, pairs: Sequence[tuple[str, int]]) -> None:
         """Match server ids with entries, replacing any earlier match of either side. In the

@@ -23,6 +23,7 @@ sync, and is applied; every other entry takes the server's state.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -203,6 +204,7 @@ def sync(
     return report
 
 
+@functools.lru_cache(maxsize=65536)  # each feed's URL is compared with every server feed's
 def feed_key(url: str) -> str:
     """A feed URL as both sides may write it (scheme, www., default port, trailing / and
     fragment set aside): a feed in [[feeds]] and on the server is one feed (issue 26)."""
@@ -336,18 +338,19 @@ class _Run:
         self.report.feeds = len(feeds)
         self.listed = {f.id for f in feeds}
         with self.store.sync_transaction():
+            rows = self.store.sync_feed_rows()
             for feed in feeds:
-                self.feed_rows[feed.id] = self._upsert_feed(feed)
+                self.feed_rows[feed.id] = self._upsert_feed(feed, rows)
             # Unsubscribed on the server (or elsewhere): hidden, saved entries kept; a
             # [[feeds]] feed stays, no longer the server's.
             self.store.sync_unlisted_feeds(sorted(self.listed), self.local_urls)
 
-    def _upsert_feed(self, feed: RemoteFeed) -> int:
+    def _upsert_feed(self, feed: RemoteFeed, rows: list[tuple[int, str, str | None]]) -> int:
         """The feed row of a server feed: the one linked to its id, else the feed with the same
-        URL (a [[feeds]] feed or one from a server before), else a new one."""
+        URL (a [[feeds]] feed or one from a server before), else a new one. rows: the feeds
+        table's (id, url, remote), kept up to date here."""
         title = clean_line(feed.title)
         url = clean_url(feed.url) or f"sync:{feed.id}"
-        rows = self.store.sync_feed_rows()
         mine = [i for i, _, remote in rows if remote == feed.id]
         if mine:
             feed_row = mine[0]
@@ -359,11 +362,16 @@ class _Run:
             if same:
                 feed_row = same[0][0]
                 self.store.sync_link_feed(feed_row, feed.id)
+                rows[:] = [
+                    (i, u, feed.id if i == feed_row else (None if r == feed.id else r))
+                    for i, u, r in rows
+                ]
             else:
                 taken = {u for _, u, _ in rows}
                 if url in taken:
                     url = f"{url}#sync-{feed.id}"
                 feed_row = self.store.sync_add_feed(url, feed.id)
+                rows.append((feed_row, url, feed.id))
         row_url = next((u for i, u, _ in rows if i == feed_row), url)
         tags = json.dumps([clean_line(f) for f in feed.folders if clean_line(f)])
         self.store.sync_describe_feed(
@@ -376,7 +384,7 @@ class _Run:
         if remote_feed_id not in self.feed_rows:
             with self.store.sync_transaction():
                 self.feed_rows[remote_feed_id] = self._upsert_feed(
-                    RemoteFeed(remote_feed_id, "", "")
+                    RemoteFeed(remote_feed_id, "", ""), self.store.sync_feed_rows()
                 )
         return self.feed_rows[remote_feed_id]
 
@@ -412,6 +420,10 @@ class _Run:
         now = time.time()
         for feed_row, group in by_feed.items():
             entries, pairs, adopt, stale = [], [], [], []
+            unmapped = [i for i in group if i.id not in mapped]
+            keys = [k for k in (link_key(clean_url(i.link)) for i in unmapped) if k]
+            by_link = self.store.sync_unmapped_by_links(feed_row, keys)
+            taken = self.store.sync_uids_taken(feed_row, [UID_PREFIX + i.id for i in group])
             for item in group:
                 link, title = clean_url(item.link), clean_line(item.title)
                 entry = mapped.get(item.id)
@@ -420,12 +432,14 @@ class _Run:
                     entry = None
                 if entry is None:
                     key = link_key(link)
-                    found = self.store.sync_unmapped_by_link(feed_row, key) if key else None
+                    found = by_link.pop(key, None) if key else None
+                    if found is None and key and item.id in mapped:  # just let go of: look again
+                        found = self.store.sync_unmapped_by_links(feed_row, [key]).get(key)
                     if found is not None:
                         adopt.append((item.id, found.id))
                         continue
                     uid = UID_PREFIX + item.id
-                    if self.store.sync_uid_taken(feed_row, uid):  # an older article's number
+                    if uid in taken:  # an older article's number
                         uid = f"{uid}@{hashlib.sha1((link or title).encode()).hexdigest()[:10]}"
                 elif entry.feed_id == feed_row and entry.uid.startswith(UID_PREFIX):
                     uid = entry.uid
