@@ -27,8 +27,9 @@ class SyncBusy(SyncServerError):
 
 
 @contextmanager
-def sync_lock(data_dir: Path, wait_s: float = WAIT_S) -> Iterator[None]:
-    """Hold the cache's sync lock, waiting up to wait_s for another sync to end."""
+def sync_lock(data_dir: Path, wait_s: float | None = None) -> Iterator[None]:
+    """Hold the cache's sync lock, waiting up to wait_s (default WAIT_S) for another sync."""
+    wait_s = WAIT_S if wait_s is None else wait_s
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / LOCK_NAME
