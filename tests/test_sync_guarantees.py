@@ -453,6 +453,31 @@ def test_8_synced_first_then_in_feeds_becomes_one_set_of_entries(fever, in_cli) 
     assert len(json.loads(in_cli("entries", "--json").stdout)) == 4
 
 
+def test_8_a_feed_kept_apart_before_becomes_one(fever, in_cli) -> None:
+    """Caches from before issue 29 kept the server's copy of a [[feeds]] feed apart, as
+    `URL#sync`, each story twice (one hidden as a duplicate). The next sync makes it one."""
+    backend, account = fever
+    backend.add_feed("a", 4)
+    url = backend.feeds.url(f"/{backend.tag}/a.xml")
+    sync_json(in_cli)
+    saved = by_title(account, backend, "a", 1)
+    in_cli("mark", "saved", str(saved["id"]))
+    sync_json(in_cli)
+    with Store.in_dir(account.data) as store:  # what the code before issue 29 left
+        store.db.execute("UPDATE feeds SET url = url || '#sync' WHERE url = ?", [url])
+    account.config.write_text(account.config.read_text() + f'\n[[feeds]]\nurl = "{url}"\n')
+    assert in_cli("refresh").returncode == 0
+    sync_json(in_cli)
+    entries = json.loads(in_cli("entries", "--json").stdout)
+    assert sorted(e["title"] for e in entries) == sorted(backend.title("a", n) for n in range(4))
+    assert [e["title"] for e in entries if e["saved"]] == [backend.title("a", 1)]
+    assert [f["url"] for f in json.loads(in_cli("feeds", "--json").stdout)] == [url]
+    one = by_title(account, backend, "a", 0)
+    in_cli("mark", "read", str(one["id"]))
+    sync_json(in_cli)
+    assert one["remote"] not in backend.remote_ids("unread")
+
+
 # ---------------------------------------------------------------- security and the rest
 
 

@@ -149,6 +149,11 @@ class SyncStore:
             [*listed, *local_urls],
         )
 
+    def sync_retire_feed(self, feed_id: int) -> None:
+        """A feed row that is no longer the server's copy of a feed: inactive (saved entries
+        kept), its link to the server gone."""
+        self.db.execute("UPDATE feeds SET remote = NULL, active = 0 WHERE id = ?", [feed_id])
+
     def sync_server_feed(self, url_or_remote: str) -> tuple[int, str, str, str] | None:
         """(id, remote, title, url) of the server's feed with this URL or remote id."""
         rows = self._rows(
@@ -295,18 +300,27 @@ class SyncStore:
             newest = high if newest is None else max(newest, high)
         return newest
 
-    def sync_merge_copies(self) -> int:
+    def sync_merge_copies(self, local_urls: Sequence[str]) -> int:
         """A feed both in [[feeds]] and on the server is one feed with one set of entries: an
         entry stored from the server (uid `sync:...`) and the same article fetched from the feed
         (same link) become the fetched one, matched with the server's id, saved if either was.
+        Copies in a `URL#sync` row (where such feeds were kept apart before issue 29) count.
         Returns how many copies went."""
+        if not local_urls:
+            return 0
+        urls = [*local_urls, *(f"{u}#sync" for u in local_urls)]
+        marks = ",".join("?" * len(urls))
         pairs = self._rows(
-            """SELECT s.remote_id, e.id, e.saved, o.id FROM sync_items s
+            f"""SELECT s.remote_id, e.id, e.saved, o.id FROM sync_items s
                JOIN entries e ON e.id = s.entry_id
-               JOIN entries o ON o.feed_id = e.feed_id AND o.link_key = e.link_key AND o.id != e.id
-               WHERE e.uid LIKE 'sync:%' AND o.uid NOT LIKE 'sync:%' AND e.link_key IS NOT NULL
+               JOIN entries o ON o.link_key = e.link_key AND o.id != e.id
+               JOIN feeds fe ON fe.id = e.feed_id JOIN feeds fo ON fo.id = o.feed_id
+               WHERE (o.feed_id = e.feed_id OR fe.url = fo.url || '#sync')
+               AND e.uid LIKE 'sync:%' AND o.uid NOT LIKE 'sync:%' AND e.link_key IS NOT NULL
                AND o.id NOT IN (SELECT entry_id FROM sync_items)
-               AND e.id NOT IN (SELECT entry_id FROM saved_quotes)"""
+               AND e.id NOT IN (SELECT entry_id FROM saved_quotes)
+               AND e.feed_id IN (SELECT id FROM feeds WHERE url IN ({marks}))""",
+            urls,
         )
         merged, taken = 0, set()
         with self.db.atomic():
@@ -325,8 +339,13 @@ class SyncStore:
                     [own_id, copy_id],
                 )
                 self.db.execute(
-                    "UPDATE entries SET dupe_of = ? WHERE dupe_of = ?", [own_id, copy_id]
+                    "UPDATE entries SET dupe_of = ? WHERE dupe_of = ? AND id != ?",
+                    [own_id, copy_id, own_id],
                 )  # other feeds' tellings of the story now point at the one kept
+                self.db.execute(
+                    "UPDATE entries SET hidden = 0, dupe_of = NULL WHERE id = ? AND dupe_of = ?",
+                    [own_id, copy_id],
+                )  # kept apart before, the fetched copy was hidden as the synced one's duplicate
                 self.db.execute("DELETE FROM entries WHERE id = ?", [copy_id])
                 self.sync_map([(remote_id, own_id)])
                 merged += 1

@@ -286,7 +286,7 @@ class _Run:
         self.push()
         self.pull_feeds()
         self.pull_items()
-        self.store.sync_merge_copies()
+        self.store.sync_merge_copies(self.local_urls)
         self.push()  # changes of entries matched just now
         self.pull_state()
         with self.store.sync_transaction():
@@ -352,6 +352,15 @@ class _Run:
         title = clean_line(feed.title)
         url = clean_url(feed.url) or f"sync:{feed.id}"
         mine = [i for i, _, remote in rows if remote == feed.id]
+        local = [
+            i for i, u, remote in rows
+            if u in self.local_urls and remote is None and feed_key(u) == feed_key(url)
+        ]  # fmt: skip
+        if mine and local and mine[0] not in local:
+            # A server feed kept apart from the same [[feeds]] feed (`URL#sync`, before issue
+            # 29): the [[feeds]] row becomes the server's; copies merge (sync_merge_copies).
+            self.store.sync_retire_feed(mine[0])
+            mine = []
         if mine:
             feed_row = mine[0]
         else:
