@@ -45,7 +45,6 @@ def sync_lock(data_dir: Path, wait_s: float | None = None) -> Iterator[None]:
                     holder = _holder(fd)
                     raise SyncBusy(
                         f"another sync of this cache is running{holder}; this one did not start"
-                        " (your changes stay queued for the next sync)"
                     ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
