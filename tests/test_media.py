@@ -194,3 +194,42 @@ def test_other_players_get_the_address_alone() -> None:
     assert player_argv(("vlc", "--intf", "dummy"), "https://x.example/e.mp3", start=90, ipc="/tmp/s") == [
         "vlc", "--intf", "dummy", "https://x.example/e.mp3",
     ]  # fmt: skip
+
+
+def test_a_finished_episode_loses_its_file_only_with_delete_played(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from reader.core.config import FeedConfig, Settings
+    from reader.core.media.downloads import local_copy, record_playback
+    from reader.core.media.player import Position
+    from reader.core.store import Store
+    from reader.core.text.parse import ParsedEntry
+
+    url = "https://pod.example/ep1.mp3"
+    with Store.in_dir(tmp_path / "data") as store:
+        store.sync_feeds([FeedConfig("https://pod.example/feed.xml")])
+        feed = store.feed_by_url("https://pod.example/feed.xml")
+        enclosure = {"url": url, "type": "audio/mpeg", "length": 3}
+        store.store_entries(
+            feed.id, [ParsedEntry("ep1", "Ep 1", "", "", 1.0, None, "", "", [enclosure])]
+        )
+        entry = store.entry(1)
+        file = tmp_path / "ep1.mp3"
+        file.write_bytes(b"abc")
+        item = store.queue_download(entry.id, url, str(file))
+        store.update_download(item.id, status="done", done=3, total=3)
+        assert local_copy(store, entry.id, url) == file
+
+        halfway = Position(seconds=120.0, duration=600.0)
+        assert not record_playback(
+            store, replace(Settings(), delete_played=True), entry.id, url, halfway
+        )
+        assert store.playback(url).seconds == 120.0 and file.exists()
+
+        done = Position(seconds=0.0, duration=600.0, finished=True)
+        assert not record_playback(
+            store, Settings(), entry.id, url, done
+        )  # the default keeps files
+        assert file.exists()
+        assert record_playback(store, replace(Settings(), delete_played=True), entry.id, url, done)
+        assert not file.exists() and store.downloads() == [] and store.playback(url).finished

@@ -192,3 +192,27 @@ def _reason(err: Exception) -> str:
     if isinstance(err, _TooLarge):
         return str(err)
     return describe_error(err, 0)
+
+
+def local_copy(store: Store, entry_id: int, url: str) -> Path | None:
+    """The downloaded file of an enclosure, when it is whole and still there: played offline before the web."""
+    for item in store.downloads(("done",)):
+        if item.entry_id == entry_id and item.url == url and Path(item.path).is_file():
+            return Path(item.path)
+    return None
+
+
+def record_playback(store: Store, settings: Settings, entry_id: int, url: str, position) -> bool:
+    """Keep where playback stopped; with `delete_played`, an episode played to its end loses its file.
+    True when a file was deleted."""
+    store.save_playback(url, entry_id, position.seconds, position.duration, position.finished)
+    if not (position.finished and settings.delete_played):
+        return False
+    copy = local_copy(store, entry_id, url)
+    if copy is None:
+        return False
+    copy.unlink(missing_ok=True)
+    for item in store.downloads(("done",)):
+        if item.entry_id == entry_id and item.url == url:
+            store.remove_download(item.id)
+    return True
