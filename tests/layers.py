@@ -24,6 +24,7 @@ from pathlib import Path
 # Bottom first. Each entry is one layer: a module may import its own layer (if it is the same unit) and lower ones.
 LAYERS: list[tuple[str, ...]] = [
     ("reader.core.text",),
+    ("reader.core.programs",),
     ("reader.core.store",),
     ("reader.core.quotes",),
     ("reader.core.rules",),

@@ -8,11 +8,8 @@ argument). A command that fails, hangs or is missing is reported and never fails
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-
-from reader.core.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.core.store import Store
@@ -56,21 +53,8 @@ def run_notify(argv: Sequence[str], summary: dict, timeout: float = TIMEOUT_S) -
     wrong in one line."""
     if not argv or not summary.get("new_entries"):
         return None
+    from reader.core import programs
+
     payload = json.dumps(summary, ensure_ascii=False).encode("utf-8")
-    try:
-        done = subprocess.run(
-            list(argv), input=payload, capture_output=True, timeout=timeout, check=False
-        )
-    except FileNotFoundError:
-        return f"notify_command: {argv[0]} not found"
-    except PermissionError:
-        return f"notify_command: {argv[0]} cannot be run (permission denied)"
-    except subprocess.TimeoutExpired:
-        return f"notify_command: {argv[0]} took longer than {timeout:g} s and was stopped"
-    except OSError as err:
-        return f"notify_command: {argv[0]}: {err.strerror or err}"
-    if done.returncode != 0:
-        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        said = f": {clean_line(last[0])[:200]}" if last else ""
-        return f"notify_command: {argv[0]} exited with status {done.returncode}{said}"
-    return None
+    ran = programs.run(argv, payload, timeout)
+    return None if ran.ok else f"notify_command: {ran.error}"
