@@ -76,6 +76,30 @@ def test_wal_busy_timeout_and_migrations_once(tmp_path: Path):
     raw.close()
 
 
+def test_schema_version_is_the_number_of_migrations(tmp_path: Path):
+    """SCHEMA_VERSION is derived, never hand-kept: each migration written in schema.py counts
+    (numbered m001, m002, ... in the order they run), a new file is stamped with their number
+    and has every one of them applied, by name, in order."""
+    import re
+
+    from reader.core.store import SCHEMA_VERSION, schema
+
+    names = [m.__name__ for m in schema.MIGRATIONS]
+    assert SCHEMA_VERSION == len(names) >= 7
+    assert [int(re.match(r"m(\d{3})_", n).group(1)) for n in names] == list(
+        range(1, SCHEMA_VERSION + 1)
+    )
+    written = re.findall(r"^def (m\d{3}_\w+)\(", Path(schema.__file__).read_text(), re.M)
+    assert written == names  # no migration function defined outside MIGRATIONS
+    with Store(tmp_path / DB_NAME):
+        pass
+    raw = sqlite3.connect(tmp_path / DB_NAME)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    applied = [n for (n,) in raw.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    raw.close()
+    assert applied == names
+
+
 def test_two_connections_write_without_locking(tmp_path: Path):
     with Store.in_dir(tmp_path) as a, Store.in_dir(tmp_path) as b:
         fid = feeds(a, ("https://a.example/feed", ()))[0]

@@ -270,7 +270,7 @@ def _is_server_feed(args: argparse.Namespace, url: str) -> bool:
     from reader.core.store import Store
 
     with Store.in_dir(_data_dir(args)) as store:
-        return bool(store._rows("SELECT 1 FROM feeds WHERE url = ? AND remote IS NOT NULL", [url]))
+        return store.feed_is_remote(url)
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

@@ -337,7 +337,8 @@ _SOURCES = {
 
 
 def to_sql(expr: Expr, now: float) -> tuple[str, list]:
-    """A SQL condition over `entries` (needs `register` on the connection) and its params."""
+    """A SQL condition over `entries` and its params; it calls sqlfuncs.FUNCTIONS, which the
+    connection must have (Store.use_functions)."""
     params: list = []
     return _sql(expr.tree, now, params), params
 
