@@ -39,7 +39,7 @@ class View:
     match (value=a rules.SavedView from [[views]]) or hidden (what rules hid)."""
 
     kind: str = "all"
-    value: str | int | None = None
+    value: str | int | Condition | None = None
 
     @property
     def key(self) -> str:
