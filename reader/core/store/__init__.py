@@ -8,6 +8,7 @@
     savedquotes.py  quotes the user kept
     quoteindex.py   the quote index's tables (reader/core/quotes/index.py says what goes in)
     rules.py        what rules read and write, duplicate stories, what notify is told
+    filters.py      what each field of the filter language reads, as SQL (rules/expr.py joins them)
     schema.py       the migrations (SCHEMA_VERSION is their number); rows.py the row types
 
 Every part is a mixin over `StoreBase`; `Store` joins them on one connection, so a part calls
