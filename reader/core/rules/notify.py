@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 TIMEOUT_S = 30
 MAX_TITLES = 10
-_CHUNK = 500
 
 
 def new_entries_summary(store: Store, entry_ids: Sequence[int], source: str = "refresh") -> dict:
@@ -25,20 +24,10 @@ def new_entries_summary(store: Store, entry_ids: Sequence[int], source: str = "r
     feed's story are not news and are not counted."""
     per_feed: dict[int, dict] = {}
     titles: list[tuple[float, str, str, str]] = []
-    ids = list(entry_ids)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        rows = store.db.conn.execute(
-            f"""SELECT e.feed_id, f.url, COALESCE(f.user_title, NULLIF(f.title, ''), f.url),
-                  e.title, e.link, e.sort_ts
-                FROM entries e JOIN feeds f ON f.id = e.feed_id
-                WHERE e.hidden = 0 AND e.id IN ({",".join("?" * len(chunk))})""",
-            chunk,
-        ).fetchall()
-        for feed_id, url, feed_title, title, link, sort_ts in rows:
-            feed = per_feed.setdefault(feed_id, {"feed": feed_title, "url": url, "new": 0})
-            feed["new"] += 1
-            titles.append((sort_ts, title, feed_title, link))
+    for feed_id, url, feed_title, title, link, sort_ts in store.shown_entries_with_feeds(entry_ids):
+        feed = per_feed.setdefault(feed_id, {"feed": feed_title, "url": url, "new": 0})
+        feed["new"] += 1
+        titles.append((sort_ts, title, feed_title, link))
     titles.sort(reverse=True)
     return {
         "source": source,
