@@ -175,7 +175,7 @@ def test_sync_without_a_sync_table_says_what_to_do(in_cli, write_config) -> None
 
 
 def test_an_old_queue_keyed_by_server_id_moves_to_its_entries(tmp_path: Path) -> None:
-    """m008: rows queued by a version before issue 29 (keyed by the server's item id) follow
+    """m009: rows queued by a version before issue 29 (keyed by the server's item id) follow
     their entries, and the queue is the entry's from then on."""
     store, ids = _synced_store(tmp_path)
     conn = store.db.conn
@@ -185,8 +185,8 @@ def test_an_old_queue_keyed_by_server_id_moves_to_its_entries(tmp_path: Path) ->
              value INTEGER NOT NULL, at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
              next_try REAL NOT NULL DEFAULT 0, error TEXT, PRIMARY KEY (remote_id, field));
            INSERT INTO sync_queue (remote_id, field, value, at) VALUES ('101', 'saved', 1, 5.0);
-           DELETE FROM _sqlite_migrations WHERE name = 'm008_sync_queue_by_entry';
-           PRAGMA user_version = 7;"""
+           DELETE FROM _sqlite_migrations WHERE name = 'm009_sync_queue_by_entry';
+           PRAGMA user_version = 8;"""
     )
     store.close()
     store = Store(tmp_path / "c.db")

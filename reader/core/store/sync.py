@@ -11,16 +11,10 @@ transactions.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-_CHUNK = 500  # parameters per IN (...) list
-
-
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+from reader.core.store.base import StoreBase, _chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +51,9 @@ def _entry(row: tuple) -> SyncEntry:
     return SyncEntry(row[0], row[1], row[2], row[3] or "", row[4] or "", bool(row[5]), bool(row[6]))
 
 
-class SyncStore:
-    """Mixed into `Store`: uses its `db` (a `_Connection`) and `_rows`."""
-
-    def sync_transaction(self) -> AbstractContextManager[None]:
-        """One short write transaction around several sync steps (a batch of items, the
-        feed list): a kill leaves all of it or none."""
-        return self.db.atomic()
+class SyncPart(StoreBase):
+    """What reader.core.sync keeps in the cache. The entries part's marks call
+    `_enqueue_sync` here, in their own transaction."""
 
     # ------------------------------------------------------------ sync_state
 
@@ -166,9 +156,6 @@ class SyncStore:
     def sync_unlink_feed(self, feed_id: int) -> None:
         """A [[feeds]] feed unsubscribed on the server: it stays here, entries and all."""
         self.db.execute("UPDATE feeds SET remote = NULL WHERE id = ?", [feed_id])
-
-    def sync_is_server_feed(self, url: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM feeds WHERE url = ? AND remote IS NOT NULL", [url]))
 
     # ------------------------------------------------------------ items
 

@@ -289,7 +289,7 @@ class _Run:
         self.store.sync_merge_copies(self.local_urls)
         self.push()  # changes of entries matched just now
         self.pull_state()
-        with self.store.sync_transaction():
+        with self.store.transaction():
             self.store.sync_queue_drop_unmapped()
             self.store.set_sync_state("last_sync", repr(time.time()))
         self.report.pending = queue.count(self.store)
@@ -337,7 +337,7 @@ class _Run:
         feeds = self.client.feeds()
         self.report.feeds = len(feeds)
         self.listed = {f.id for f in feeds}
-        with self.store.sync_transaction():
+        with self.store.transaction():
             rows = self.store.sync_feed_rows()
             for feed in feeds:
                 self.feed_rows[feed.id] = self._upsert_feed(feed, rows)
@@ -391,7 +391,7 @@ class _Run:
     def _feed_row(self, remote_feed_id: str) -> int:
         """The feed of an item whose feed the list did not name (removed meanwhile)."""
         if remote_feed_id not in self.feed_rows:
-            with self.store.sync_transaction():
+            with self.store.transaction():
                 self.feed_rows[remote_feed_id] = self._upsert_feed(
                     RemoteFeed(remote_feed_id, "", ""), self.store.sync_feed_rows()
                 )
@@ -461,7 +461,7 @@ class _Run:
                     )
                 )  # fmt: skip
                 pairs.append((item.id, uid))
-            with self.store.sync_transaction():
+            with self.store.transaction():
                 if stale:
                     self.store.sync_unmap(stale)
                 result = self.store.store_entries(feed_row, entries, now=now)
