@@ -152,16 +152,22 @@ def m002_sync(db: Database) -> None:
             remote_id TEXT PRIMARY KEY,
             entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id)
         );
+        -- A new cache gets the queue in the shape m009 gives an older one (keyed by entry):
+        -- rebuilding it there would cost a fresh cache writes for nothing.
         CREATE TABLE IF NOT EXISTS sync_queue (
-            remote_id TEXT NOT NULL,
+            entry_id INTEGER NOT NULL,
             field TEXT NOT NULL,
             value INTEGER NOT NULL,
             at REAL NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             next_try REAL NOT NULL DEFAULT 0,
             error TEXT,
-            PRIMARY KEY (remote_id, field)
+            uncertain_at REAL,
+            PRIMARY KEY (entry_id, field)
         );
+        CREATE TRIGGER IF NOT EXISTS sync_queue_gone AFTER DELETE ON entries BEGIN
+            DELETE FROM sync_queue WHERE entry_id = OLD.id;
+        END;
         CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TRIGGER IF NOT EXISTS sync_items_gone AFTER DELETE ON entries BEGIN
             DELETE FROM sync_items WHERE entry_id = OLD.id;
