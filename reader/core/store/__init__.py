@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.core.store.imports import ImportsPart
 from reader.core.store.pausepoint import pause_point
 from reader.core.store.rows import Entry, EntryRow, Feed, FullText, Row, SavedQuote, from_row
 from reader.core.text.dedupe import link_key, title_key
@@ -139,7 +140,7 @@ class _Connection:
         self.conn.close()
 
 
-class Store:
+class Store(ImportsPart):
     """One connection to the cache. Use one Store per thread or process."""
 
     def __init__(self, path: Path) -> None:
