@@ -402,7 +402,7 @@ def cmd_rules_help(args: argparse.Namespace) -> int:
     raise UserError("say what to do with the rules: byline rules apply [--dry-run] [--json]")
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import_opml(args: argparse.Namespace) -> int:
     from reader.core.feeds.opml import OpmlError, parse_opml
 
     config = load_config(args)
@@ -425,7 +425,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export_opml(args: argparse.Namespace) -> int:
     from reader.core.feeds.opml import importable, to_opml
 
     config = load_config(args)
@@ -787,10 +787,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_rules_apply)
     p.add_argument("--dry-run", action="store_true", help="count only; change nothing")
     p.add_argument("--json", action="store_true")
-    p = add("import", cmd_import, "import feeds from an OPML file")
-    p.add_argument("file", metavar="FILE.opml")
-    p = add("export", cmd_export, "export feeds as OPML 2.0 (to stdout without FILE)")
-    p.add_argument("file", nargs="?", metavar="FILE")
+    from reader.cli import importing
+
+    p = add(
+        "import",
+        importing.cmd_import,
+        "import feeds (OPML, newsboat, newsraft, URL list) or all of newsboat",
+    )
+    importing.add_import_arguments(p)
+    p = add(
+        "export",
+        importing.cmd_export,
+        "export feeds as OPML 2.0 (stdout without FILE), or --newsboat DIR",
+    )
+    importing.add_export_arguments(p)
     p = add("quotes", cmd_quotes, "print saved quotes, or the quotes of one entry")
     p.add_argument("--entry", type=int, metavar="ID", help="the quotes found in this entry")
     p.add_argument(

@@ -480,7 +480,7 @@ def _apply_history(
 
     now = time.time()
     try:
-        with store.db.atomic():
+        with store.import_transaction():
             store.sync_feeds(merged.feeds)
             for url in dict.fromkeys([*plan.feed_details, *plan.items]):
                 feed = store.feed_by_url(url)

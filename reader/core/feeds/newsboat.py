@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.core.store.imports import (
+    Cache,
+    CachedFeed,
+    CachedItem,
+    ForeignCacheError,
+    read_newsboat_cache,
+)
 from reader.core.text.sanitize import clean_line, clean_url
+
+__all__ = ["Cache", "CachedFeed", "CachedItem"]
 
 MAX_LIST_BYTES = 20_000_000  # a urls/config file larger than this is not a list of feeds
 
@@ -201,73 +209,13 @@ def parse_config(text: str) -> list[ConfigLine]:
 # ---------------------------------------------------------------- cache.db
 
 
-@dataclass(frozen=True, slots=True)
-class CachedItem:
-    guid: str
-    title: str
-    author: str
-    link: str
-    feed_url: str
-    published: int
-    content: str
-    unread: bool
-    enclosure_url: str
-    enclosure_type: str
-    flags: str
-    deleted: bool
-    base: str
-
-
-@dataclass(frozen=True, slots=True)
-class CachedFeed:
-    url: str
-    link: str
-    title: str
-    last_modified: int
-    etag: str
-
-
-@dataclass(slots=True)
-class Cache:
-    feeds: dict[str, CachedFeed] = field(default_factory=dict)
-    items: list[CachedItem] = field(default_factory=list)
-
-
 def read_cache(path: Path) -> Cache:
-    """Everything newsboat's cache.db holds that Byline can use, read through a read-only
-    connection (a running newsboat is never disturbed; its lock file is its own business)."""
-    if not path.exists():
-        raise NewsboatError(f"{path}: no such cache")
-    uri = f"file:{path}?mode=ro"
+    """Everything newsboat's cache.db holds that Byline can use (read by the store's part
+    for imports: SQL lives in the store)."""
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=5)
-    except sqlite3.Error as err:
-        raise NewsboatError(f"{path}: cannot open ({err})") from None
-    cache = Cache()
-    try:
-        for url, link, title, modified, etag in conn.execute(
-            "SELECT rssurl, url, title, lastmodified, etag FROM rss_feed"
-        ):
-            cache.feeds[url] = CachedFeed(url, link or "", title or "", modified or 0, etag or "")
-        for row in conn.execute(
-            """SELECT guid, title, author, url, feedurl, pubDate, content, unread,
-                      enclosure_url, enclosure_type, flags, deleted, base
-               FROM rss_item ORDER BY id"""
-        ):
-            guid, title, author, link, feed_url, published, content, unread, *rest = row
-            enc_url, enc_type, flags, deleted, base = rest
-            cache.items.append(
-                CachedItem(
-                    guid or "", title or "", author or "", link or "", feed_url or "",
-                    int(published or 0), content or "", bool(unread), enc_url or "",
-                    enc_type or "", flags or "", bool(deleted), base or "",
-                )
-            )  # fmt: skip
-    except sqlite3.Error as err:
-        raise NewsboatError(f"{path}: not a newsboat cache ({err})") from None
-    finally:
-        conn.close()
-    return cache
+        return read_newsboat_cache(path)
+    except ForeignCacheError as err:
+        raise NewsboatError(str(err)) from None
 
 
 # ---------------------------------------------------------------- where newsboat keeps them

@@ -9,9 +9,12 @@ second import of the same history changes nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core.store.pausepoint import pause_point
@@ -49,8 +52,88 @@ class ImportCounts:
                     self.validators, self.feed_titles))  # fmt: skip
 
 
+class ForeignCacheError(Exception):
+    """Another reader's cache that cannot be read; str() says which and why."""
+
+
+# ---------------------------------------------------------------- newsboat's cache.db
+
+
+@dataclass(frozen=True, slots=True)
+class CachedItem:
+    guid: str
+    title: str
+    author: str
+    link: str
+    feed_url: str
+    published: int
+    content: str
+    unread: bool
+    enclosure_url: str
+    enclosure_type: str
+    flags: str
+    deleted: bool
+    base: str
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFeed:
+    url: str
+    link: str
+    title: str
+    last_modified: int
+    etag: str
+
+
+@dataclass(slots=True)
+class Cache:
+    feeds: dict[str, CachedFeed] = field(default_factory=dict)
+    items: list[CachedItem] = field(default_factory=list)
+
+
+def read_newsboat_cache(path: Path) -> Cache:
+    """Everything newsboat's cache.db holds that Byline can use, read through a read-only
+    connection (a running newsboat is never disturbed; its lock file is its own business)."""
+    if not path.exists():
+        raise ForeignCacheError(f"{path}: no such cache")
+    uri = f"file:{path}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=5)
+    except sqlite3.Error as err:
+        raise ForeignCacheError(f"{path}: cannot open ({err})") from None
+    cache = Cache()
+    try:
+        for url, link, title, modified, etag in conn.execute(
+            "SELECT rssurl, url, title, lastmodified, etag FROM rss_feed"
+        ):
+            cache.feeds[url] = CachedFeed(url, link or "", title or "", modified or 0, etag or "")
+        for row in conn.execute(
+            """SELECT guid, title, author, url, feedurl, pubDate, content, unread,
+                      enclosure_url, enclosure_type, flags, deleted, base
+               FROM rss_item ORDER BY id"""
+        ):
+            guid, title, author, link, feed_url, published, content, unread, *rest = row
+            enc_url, enc_type, flags, deleted, base = rest
+            cache.items.append(
+                CachedItem(
+                    guid or "", title or "", author or "", link or "", feed_url or "",
+                    int(published or 0), content or "", bool(unread), enc_url or "",
+                    enc_type or "", flags or "", bool(deleted), base or "",
+                )
+            )  # fmt: skip
+    except sqlite3.Error as err:
+        raise ForeignCacheError(f"{path}: not a newsboat cache ({err})") from None
+    finally:
+        conn.close()
+    return cache
+
+
 class ImportsPart:
     """Mixed into Store: uses its connection (`db`), `_rows` and `_insert_entries`."""
+
+    def import_transaction(self) -> AbstractContextManager[None]:
+        """The one transaction a whole import runs in (nested writes become savepoints)."""
+        return self.db.atomic()
 
     def import_entries(
         self, feed_id: int, items: Sequence[ImportedEntry], counts: ImportCounts,
