@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -63,10 +64,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     except nb.NewsboatError as err:
         raise cli.UserError(str(err)) from None
     if plan.items or plan.feed_details:
-        from reader.core.store import Store
+        from reader.core.store import DB_NAME, Store
 
-        with Store.in_dir(cli._data_dir(args)) as store:
-            report = migrate.apply(plan, path, store, dry_run=args.dry_run)
+        data = cli._data_dir(args)
+        if args.dry_run and not (data / DB_NAME).exists():
+            with tempfile.TemporaryDirectory() as scratch, Store.in_dir(Path(scratch)) as store:
+                report = migrate.apply(plan, path, store, dry_run=True)  # no cache yet: none made
+        else:
+            with Store.in_dir(data) as store:
+                report = migrate.apply(plan, path, store, dry_run=args.dry_run)
     else:
         report = migrate.apply(plan, path, None, dry_run=args.dry_run)
     if args.json:

@@ -11,6 +11,7 @@ and writes the config; nothing is ever fetched twice nor marked unread again.
 
 from __future__ import annotations
 
+import os
 import shlex
 import time
 from collections.abc import Callable
@@ -111,7 +112,11 @@ class Report:
         total_feeds = len(plan.config.feeds)
         out = [f"{plan.source}: {nb.KINDS.get(plan.kind, plan.kind)}"]
         rows = [
-            ("feeds", len(conf.feeds), f"of {total_feeds}; the rest already subscribed"),
+            (
+                "feeds",
+                len(conf.feeds),
+                f"of {total_feeds}" + _rest(len(conf.feeds), total_feeds, "subscribed"),
+            ),
             ("views (query feeds)", len(conf.views), f"of {len(plan.config.views)}"),
             ("rules (ignore-article)", len(conf.rules), f"of {len(plan.config.rules)}"),
             ("settings", len(conf.settings), f"of {len(plan.config.settings)}"),
@@ -120,7 +125,7 @@ class Report:
         if plan.items or plan.kind == "newsboat-dir":
             total = sum(len(v) for v in plan.items.values())
             rows += [
-                ("articles", n.entries, f"of {total}; the rest already in the cache"),
+                ("articles", n.entries, f"of {total}" + _rest(n.entries, total, "in the cache")),
                 ("marked read", n.marked_read, ""),
                 ("flagged -> saved", n.saved, ""),
                 ("feed validators (ETag/Last-Modified)", n.validators, ""),
@@ -137,7 +142,7 @@ class Report:
             out += [f"  {note}" for note in [*plan.notes, *conf.conflicts]]
         if plan.skipped:
             out.append(f"Not carried over ({len(plan.skipped)} line(s)):")
-            out += [f"  {s}" for s in plan.skipped]
+            out += [f"  {s}" for s in sorted(plan.skipped, key=lambda s: (s.path, s.line))]
         where = (
             f"into {self.config_path}" if self.changed else f"nothing changed ({self.config_path})"
         )
@@ -158,6 +163,10 @@ class Report:
                 for s in self.plan.skipped
             ],
         }  # fmt: skip
+
+
+def _rest(done: int, total: int, where: str) -> str:
+    return f"; {total - done} already {where}" if done < total else ""
 
 
 # ---------------------------------------------------------------- planning
@@ -268,7 +277,7 @@ def _plan_config(
         if command == "browser" and args:
             _browser(args[0], setting, skip)
         elif command == "notify-program" and args:
-            setting("notify_command", (args[0],))
+            setting("notify_command", (os.path.expanduser(args[0]),))
             plan.notes.append(
                 f"{path}:{line.line}: notify-program: Byline runs it with a JSON summary on its"
                 " standard input, not newsboat's message as an argument"

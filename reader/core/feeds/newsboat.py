@@ -269,6 +269,7 @@ KINDS = {
     "newsboat": "a newsboat urls file",
     "newsraft": "a newsraft feeds file",
     "urls": "a plain list of feed addresses",
+    "newsboat-dir": "newsboat's files (urls, config, cache.db)",
 }
 
 
