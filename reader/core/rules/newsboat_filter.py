@@ -189,8 +189,9 @@ def _regex(field_name: str, value: str, negate: bool) -> str:
     return f"{field_name} {'!~' if negate else '~'} {quote(pattern)}"
 
 
-def _word(field_name: str, value: str, negate: bool) -> str:
-    pattern = "(^| )" + re.escape(value) + r"( |\Z)"
+def _word(field_name: str, value: str, negate: bool, ignore_case: bool = False) -> str:
+    """Byline's indexed content is case-folded: a word test on it must ignore case."""
+    pattern = ("(?i)" if ignore_case else "") + "(^| )" + re.escape(value) + r"( |\Z)"
     return f"{field_name} {'!~' if negate else '~'} {quote(pattern)}"
 
 
@@ -231,12 +232,17 @@ def _term(term: Term, notes: list[str]) -> str:
             notes.append(f"{attr}: Byline's `feed` also matches feed {other}")
         if attr == "content" and op in ("=~", "!~", "#", "!#"):
             notes.append("content: Byline matches the article's text, not its HTML markup")
+        if op in ("=", "!=") and attr == "content":
+            raise FilterError(
+                "content = compares newsboat's whole HTML; Byline matches the article's text"
+                " (use content =~)"
+            )
         if op in ("=", "!="):
             return _exact(name, value, negate)
         if op in ("=~", "!~"):
             return _regex(name, value, negate)
         if op in ("#", "!#"):
-            return _word(name, value, negate)
+            return _word(name, value, negate, ignore_case=attr == "content")
         raise FilterError(f"{attr} {op} compares numbers; {attr} is text")
     if attr == "tags":
         if op in ("#", "!#"):
@@ -378,10 +384,26 @@ def _back_compare(node: Compare, negate: bool) -> str:
     if field_name == "tag" and op == "=" and re.fullmatch(r"flag:[A-Za-z]", text):
         return f"flags {'!#' if negate else '#'} {_lit(text[5:])}"
     exact = re.fullmatch(r"\^((?:\\.|[^\\])*)\\Z", text) if op == "~" else None
-    if exact and field_name in _TEXT:  # what _exact wrote: newsboat's own =
+    if exact and (field_name in _TEXT or field_name == "feed"):  # _exact wrote it: newsboat's =
         literal = re.sub(r"\\(.)", r"\1", exact.group(1))
         if re.escape(literal) == exact.group(1):
+            if field_name == "feed":
+                field_name = "feedurl" if "://" in literal else "feedtitle"
             return f"{field_name} {'!=' if negate else '='} {_lit(literal)}"
+    if field_name in _TEXT and op == "=" and not _has_case(text):
+        return f"{field_name} {'!=' if negate else '='} {_lit(text)}"
+    if field_name == "tag" and op == "~" and text == ".":
+        return "tags " + ("=" if negate else "!=") + ' ""'
+    word = (
+        re.fullmatch(r"(\(\?i\))?\(\^\| \)((?:\\.|[^\\])*)\( \|\\Z\)", text) if op == "~" else None
+    )
+    if (
+        word
+        and field_name in _TEXT
+        and re.escape(re.sub(r"\\(.)", r"\1", word.group(2))) == word.group(2)
+    ):
+        literal = re.sub(r"\\(.)", r"\1", word.group(2))  # what _word wrote: newsboat's #
+        return f"{field_name} {'!#' if negate else '#'} {_lit(literal)}"
     if field_name == "tag" and op == "=":
         return f"tags {'!#' if negate else '#'} {_lit(text)}"
     if field_name == "speaker":
