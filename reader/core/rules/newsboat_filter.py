@@ -334,9 +334,14 @@ def to_newsboat(source: str) -> str | None:
     """A Byline expression as a newsboat filter, or None when newsboat cannot say it
     (speakers, `contains` on case, a value holding a double quote: newsboat has no escapes)."""
     try:
-        return _back(parse_byline(source).tree, False)
+        tree = parse_byline(source).tree
+        text = _back(tree, False)
     except (FilterError, ValueError):
         return None
+    while isinstance(tree, Not):
+        tree = tree.inner
+    outer = isinstance(tree, BoolOp) and len(tree.items) > 1
+    return text[1:-1] if outer else text  # the whole expression needs no brackets
 
 
 def _lit(value: str) -> str:
