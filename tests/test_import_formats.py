@@ -164,3 +164,20 @@ def test_import_needs_exactly_one_source(run_cli, isolated_env: Path) -> None:
         and "cannot read" in missing.stderr
         and "Traceback" not in missing.stderr
     )
+
+
+def test_json_report_and_bad_addresses(run_cli, isolated_env: Path) -> None:
+    import json
+
+    source = isolated_env / "urls"
+    source.write_text(
+        'https://a.example/rss tech\nhttp:// x\n"query:Q:date > \\"1\\""\n', encoding="utf-8"
+    )
+    done = run_cli("import", str(source), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["kind"], report["feeds"], report["views"]) == ("newsboat", 1, 0)
+    assert [(s["line"], s["reason"][:16]) for s in report["skipped"]] == [
+        (2, "'http://' is inc"),
+        (3, "query not transl"),
+    ]

@@ -15,7 +15,7 @@ import os
 import shlex
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,6 +172,13 @@ def _rest(done: int, total: int, where: str) -> str:
 # ---------------------------------------------------------------- planning
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it (~ for the home folder), for the report and comments."""
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home) :] if home != "/" and text.startswith(home + "/") else text
+
+
 def _origin(path: str, line: int, text: str) -> str:
     return f"from {path}:{line}: {text}"[:300]
 
@@ -182,6 +189,10 @@ def _add_urls(plan: Plan, urls: nb.UrlsFile, allow_file: bool) -> None:
         if not allow_file and not feed.url.lower().startswith(("http://", "https://")):
             reason = "a local file:// feed is only imported from your own newsboat directory"
             plan.skipped.append(Skipped(urls.path, feed.line, feed.url, reason))
+            continue
+        problem = cfg.feed_url_problem(feed.url)
+        if problem:
+            plan.skipped.append(Skipped(urls.path, feed.line, feed.url, problem))
             continue
         plan.config.feeds.append(
             Imported(
@@ -240,12 +251,15 @@ def plan_newsboat(
     current_keys: dict[str, str] | None = None,
 ) -> Plan:
     """`byline import --newsboat`: urls, config and cache.db, translated."""
-    plan = Plan(str(location.urls.parent), "newsboat-dir")
-    _add_urls(plan, nb.read_urls(location.urls), allow_file=True)
+    plan = Plan(_shown(location.urls.parent), "newsboat-dir")
+    urls = nb.read_urls(location.urls)
+    urls.path = _shown(location.urls)
+    urls.skipped = [replace(s, path=urls.path) for s in urls.skipped]
+    _add_urls(plan, urls, allow_file=True)
     if location.config is not None:
         lines = nb.read_config(location.config)
         _plan_config(
-            plan, str(location.config), lines, default_keys or {}, check_keys, current_keys or {}
+            plan, _shown(location.config), lines, default_keys or {}, check_keys, current_keys or {}
         )
     else:
         plan.notes.append(f"no newsboat config file beside {location.urls}: only feeds and history")
