@@ -144,11 +144,11 @@ MUTATIONS = [
     ),
     # -- config and CLI: user errors are exit status 2 with a message, never a traceback
     Mutation(
-        "cli.exit_usage", "reader/cli/__init__.py", "EXIT_USAGE = 2\n", "EXIT_USAGE = 1\n",
+        "cli.exit_usage", "reader/cli/common.py", "EXIT_USAGE = 2\n", "EXIT_USAGE = 1\n",
         ("tests/test_config.py", "tests/test_cli.py"), "user errors exit 1 instead of 2",
     ),
     Mutation(
-        "cli.config_error", "reader/cli/__init__.py",
+        "cli.config_error", "reader/cli/common.py",
         "except (ConfigError, UserError) as err:", "except UserError as err:",
         ("tests/test_config.py",), "a broken config ends in a traceback",
     ),

@@ -15,7 +15,7 @@ import textwrap
 import pytest
 from conftest_app import AppEnv
 
-from reader.cli import _gc_paused
+from reader.cli.app import gc_paused
 from reader.tui.widgets.footer import KeyFooter
 
 # What the first screen never needs: network, parsing, article rendering, quotes, sync.
@@ -104,7 +104,7 @@ async def test_the_app_resumes_the_collector_the_cli_paused_once_its_first_scree
     app_env: AppEnv,
 ) -> None:
     try:
-        with _gc_paused():
+        with gc_paused():
             assert not gc.isenabled()
             async with app_env.app().run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
@@ -116,7 +116,7 @@ async def test_the_app_resumes_the_collector_the_cli_paused_once_its_first_scree
 
 
 def test_the_collector_resumes_when_the_app_ends_before_its_first_screen() -> None:
-    with pytest.raises(RuntimeError), _gc_paused():
+    with pytest.raises(RuntimeError), gc_paused():
         raise RuntimeError("the app failed before drawing anything")
     assert gc.isenabled()
 

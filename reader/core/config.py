@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -62,6 +63,10 @@ class FeedConfig:
     title: str | None = None
     tags: tuple[str, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
+    command: tuple[
+        str, ...
+    ] = ()  # the feed is this program's output (url is then command_url(command))
+    filter: tuple[str, ...] = ()  # the fetched bytes pass through this program before parsing
 
     def setting(self, settings: Settings, name: str) -> Any:
         """This feed's value of a setting: its own override, else the global one."""
@@ -227,6 +232,14 @@ def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
     return dict(table)
 
 
+COMMAND_SCHEME = "exec:"
+
+
+def command_url(argv: tuple[str, ...]) -> str:
+    """The address a command feed is known by in the cache: `exec:` and its argv, as newsboat writes it."""
+    return COMMAND_SCHEME + shlex.join(argv)
+
+
 def feed_url_problem(url: str) -> str | None:
     """Why `url` cannot be a feed address, or None. Checked when the config is read, so
     `ftp://…` or `feeds.example.com/rss` fail at once with the line, not at the next refresh
@@ -237,6 +250,11 @@ def feed_url_problem(url: str) -> str | None:
     except ValueError as err:  # "http://[::1" and the like
         return f"{url!r} is not a valid address ({err})"
     scheme = parts.scheme.lower()
+    if scheme in ("exec", "filter") and "://" not in url:
+        return (
+            f'{url!r}: a feed made by a program is written command = ["program", "arg"], and a filter '
+            f'filter = ["program"] beside the url (argv lists, run without a shell)'
+        )
     if scheme in ("http", "https"):
         if not host:
             return f"{url!r} is incomplete: no host name after {scheme}://"
@@ -252,20 +270,16 @@ def feed_url_problem(url: str) -> str | None:
 def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
     if not isinstance(items, list):
         raise ConfigError(path, "feeds must be written as [[feeds]] tables", locate.top("feeds"))
-    allowed = {"url", "title", "tags", *FEED_OVERRIDES}
+    allowed = {"url", "title", "tags", "command", "filter", *FEED_OVERRIDES}
     seen: dict[str, int] = {}
     feeds = []
     for index, item in enumerate(items):
         line_of = locate.in_array("feeds", index)
         where = f"[[feeds]] #{index + 1}"
         _check_keys(item, allowed, where, path, line_of)
-        url = item.get("url")
-        if not isinstance(url, str) or not url.strip():
-            raise ConfigError(path, f'{where} needs url = "https://..."', line_of("url"))
-        url = url.strip()
-        problem = feed_url_problem(url)
-        if problem:
-            raise ConfigError(path, f"url in {where}: {problem}", line_of("url"))
+        command = _argv(item, "command", where, path, line_of("command"))
+        filter_ = _argv(item, "filter", where, path, line_of("filter"))
+        url = _feed_url(item, command, where, path, line_of)
         if url in seen:
             raise ConfigError(
                 path,
@@ -284,8 +298,41 @@ def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
             for k in FEED_OVERRIDES
             if k in item
         }
-        feeds.append(FeedConfig(url, title, tuple(t.strip() for t in tags), overrides))
+        tags = tuple(t.strip() for t in tags)
+        feeds.append(FeedConfig(url, title, tags, overrides, command, filter_))
     return tuple(feeds)
+
+
+def _feed_url(item: dict, command: tuple[str, ...], where: str, path: Path, line_of) -> str:
+    """A feed's address: its url, or the one its command is known by (one of the two)."""
+    url = item.get("url")
+    if command:
+        if url is not None:
+            raise ConfigError(path, f"{where} has both url and command: keep one", line_of("url"))
+        return command_url(command)
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(
+            path, f'{where} needs url = "https://..." (or command = ["program"])', line_of("url")
+        )
+    url = url.strip()
+    problem = feed_url_problem(url)
+    if problem:
+        raise ConfigError(path, f"url in {where}: {problem}", line_of("url"))
+    return url
+
+
+def _argv(item: dict, key: str, where: str, path: Path, line: int | None) -> tuple[str, ...]:
+    """A program to run, as an argv list: a string is refused, since it would invite a shell."""
+    value = item.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(
+            path,
+            f'{key} in {where} must be a list such as ["program", "arg"] (run without a shell)',
+            line,
+        )
+    return tuple(value)
 
 
 _SYNC_KEYS = {

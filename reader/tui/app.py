@@ -118,7 +118,7 @@ class BylineApp(App):
             main.post_message(message)
 
     def _first_screen_drawn(self) -> None:
-        """Resume the garbage collector the CLI paused for start-up (`reader.cli._gc_paused`)
+        """Resume the garbage collector the CLI paused for start-up (`reader.cli.app.gc_paused`)
         and warm the article path. What start-up allocated lives as long as the app: frozen,
         the collector never scans it again (the few cycles start-up left are kept)."""
         if not gc.isenabled():

@@ -59,19 +59,45 @@ QUOTE_KEYS: dict[str, tuple[str, str]] = {
 DEFAULT_KEYS: dict[str, tuple[str, str]] = {**MAIN_KEYS, **QUOTE_KEYS}
 
 
+# Textual's key name -> what a person types and reads (the one alias table).
+_SHOWN = {
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "backslash": "\\",
+    "space": "space",
+}
+_NAMED = {shown: name for name, shown in _SHOWN.items()}
+
+
 def display_keys(keys: str) -> str:
     """Keys as a person reads them: "question_mark" -> "?"."""
-    names = {
-        "question_mark": "?",
-        "slash": "/",
-        "left_square_bracket": "[",
-        "right_square_bracket": "]",
-        "backslash": "\\",
-        "space": "space",
-    }
-    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+    return ", ".join(_SHOWN.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
 def unknown_ids(keys: dict[str, str]) -> list[str]:
     """Ids in a `[keys]` table that no binding has (for the CLI to report)."""
     return sorted(set(keys) - set(DEFAULT_KEYS))
+
+
+def key_clash(overrides: dict[str, str]) -> tuple[str, str, str] | None:
+    """(binding id from [keys], key, the other binding id) for a key bound twice on one screen
+    (`quit = "j"` made j quit instead of moving down, issue 10); None when every key is free.
+    A key may be written as typed ("?") or by Textual's name ("question_mark")."""
+    for screen in (MAIN_KEYS, QUOTE_KEYS):
+        owner: dict[str, str] = {}
+        # The user's bindings first, so the one reported is the one they wrote.
+        ids = sorted(screen, key=lambda binding_id: binding_id not in overrides)
+        for binding_id in ids:
+            keys = overrides.get(binding_id, screen[binding_id][0])
+            for raw in keys.split(","):
+                key = _NAMED.get(raw.strip(), raw.strip()) if raw.strip() else raw
+                if not key:
+                    continue
+                if key in owner and owner[key] != binding_id:
+                    first, second = owner[key], binding_id
+                    user = first if first in overrides else second
+                    return user, key, second if user == first else first
+                owner[key] = binding_id
+    return None
