@@ -26,6 +26,7 @@ from conftest import REPO, wait_until
 from httpserver import FeedServer
 from newsboatrun import Newsboat, needs_newsboat, rss
 
+from reader.core.config import command_url
 from reader.core.store import DB_NAME
 
 pytestmark = needs_newsboat
@@ -51,6 +52,10 @@ BETA = [
     {"guid": "b2", "title": "Quiet news", "author": "Ann", "link": "http://b.example/2",
      "content": "<p>nothing happened</p>", "date": _date(2)},
 ]  # fmt: skip
+
+MADE = [
+    {"guid": "c1", "title": "Made by a program", "link": "http://c.example/1", "date": _date(1)}
+]
 
 CONFIG = """\
 # my newsboat config
@@ -87,6 +92,10 @@ def newsboat(server: FeedServer, tmp_path: Path) -> Newsboat:
     """A newsboat user's folder: urls with tags, a title, a hidden feed, query feeds and an
     exec: feed; a config; a cache with read and flagged items."""
     alpha, beta = server.url("/alpha.xml"), server.url("/beta.xml")
+    program = tmp_path / "make_feed.py"  # a feed made by a program (newsboat's exec:)
+    program.write_text(
+        f"import sys\nsys.stdout.buffer.write({rss('Made', MADE)!r})\n", encoding="utf-8"
+    )
     user = Newsboat(tmp_path / "newsboat")
     user.write(
         urls=(
@@ -96,7 +105,8 @@ def newsboat(server: FeedServer, tmp_path: Path) -> Newsboat:
             '"query:Unread news:unread = \\"yes\\" and tags # \\"news\\""\n'
             '"query:Recent:age < 7 and (title =~ \\"launch\\" or flags # \\"s\\")"\n'
             '"query:By date:date > \\"2020\\""\n'
-            "exec:~/bin/make-feed\n"
+            f'"exec:{sys.executable} {program}"\n'  # quoted, as newsboat wants a command
+            '"exec:cat ~/feed.xml | head -50"\n'
         ),
         config=CONFIG.format(beta=beta),
     )
@@ -137,7 +147,8 @@ def test_import_brings_everything_that_maps(
 ) -> None:
     alpha, beta = server.url("/alpha.xml"), server.url("/beta.xml")
     nb_items = newsboat.items()
-    assert set(nb_items) == {"a1", "a2", "a3", "b1", "b2"}
+    assert set(nb_items) == {"a1", "a2", "a3", "b1", "b2", "c1"}
+    made = next(url for _, _, _, url in nb_items.values() if url.startswith("exec:"))
     assert newsboat.feeds()[alpha][2] == '"alpha-v1"'  # real validators in newsboat's cache
 
     done = run_cli("import", "--newsboat", str(newsboat.dir))
@@ -147,9 +158,10 @@ def test_import_brings_everything_that_maps(
     config = tomllib.loads(config_path.read_text(encoding="utf-8"))
 
     # feeds: URL, tags, "~Title"; the hidden one listed, and the report says so
-    feeds = {f["url"]: f for f in config["feeds"]}
+    feeds = {f["url"]: f for f in config["feeds"] if "url" in f}
     assert feeds[alpha] == {"url": alpha, "title": "My Alpha", "tags": ["tech", "two words"]}
     assert feeds[beta] == {"url": beta, "tags": ["news"]}
+    assert [f["command"] for f in config["feeds"] if "command" in f] == [made[5:].split()]
     assert f"urls:3: hidden feed (!) {beta}" in report
     # views from query feeds, translated
     assert config["views"] == [
@@ -189,9 +201,10 @@ def test_import_brings_everything_that_maps(
     assert set(entries) == set(nb_items)
     for guid, (title, unread, flags, feed_url) in nb_items.items():
         e_title, _, _, content, read, saved, tags, hidden, published, _, url = entries[guid]
-        assert (e_title, url, bool(read), bool(saved)) == (title, feed_url, not unread, bool(flags))
+        assert url == (feed_url if guid != "c1" else command_url(tuple(made[5:].split())))
+        assert (e_title, bool(read), bool(saved)) == (title, not unread, bool(flags))
         assert json.loads(tags) == [f"flag:{c}" for c in sorted(flags)]
-        assert content  # the stored HTML, readable offline at once
+        assert content or guid == "c1"  # the stored HTML, readable offline at once
         assert published is not None
         assert bool(hidden) == (guid == "b1")  # ignore-mode display: hidden, as newsboat shows it
     assert entries["a1"][1:4] == (
@@ -204,7 +217,11 @@ def test_import_brings_everything_that_maps(
     # the same unread counts newsboat shows, flagged under Saved, the query as a view
     listed = json.loads(run_cli("feeds", "--json").stdout)
     unread = {f["url"]: f["unread"] for f in listed}
-    assert unread == {alpha: 1, beta: 1}  # a1; b2 (b1 ignored)
+    assert unread == {
+        alpha: 1,
+        beta: 1,
+        command_url(tuple(made[5:].split())): 1,
+    }  # a1; b2 (b1 ignored); c1
     saved = json.loads(run_cli("entries", "--saved", "--json").stdout)
     assert {e["title"] for e in saved} == {"Old news", "Quiet news"}
     view = json.loads(run_cli("entries", "--view", "Unread news", "--json").stdout)
@@ -215,12 +232,12 @@ def test_import_brings_everything_that_maps(
     # the report: counts per kind and every line not carried over, with file:line and why
     for expected in ("feeds", "views (query feeds)", "articles", "marked read", "flagged -> saved"):
         assert expected in report
-    assert "articles                                    5" in report
+    assert "articles                                    6" in report
     assert "marked read                                 2" in report
     assert "flagged -> saved                            2" in report
     assert "feed validators (ETag/Last-Modified)        2" in report
     skipped = [
-        ("urls:6", "date"), ("urls:7", "exec:"), ("config:6", "date"), ("config:10", "reload-threads"),
+        ("urls:6", "date"), ("urls:8", "uses the shell"), ("config:6", "date"), ("config:10", "reload-threads"),
         ("config:12", "already bound"), ("config:13", "colours"),
     ]  # fmt: skip
     for where, why in skipped:
@@ -247,7 +264,7 @@ def test_first_refresh_after_import_is_conditional(
     sent = server.requests_for("/alpha.xml")[seen:]
     assert sent and sent[0].headers.get("if-none-match") == '"alpha-v1"'
     listed = json.loads(run_cli("feeds", "--json").stdout)
-    assert sorted(f["unread"] for f in listed) == [1, 1]  # nothing came back unread
+    assert sorted(f["unread"] for f in listed) == [1, 1, 1]  # nothing came back unread
 
 
 def test_dry_run_writes_nothing(newsboat: Newsboat, run_cli, isolated_env: Path) -> None:
@@ -255,7 +272,7 @@ def test_dry_run_writes_nothing(newsboat: Newsboat, run_cli, isolated_env: Path)
     assert done.returncode == 0, done.stderr
     assert (
         "Would import" in done.stdout
-        and "articles                                    5" in done.stdout
+        and "articles                                    6" in done.stdout
     )
     assert not (isolated_env / "config.toml").exists()
     assert not (isolated_env / "data").exists()
@@ -266,7 +283,7 @@ def test_default_location_is_dot_newsboat(newsboat: Newsboat, run_cli, isolated_
     (home / ".newsboat").symlink_to(newsboat.dir)
     done = run_cli("import", "--newsboat")
     assert done.returncode == 0, done.stderr
-    assert "articles                                    5" in done.stdout
+    assert "articles                                    6" in done.stdout
 
 
 def test_xdg_locations(newsboat: Newsboat, run_cli, isolated_env: Path) -> None:
@@ -279,7 +296,7 @@ def test_xdg_locations(newsboat: Newsboat, run_cli, isolated_env: Path) -> None:
     (data_dir / "cache.db").write_bytes(newsboat.cache.read_bytes())
     done = run_cli("import", "--newsboat")
     assert done.returncode == 0, done.stderr
-    assert "articles                                    5" in done.stdout
+    assert "articles                                    6" in done.stdout
 
 
 def test_killed_import_leaves_the_cache_as_before(
@@ -309,7 +326,7 @@ def test_killed_import_leaves_the_cache_as_before(
     assert (config_path.read_bytes(), _dump(data)) == before
     # and the next import does it all
     done = run_cli("import", "--newsboat", str(newsboat.dir))
-    assert done.returncode == 0 and len(_entries(data)) == 5
+    assert done.returncode == 0 and len(_entries(data)) == 6
     assert "# mine" in config_path.read_text(encoding="utf-8")
 
 

@@ -300,7 +300,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     config = load_config(args)
     folder = Path(args.newsboat).expanduser()
-    feeds = [nb.UrlEntry(f.url, f.tags, f.title) for f in config.feeds if f.url]
+    feeds = [
+        nb.UrlEntry(f.url, f.tags, f.title, command=f.command, filter=f.filter)
+        for f in config.feeds
+    ]
     queries, left = [], []
     for view in config.views:
         expression = to_newsboat(view.match.source)

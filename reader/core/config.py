@@ -774,7 +774,9 @@ def import_text(path: Path, changes: ConfigImport) -> str:
 
 
 def _feed_fields(feed: FeedConfig) -> dict[str, Any]:
-    out: dict[str, Any] = {"url": feed.url}
+    out: dict[str, Any] = {"command": list(feed.command)} if feed.command else {"url": feed.url}
+    if feed.filter:
+        out["filter"] = list(feed.filter)
     if feed.title:
         out["title"] = feed.title
     if feed.tags:

@@ -88,6 +88,7 @@ class Plan:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # translated, with a difference to know
     left_out: dict[str, int] = field(default_factory=dict)  # history not brought, by reason
+    aliases: dict[str, str] = field(default_factory=dict)  # newsboat's feed url -> Byline's
 
 
 @dataclass(slots=True)
@@ -186,6 +187,9 @@ def _origin(path: str, line: int, text: str) -> str:
 def _add_urls(plan: Plan, urls: nb.UrlsFile, allow_file: bool) -> None:
     plan.skipped += urls.skipped
     for feed in urls.feeds:
+        if feed.command or feed.filter:
+            _add_program_feed(plan, urls.path, feed)
+            continue
         if not allow_file and not feed.url.lower().startswith(("http://", "https://")):
             reason = "a local file:// feed is only imported from your own newsboat directory"
             plan.skipped.append(Skipped(urls.path, feed.line, feed.url, reason))
@@ -215,6 +219,22 @@ def _add_urls(plan: Plan, urls: nb.UrlsFile, allow_file: bool) -> None:
         origin = _origin(urls.path, query.line, text)
         plan.config.views.append(Imported({"name": query.name, "match": result.byline}, origin))
         plan.notes += [f"{urls.path}:{query.line}: {note}" for note in result.notes]
+
+
+def _add_program_feed(plan: Plan, path: str, feed: nb.UrlEntry) -> None:
+    """exec:CMD -> command = [argv]; filter:SCRIPT:URL -> url and filter = [argv]. Only ever
+    from the user's own newsboat folder (nb.parse_urls allows them nowhere else)."""
+    if feed.command:
+        config = FeedConfig(cfg.command_url(feed.command), feed.title, feed.tags, {}, feed.command)
+    else:
+        url = feed.url[len("filter:") :].partition(":")[2]
+        config = FeedConfig(clean_url(url), feed.title, feed.tags, {}, (), feed.filter)
+    plan.aliases[feed.url] = config.url
+    plan.config.feeds.append(Imported(config, _origin(path, feed.line, feed.url)))
+    plan.notes.append(
+        f"{path}:{feed.line}: {feed.url.split(':', 1)[0]}: run as the argv"
+        f" {list(feed.command or feed.filter)} without a shell"
+    )
 
 
 def plan_file(path: Path) -> Plan:
@@ -252,7 +272,7 @@ def plan_newsboat(
 ) -> Plan:
     """`byline import --newsboat`: urls, config and cache.db, translated."""
     plan = Plan(_shown(location.urls.parent), "newsboat-dir")
-    urls = nb.read_urls(location.urls)
+    urls = nb.read_urls(location.urls, allow_programs=True)
     urls.path = _shown(location.urls)
     urls.skipped = [replace(s, path=urls.path) for s in urls.skipped]
     _add_urls(plan, urls, allow_file=True)
@@ -428,7 +448,9 @@ def _binding(
 
 def _plan_cache(plan: Plan, cache: nb.Cache) -> None:
     wanted = {item.value.url for item in plan.config.feeds}
+    alias = plan.aliases.get
     for url, feed in cache.feeds.items():
+        url = alias(url, url)
         if url in wanted:
             details = {"title": clean_line(feed.title), "link": clean_url(feed.link)}
             details["etag"] = clean_line(feed.etag)
@@ -436,7 +458,8 @@ def _plan_cache(plan: Plan, cache: nb.Cache) -> None:
                 details["last_modified"] = formatdate(feed.last_modified, usegmt=True)
             plan.feed_details[url] = details
     for item in cache.items:
-        if item.feed_url not in wanted:
+        feed_url = alias(item.feed_url, item.feed_url)
+        if feed_url not in wanted:
             reason = "their feed is not in the urls file any more"
             plan.left_out[reason] = plan.left_out.get(reason, 0) + 1
             continue
@@ -444,7 +467,7 @@ def _plan_cache(plan: Plan, cache: nb.Cache) -> None:
             reason = "deleted in newsboat"
             plan.left_out[reason] = plan.left_out.get(reason, 0) + 1
             continue
-        plan.items.setdefault(item.feed_url, []).append(_entry(item))
+        plan.items.setdefault(feed_url, []).append(_entry(item))
 
 
 def _entry(item: nb.CachedItem) -> ImportedEntry:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +47,13 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True)
 class UrlEntry:
-    url: str
+    url: str  # as written in the urls file (newsboat's cache knows the feed by it)
     tags: tuple[str, ...] = ()
     title: str | None = None
     hidden: bool = False
     line: int = 0
+    command: tuple[str, ...] = ()  # exec:CMD, split into an argv
+    filter: tuple[str, ...] = ()  # filter:SCRIPT:URL, the script split into an argv
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +116,52 @@ def _read_text(path: Path) -> str:
 # ---------------------------------------------------------------- urls
 
 
-def parse_urls(text: str, path: str = "urls") -> UrlsFile:
-    """newsboat's urls file: `URL tag "two words" "~Title" !` a line; `"query:Name:expr"`."""
+_SHELL = re.compile(r"[|;&<>`$(){}*?\[\]\n]")
+
+
+def program_argv(command: str) -> tuple[tuple[str, ...], str | None]:
+    """newsboat runs exec:/filter: programs through the shell; Byline runs an argv without
+    one. A plain command (no pipes, redirections, variables, globs) splits the same either way;
+    anything else is reported, never guessed at. (argv, None) or ((), why not)."""
+    if _SHELL.search(command):
+        return (
+            (),
+            "the command uses the shell (pipes, variables, globs); Byline runs an argv without one",
+        )
+    try:
+        words = shlex.split(command)
+    except ValueError as err:
+        return (), f"the command cannot be split into words ({err})"
+    if not words:
+        return (), "no command"
+    return (os.path.expanduser(words[0]), *words[1:]), None
+
+
+def _program_feed(first: str, allow: bool) -> tuple[str, tuple, tuple, str | None]:
+    """(url, command, filter, problem) of an exec: or filter: line."""
+    if not allow:
+        return (
+            "",
+            (),
+            (),
+            (
+                "a feed made by a program: imported only from your own newsboat directory"
+                " (byline import --newsboat), never from a file that could come from anywhere"
+            ),
+        )
+    if first.startswith("exec:"):
+        argv, problem = program_argv(first[5:])
+        return "", argv, (), problem
+    script, sep, url = first[7:].partition(":")
+    if not sep or not re.match(r"^https?://", url, re.I):
+        return "", (), (), "filter: needs filter:SCRIPT:URL with an http(s) address"
+    argv, problem = program_argv(script)
+    return clean_url(url), (), argv, problem
+
+
+def parse_urls(text: str, path: str = "urls", allow_programs: bool = False) -> UrlsFile:
+    """newsboat's urls file: `URL tag "two words" "~Title" !` a line; `"query:Name:expr"`;
+    `exec:`/`filter:` feeds only when `allow_programs` (the user's own newsboat folder)."""
     result = UrlsFile(path)
     seen: set[str] = set()
     for number, raw in enumerate(text.splitlines(), 1):
@@ -134,26 +181,24 @@ def parse_urls(text: str, path: str = "urls") -> UrlsFile:
                     QueryFeed(clean_line(name.strip()), expression.strip(), number)
                 )
             continue
+        command: tuple[str, ...] = ()
+        filter_: tuple[str, ...] = ()
         if first.startswith(("exec:", "filter:")):
-            kind = first.split(":", 1)[0]
-            result.skipped.append(
-                Skipped(
-                    path,
-                    number,
-                    shown,
-                    f"{kind}: feeds run commands; Byline does not run them (yet)",
-                )
-            )
-            continue
-        url = clean_url(first)
-        if not re.match(r"^(https?|file)://", url, re.I):
+            url, command, filter_, problem = _program_feed(first, allow_programs)
+            if problem:
+                result.skipped.append(Skipped(path, number, shown, problem))
+                continue
+        else:
+            url = clean_url(first)
+        key = first if command else url
+        if not command and not re.match(r"^(https?|file)://", url, re.I):
             reason = "not a feed address (http, https or file)"
             result.skipped.append(Skipped(path, number, shown, reason))
             continue
-        if url in seen:
+        if key in seen:
             result.skipped.append(Skipped(path, number, shown, "the same address again"))
             continue
-        seen.add(url)
+        seen.add(key)
         tags, title, hidden = [], None, False
         for token in rest:
             if token == "!":
@@ -162,7 +207,8 @@ def parse_urls(text: str, path: str = "urls") -> UrlsFile:
                 title = clean_line(token[1:]) or None
             elif clean_line(token).strip() and clean_line(token).strip() not in tags:
                 tags.append(clean_line(token).strip())
-        result.feeds.append(UrlEntry(url, tuple(tags), title, hidden, number))
+        written = first if command or filter_ else url
+        result.feeds.append(UrlEntry(written, tuple(tags), title, hidden, number, command, filter_))
     return result
 
 
@@ -170,7 +216,12 @@ def write_urls(feeds: list[UrlEntry], queries: list[QueryFeed]) -> str:
     """A urls file newsboat reads back as these feeds and query feeds."""
     lines = ["# Written by `byline export --newsboat`."]
     for feed in feeds:
-        words = [feed.url, *(_quoted(t) for t in feed.tags)]
+        address = feed.url
+        if feed.command:
+            address = _quoted("exec:" + shlex.join(feed.command))
+        elif feed.filter:
+            address = _quoted(f"filter:{shlex.join(feed.filter)}:{feed.url}")
+        words = [address, *(_quoted(t) for t in feed.tags)]
         if feed.title:
             words.append(_quoted("~" + feed.title))
         lines.append(" ".join(words))
@@ -254,8 +305,8 @@ def locate(directory: Path | None = None, home: Path | None = None) -> Location:
     return Location(urls, config if config.is_file() else None, cache if cache.is_file() else None)
 
 
-def read_urls(path: Path) -> UrlsFile:
-    return parse_urls(_read_text(path), str(path))
+def read_urls(path: Path, allow_programs: bool = False) -> UrlsFile:
+    return parse_urls(_read_text(path), str(path), allow_programs)
 
 
 def read_config(path: Path) -> list[ConfigLine]:
