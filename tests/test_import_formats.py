@@ -181,3 +181,34 @@ def test_json_report_and_bad_addresses(run_cli, isolated_env: Path) -> None:
         (2, "'http://' is inc"),
         (3, "query not transl"),
     ]
+
+
+def test_program_feeds_only_when_allowed() -> None:
+    text = '"exec:~/bin/feed --all" tech\n"filter:tidy -q:https://a.example/rss"\n"exec:cat x | sort"\n'
+    assert [s.line for s in nb.parse_urls(text).skipped] == [1, 2, 3]  # import FILE: none
+    parsed = nb.parse_urls(text, allow_programs=True)
+    exec_feed, filter_feed = parsed.feeds
+    assert exec_feed.command == (str(Path.home() / "bin/feed"), "--all") and exec_feed.tags == (
+        "tech",
+    )
+    assert (filter_feed.filter, filter_feed.url) == (
+        ("tidy", "-q"),
+        "filter:tidy -q:https://a.example/rss",
+    )
+    assert "uses the shell" in parsed.skipped[0].reason
+
+
+def test_filter_feed_plans_url_and_filter(tmp_path: Path) -> None:
+    from reader.core.feeds import migrate
+
+    (tmp_path / "urls").write_text(
+        '"filter:tidy -q:https://a.example/rss" news\n', encoding="utf-8"
+    )
+    plan = migrate.plan_newsboat(nb.locate(tmp_path))
+    (feed,) = [i.value for i in plan.config.feeds]
+    assert (feed.url, feed.filter, feed.tags) == (
+        "https://a.example/rss",
+        ("tidy", "-q"),
+        ("news",),
+    )
+    assert plan.aliases == {"filter:tidy -q:https://a.example/rss": "https://a.example/rss"}
