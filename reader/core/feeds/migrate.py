@@ -398,7 +398,7 @@ def _ignore_rule(
         return
     rule: dict = {"match": result.byline, "action": "hide"}
     if scope != "*":
-        rule["feeds"] = [clean_url(scope)]
+        rule["feeds"] = [plan.aliases.get(scope, clean_url(scope))]
     plan.config.rules.append(Imported(rule, origin))
     plan.notes += [f"{path}:{line.line}: {note}" for note in result.notes]
 

@@ -121,6 +121,10 @@ def read_newsboat_cache(path: Path) -> Cache:
                     enc_type or "", flags or "", bool(deleted), base or "",
                 )
             )  # fmt: skip
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise ForeignCacheError(f"{path} is busy: quit newsboat, then import again") from None
+        raise ForeignCacheError(f"{path}: not a newsboat cache ({err})") from None
     except sqlite3.Error as err:
         raise ForeignCacheError(f"{path}: not a newsboat cache ({err})") from None
     finally:
