@@ -212,3 +212,59 @@ def test_filter_feed_plans_url_and_filter(tmp_path: Path) -> None:
         ("news",),
     )
     assert plan.aliases == {"filter:tidy -q:https://a.example/rss": "https://a.example/rss"}
+
+
+def test_config_lines_map_or_say_why(tmp_path: Path) -> None:
+    from reader.core.feeds import migrate
+
+    (tmp_path / "urls").write_text("https://a.example/rss\n", encoding="utf-8")
+    (tmp_path / "config").write_text(
+        "auto-reload yes\n"
+        "reload-time 15\n"
+        "refresh-on-startup no\n"
+        'browser "lynx %u -dump"\n'
+        "max-items 0\n"
+        "bind-key ENTER open\n"
+        "bind-key x toggle-source-view\n"
+        "bind-key ^[ quit\n"
+        "include ~/.newsboat/colors\n"
+        'notify-program "notify-send"\n',
+        encoding="utf-8",
+    )
+    plan = migrate.plan_newsboat(nb.locate(tmp_path), {"open": "enter"}, lambda keys: None)
+    settings = {k: v.value for k, v in plan.config.settings.items()}
+    assert settings == {
+        "refresh_minutes": 15,
+        "refresh_on_start": False,
+        "notify_command": ("notify-send",),
+    }
+    assert plan.config.keys == {}  # ENTER already opens
+    reasons = {s.line: s.reason for s in plan.skipped}
+    assert "not the last word" in reasons[4]
+    assert "no limit" in reasons[5]
+    assert "toggle-source-view" in reasons[7]
+    assert "no Byline name" in reasons[8]
+    assert "not followed" in reasons[9]
+    assert set(reasons) == {4, 5, 7, 8, 9}
+
+
+@pytest.mark.parametrize(
+    ("command", "browser"),
+    [("firefox %u", "firefox"), ("w3m", "w3m"), ("'my browser' --new", "'my browser' --new")],
+)
+def test_browser_commands(tmp_path: Path, command: str, browser: str) -> None:
+    from reader.core.feeds import migrate
+
+    (tmp_path / "urls").write_text("https://a.example/rss\n", encoding="utf-8")
+    (tmp_path / "config").write_text(f'browser "{command}"\n', encoding="utf-8")
+    plan = migrate.plan_newsboat(nb.locate(tmp_path))
+    assert plan.config.settings["browser"].value == browser
+
+
+def test_shell_browsers_are_reported(tmp_path: Path) -> None:
+    from reader.core.feeds import migrate
+
+    (tmp_path / "urls").write_text("https://a.example/rss\n", encoding="utf-8")
+    (tmp_path / "config").write_text('browser "open %u; echo done"\n', encoding="utf-8")
+    plan = migrate.plan_newsboat(nb.locate(tmp_path))
+    assert not plan.config.settings and "shell" in plan.skipped[0].reason
