@@ -760,6 +760,7 @@ def import_text(path: Path, changes: ConfigImport) -> str:
         if not items:
             continue
         if array not in doc:
+            doc.add(tomlkit.nl())
             doc.append(array, tomlkit.aot())
         for item in items:
             table = tomlkit.table()

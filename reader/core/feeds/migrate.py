@@ -210,7 +210,7 @@ def _add_urls(plan: Plan, urls: nb.UrlsFile, allow_file: bool) -> None:
             )
     for query in urls.queries:
         result = translate(query.expression)
-        text = f'"query:{query.name}:{query.expression}"'
+        text = query.text or f'"query:{query.name}:{query.expression}"'
         if result.byline is None:
             plan.skipped.append(
                 Skipped(urls.path, query.line, text, f"query not translated: {result.problem}")

@@ -61,6 +61,7 @@ class QueryFeed:
     name: str
     expression: str
     line: int = 0
+    text: str = ""  # the line as written
 
 
 @dataclass(slots=True)
@@ -178,7 +179,7 @@ def parse_urls(text: str, path: str = "urls", allow_programs: bool = False) -> U
                 )
             else:
                 result.queries.append(
-                    QueryFeed(clean_line(name.strip()), expression.strip(), number)
+                    QueryFeed(clean_line(name.strip()), expression.strip(), number, shown)
                 )
             continue
         command: tuple[str, ...] = ()
