@@ -22,6 +22,23 @@ NEWSBOAT = shutil.which("newsboat")
 needs_newsboat = pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed")
 
 
+def atom(title: str, items: list[dict]) -> bytes:
+    """An Atom 1.0 document; item keys: guid (the id), title, link, date (ISO 8601)."""
+    from html import escape
+
+    entries = "".join(
+        f"<entry><id>{escape(i['guid'])}</id><title>{escape(i['title'])}</title>"
+        f'<link href="{escape(i["link"])}"/><updated>{i["date"]}</updated>'
+        f'<content type="html">{escape(i.get("content", ""))}</content></entry>'
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(title)}</title><id>urn:x</id><updated>2026-01-01T00:00:00Z</updated>"
+        f"{entries}</feed>"
+    ).encode()
+
+
 def rss(title: str, items: list[dict], link: str = "http://example.com/") -> bytes:
     """An RSS 2.0 document; item keys: guid, title, link, author, date (HTTP date),
     content (HTML, escaped here), enclosure (URL)."""
@@ -29,7 +46,8 @@ def rss(title: str, items: list[dict], link: str = "http://example.com/") -> byt
 
     parts = []
     for item in items:
-        xml = f"<guid>{item['guid']}</guid><title>{escape(item['title'])}</title>"
+        xml = f"<guid>{item['guid']}</guid>" if item.get("guid") else ""
+        xml += f"<title>{escape(item['title'])}</title>"
         xml += f"<link>{escape(item.get('link', ''))}</link>"
         if item.get("author"):
             xml += f"<author>{escape(item['author'])}</author>"

@@ -16,9 +16,10 @@ import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from email.utils import formatdate
+from email.utils import formatdate, parsedate
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
 from reader.core import config as cfg
 from reader.core.config import ConfigImport, FeedConfig, Imported
@@ -467,10 +468,29 @@ def _plan_cache(plan: Plan, cache: nb.Cache) -> None:
             reason = "deleted in newsboat"
             plan.left_out[reason] = plan.left_out.get(reason, 0) + 1
             continue
-        plan.items.setdefault(feed_url, []).append(_entry(item))
+        plan.items.setdefault(feed_url, []).append(_entry(item, feed_url))
 
 
-def _entry(item: nb.CachedItem) -> ImportedEntry:
+def _identity(guid: str, feed_url: str, title: str, link: str, published: float | None) -> str:
+    """The uid Byline's own parser gives the same item, so the first refresh after an import
+    finds the entries already there (no duplicates, read state kept):
+
+    - an item without a guid: newsboat stored link + pubDate (or title + pubDate) as its
+      guid; Byline's parser knows it by its link (or a hash of title and date);
+    - a relative guid: Byline's parser (feedparser's rule, reader/core/text/fastparse.py
+      `_finish`) resolves a permalink guid against the feed's address, and a guid is a
+      permalink unless the feed says isPermaLink="false" (newsboat does not keep that)."""
+    for prefix in (link, title):
+        rest = guid[len(prefix) :] if prefix and guid.startswith(prefix) else ""
+        if rest and parsedate(rest.strip()):
+            guid = ""
+            break
+    if guid and not urlsplit(guid).scheme and feed_url.startswith(("http://", "https://")):
+        guid = urljoin(feed_url, guid)
+    return entry_identity(guid or None, link, title, published)
+
+
+def _entry(item: nb.CachedItem, feed_url: str) -> ImportedEntry:
     title, link = clean_line(item.title), clean_url(item.link)
     published = float(item.published) if item.published > 0 else None
     enclosures = []
@@ -482,7 +502,7 @@ def _entry(item: nb.CachedItem) -> ImportedEntry:
                 "length": None,
             }
         )
-    uid = entry_identity(item.guid or None, link, title, published)
+    uid = _identity(item.guid, feed_url, title, link, published)
     parsed = ParsedEntry(
         uid, title, clean_line(item.author), link, published, None, "", item.content, enclosures
     )
