@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reader.core.rules",),
     ("reader.core.config",),
     ("reader.core.feeds", "reader.core.sync"),
+    ("reader.core.media",),
     ("reader.core.background",),
     ("reader.tui",),
     ("reader.cli",),

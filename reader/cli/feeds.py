@@ -252,12 +252,12 @@ def _default_keys() -> dict[str, str]:
 
 def _key_problem(keys: dict[str, str]) -> str | None:
     """Why these [keys] would be refused (a key bound twice on a screen), or None."""
-    from reader.tui.keymap import key_clash
+    from reader.tui.keymap import clash
 
-    clash = key_clash(keys)
-    if clash is None:
+    found = clash(keys)
+    if found is None:
         return None
-    binding_id, key, other = clash
+    binding_id, key, other = found
     return f"{key!r} is already bound to {other} in Byline ({binding_id} would take it too)"
 
 

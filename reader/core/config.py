@@ -51,10 +51,24 @@ class Settings:
     theme: str = "textual-dark"
     dedupe: bool = True  # the same story in several feeds is shown once
     notify_command: tuple[str, ...] = ()  # argv run after a refresh that brought new entries
+    images: str = "auto"  # pictures in articles: auto (the best the terminal has), blocks, off
+    image_cache_mb: float = (
+        200.0  # pictures kept for offline reading, least recently shown out first
+    )
+    player: tuple[
+        str, ...
+    ] = ()  # argv that plays an enclosure; () = mpv if installed, else the opener
+    download_dir: str = ""  # where episodes are saved; "" = the platform's downloads folder/byline
+    download_template: str = "{feed}/{date} {title}.{ext}"
+    max_download_mb: float = 4096.0
+    delete_played: bool = False  # remove a downloaded episode once it was played to the end
 
 
 # Settings a single feed may override (the rest only make sense globally).
-FEED_OVERRIDES = ("refresh_minutes", "timeout_s", "max_bytes", "max_items_per_feed", "full_text")
+FEED_OVERRIDES = (
+    "refresh_minutes", "timeout_s", "max_bytes", "max_items_per_feed", "full_text", "images",
+)  # fmt: skip
+IMAGE_MODES = ("auto", "blocks", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +140,15 @@ def data_dir(cli_value: str | None = None) -> Path:
 
 # ---------------------------------------------------------------- reading
 
-_LIST_SETTINGS = {"notify_command"}  # checked by _settings itself
+_LIST_SETTINGS = {"notify_command", "player"}  # argv lists, checked by _settings itself
 _SETTING_TYPES = {f.name: f.type for f in fields(Settings) if f.name not in _LIST_SETTINGS}
 _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
-_POSITIVE = {"concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed"}
-_NON_NEGATIVE = {"refresh_minutes", "keep_days"}
+_POSITIVE = {
+    "concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed", "max_download_mb",
+}  # fmt: skip
+_CHOICES = {"images": IMAGE_MODES}
+_NON_NEGATIVE = {"refresh_minutes", "keep_days", "image_cache_mb"}
 _MAX_NUMBER = 10**12
 
 
@@ -198,6 +215,9 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
         raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
     if name in _NON_NEGATIVE and value < 0:
         raise ConfigError(path, f"{name} in {where} must be 0 or more", line)
+    if name in _CHOICES and value not in _CHOICES[name]:
+        allowed = ", ".join(f'"{c}"' for c in _CHOICES[name])
+        raise ConfigError(path, f"{name} in {where} must be one of {allowed}, not {value!r}", line)
     return float(value) if kind == "float" else value
 
 
@@ -209,16 +229,17 @@ def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
         for k, v in table.items()
         if k not in _LIST_SETTINGS
     }
-    if "notify_command" in table:
-        argv = table["notify_command"]
+    examples = {"notify_command": '["notify-send", "Byline"]', "player": '["mpv", "--no-video"]'}
+    for name in sorted(_LIST_SETTINGS & set(table)):
+        argv = table[name]
         if not (isinstance(argv, list) and argv and all(isinstance(a, str) and a for a in argv)):
             raise ConfigError(
                 path,
-                "notify_command in [settings] must be a list of strings (the program and its"
-                ' arguments, no shell), e.g. ["notify-send", "Byline"]',
-                line_of("notify_command"),
+                f"{name} in [settings] must be a list of strings (the program and its"
+                f" arguments, no shell), e.g. {examples[name]}",
+                line_of(name),
             )
-        values["notify_command"] = tuple(argv)
+        values[name] = tuple(argv)
     return replace(Settings(), **values)
 
 

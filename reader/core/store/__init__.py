@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.core.store.imports import ImportsPart
+from reader.core.store.media import MediaPart
 from reader.core.store.pausepoint import pause_point
 from reader.core.store.rows import Entry, EntryRow, Feed, FullText, Row, SavedQuote, from_row
 from reader.core.text.dedupe import link_key, title_key
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from reader.core.text.parse import ParsedEntry
 
 DB_NAME = "byline.db"
-SCHEMA_VERSION = 7  # the number of migrations in reader.core.store.schema
+SCHEMA_VERSION = 8  # the number of migrations in reader.core.store.schema
 BUSY_TIMEOUT_MS = 15_000
 _CHUNK = 500  # parameters per IN (...) list
 MAX_MERGED_FEEDS = 200  # SQLite allows 500 terms in a compound SELECT
@@ -140,7 +141,7 @@ class _Connection:
         self.conn.close()
 
 
-class Store(ImportsPart):
+class Store(MediaPart, ImportsPart):
     """One connection to the cache. Use one Store per thread or process."""
 
     def __init__(self, path: Path) -> None:

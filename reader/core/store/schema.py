@@ -358,6 +358,44 @@ def m007_quote_stamps_follow_text(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_media(db: Database) -> None:
+    """Podcasts and video (issue 23): the download queue, and where playing each enclosure stopped. Both follow
+    their entry out of the cache (a saved entry is never pruned, so neither are its episodes)."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS downloads (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued',
+            done INTEGER NOT NULL DEFAULT 0,
+            total INTEGER,
+            sha256 TEXT,
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            queued_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            UNIQUE (entry_id, url)
+        );
+        CREATE TABLE IF NOT EXISTS playback (
+            url TEXT PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            seconds REAL NOT NULL DEFAULT 0,
+            duration REAL,
+            finished INTEGER NOT NULL DEFAULT 0,
+            played_at REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS playback_entry ON playback (entry_id);
+        CREATE TRIGGER IF NOT EXISTS media_follow_entry AFTER DELETE ON entries BEGIN
+            DELETE FROM downloads WHERE entry_id = OLD.id AND status != 'done';
+            DELETE FROM playback WHERE entry_id = OLD.id;
+        END;
+        """
+    )
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
     migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))
