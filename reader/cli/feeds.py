@@ -211,7 +211,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             plan = migrate.plan_file(Path(args.file))
     except nb.NewsboatError as err:
         raise UserError(str(err)) from None
-    report = _apply_import(plan, path, data_dir(args), args.dry_run)
+    try:
+        report = _apply_import(plan, path, data_dir(args), args.dry_run)
+    except nb.NewsboatError as err:  # the cache went away or got busy mid-way: nothing written
+        raise UserError(str(err)) from None
     if args.json:
         print_json(report.as_json())
     else:
@@ -223,7 +226,7 @@ def _apply_import(plan, path: Path, cache_dir: Path, dry_run: bool):
     from reader.core.feeds import migrate
     from reader.core.store import DB_NAME, Store
 
-    if not (plan.items or plan.feed_details):
+    if not (plan.item_counts or plan.feed_details):
         return migrate.apply(plan, path, None, dry_run=dry_run)
     if dry_run and not (cache_dir / DB_NAME).exists():
         import tempfile

@@ -84,7 +84,9 @@ class Plan:
     source: str
     kind: str
     config: ConfigImport = field(default_factory=ConfigImport)
-    items: dict[str, list[ImportedEntry]] = field(default_factory=dict)  # feed url -> entries
+    cache: Path | None = None  # newsboat's cache.db, read one feed at a time by `apply`
+    item_counts: dict[str, int] = field(default_factory=dict)  # Byline feed url -> items
+    item_sources: dict[str, str] = field(default_factory=dict)  # Byline url -> newsboat's
     feed_details: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # translated, with a difference to know
@@ -124,8 +126,8 @@ class Report:
             ("settings", len(conf.settings), f"of {len(plan.config.settings)}"),
             ("key bindings", len(conf.keys), f"of {len(plan.config.keys)}"),
         ]
-        if plan.items or plan.kind == "newsboat-dir":
-            total = sum(len(v) for v in plan.items.values())
+        if plan.item_counts or plan.kind == "newsboat-dir":
+            total = sum(plan.item_counts.values())
             rows += [
                 ("articles", n.entries, f"of {total}" + _rest(n.entries, total, "in the cache")),
                 ("marked read", n.marked_read, ""),
@@ -458,17 +460,19 @@ def _plan_cache(plan: Plan, cache: nb.Cache) -> None:
             if feed.last_modified > 0:
                 details["last_modified"] = formatdate(feed.last_modified, usegmt=True)
             plan.feed_details[url] = details
-    for item in cache.items:
-        feed_url = alias(item.feed_url, item.feed_url)
+    plan.cache = cache.path
+    for (source, deleted), count in cache.counts.items():
+        feed_url = alias(source, source)
+        reason = ""
         if feed_url not in wanted:
             reason = "their feed is not in the urls file any more"
-            plan.left_out[reason] = plan.left_out.get(reason, 0) + 1
-            continue
-        if item.deleted:
+        elif deleted:
             reason = "deleted in newsboat"
-            plan.left_out[reason] = plan.left_out.get(reason, 0) + 1
-            continue
-        plan.items.setdefault(feed_url, []).append(_entry(item, feed_url))
+        if reason:
+            plan.left_out[reason] = plan.left_out.get(reason, 0) + count
+        else:
+            plan.item_counts[feed_url] = plan.item_counts.get(feed_url, 0) + count
+            plan.item_sources[feed_url] = source
 
 
 def _identity(guid: str, feed_url: str, title: str, link: str, published: float | None) -> str:
@@ -523,7 +527,7 @@ def apply(plan: Plan, config_path: Path, store: Store | None, dry_run: bool = Fa
     merged = cfg.parse(new_text, config_path) if new_text else current
     counts = ImportCounts()
     report = Report(plan, changes, counts, config_path, dry_run)
-    if store is not None and (plan.items or plan.feed_details) and merged is not None:
+    if store is not None and (plan.item_counts or plan.feed_details) and merged is not None:
         _apply_history(plan, merged, store, counts, report, dry_run)
     if new_text is not None and not dry_run:
         cfg.write_text(config_path, new_text)
@@ -548,11 +552,14 @@ def _apply_history(
     try:
         with store.import_transaction():
             store.sync_feeds(merged.feeds)
-            for url in dict.fromkeys([*plan.feed_details, *plan.items]):
+            for url in dict.fromkeys([*plan.feed_details, *plan.item_counts]):
                 feed = store.feed_by_url(url)
                 if feed is None:
                     continue
-                store.import_entries(feed.id, plan.items.get(url, []), counts, now)
+                source = plan.item_sources.get(url)
+                if source is not None and plan.cache is not None:  # one feed in memory at a time
+                    items = [_entry(i, url) for i in nb.read_items(plan.cache, source)]
+                    store.import_entries(feed.id, items, counts, now)
                 details = plan.feed_details.get(url, {})
                 store.import_feed_details(feed.id, counts, **details)
             if counts.new_ids:

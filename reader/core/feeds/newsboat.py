@@ -19,6 +19,7 @@ from reader.core.store.imports import (
     CachedFeed,
     CachedItem,
     ForeignCacheError,
+    newsboat_items,
     read_newsboat_cache,
 )
 from reader.core.text.sanitize import clean_line, clean_url
@@ -266,6 +267,14 @@ def read_cache(path: Path) -> Cache:
     for imports: SQL lives in the store)."""
     try:
         return read_newsboat_cache(path)
+    except ForeignCacheError as err:
+        raise NewsboatError(str(err)) from None
+
+
+def read_items(path: Path, feed_url: str) -> list[CachedItem]:
+    """One feed's items (not those newsboat deleted), read when that feed is imported."""
+    try:
+        return newsboat_items(path, feed_url)
     except ForeignCacheError as err:
         raise NewsboatError(str(err)) from None
 

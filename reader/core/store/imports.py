@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,40 +87,26 @@ class CachedFeed:
 
 @dataclass(slots=True)
 class Cache:
+    """newsboat's feeds and how many items each holds (the items themselves are read one
+    feed at a time by `newsboat_items`, so a 100,000-item cache never sits in memory)."""
+
+    path: Path
     feeds: dict[str, CachedFeed] = field(default_factory=dict)
-    items: list[CachedItem] = field(default_factory=list)
+    counts: dict[tuple[str, bool], int] = field(default_factory=dict)  # (feed, deleted) -> n
 
 
-def read_newsboat_cache(path: Path) -> Cache:
-    """Everything newsboat's cache.db holds that Byline can use, read through a read-only
-    connection (a running newsboat is never disturbed; its lock file is its own business)."""
+@contextmanager
+def _foreign(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to another program's SQLite file (a running newsboat is never
+    disturbed), its failures said in words."""
     if not path.exists():
         raise ForeignCacheError(f"{path}: no such cache")
-    uri = f"file:{path}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=5)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error as err:
         raise ForeignCacheError(f"{path}: cannot open ({err})") from None
-    cache = Cache()
     try:
-        for url, link, title, modified, etag in conn.execute(
-            "SELECT rssurl, url, title, lastmodified, etag FROM rss_feed"
-        ):
-            cache.feeds[url] = CachedFeed(url, link or "", title or "", modified or 0, etag or "")
-        for row in conn.execute(
-            """SELECT guid, title, author, url, feedurl, pubDate, content, unread,
-                      enclosure_url, enclosure_type, flags, deleted, base
-               FROM rss_item ORDER BY id"""
-        ):
-            guid, title, author, link, feed_url, published, content, unread, *rest = row
-            enc_url, enc_type, flags, deleted, base = rest
-            cache.items.append(
-                CachedItem(
-                    guid or "", title or "", author or "", link or "", feed_url or "",
-                    int(published or 0), content or "", bool(unread), enc_url or "",
-                    enc_type or "", flags or "", bool(deleted), base or "",
-                )
-            )  # fmt: skip
+        yield conn
     except sqlite3.OperationalError as err:
         if "locked" in str(err) or "busy" in str(err):
             raise ForeignCacheError(f"{path} is busy: quit newsboat, then import again") from None
@@ -129,7 +115,41 @@ def read_newsboat_cache(path: Path) -> Cache:
         raise ForeignCacheError(f"{path}: not a newsboat cache ({err})") from None
     finally:
         conn.close()
+
+
+def read_newsboat_cache(path: Path) -> Cache:
+    """newsboat's feeds (title, validators) and its item counts per feed."""
+    cache = Cache(path)
+    with _foreign(path) as conn:
+        for url, link, title, modified, etag in conn.execute(
+            "SELECT rssurl, url, title, lastmodified, etag FROM rss_feed"
+        ):
+            cache.feeds[url] = CachedFeed(url, link or "", title or "", modified or 0, etag or "")
+        for url, deleted, count in conn.execute(
+            "SELECT feedurl, deleted != 0, count(*) FROM rss_item GROUP BY 1, 2"
+        ):
+            cache.counts[(url or "", bool(deleted))] = count
     return cache
+
+
+def newsboat_items(path: Path, feed_url: str) -> list[CachedItem]:
+    """The items of one feed newsboat did not delete, oldest first (its idx_feedurl index)."""
+    with _foreign(path) as conn:
+        rows = conn.execute(
+            """SELECT guid, title, author, url, feedurl, pubDate, content, unread,
+                      enclosure_url, enclosure_type, flags, deleted, base
+               FROM rss_item WHERE feedurl = ? AND deleted = 0 ORDER BY id""",
+            [feed_url],
+        ).fetchall()
+    return [
+        CachedItem(
+            guid or "", title or "", author or "", link or "", url or "", int(published or 0),
+            content or "", bool(unread), enc_url or "", enc_type or "", flags or "",
+            bool(deleted), base or "",
+        )
+        for guid, title, author, link, url, published, content, unread, enc_url, enc_type,
+        flags, deleted, base in rows
+    ]  # fmt: skip
 
 
 class ImportsPart:
