@@ -147,10 +147,17 @@ class Report:
         if plan.skipped:
             out.append(f"Not carried over ({len(plan.skipped)} line(s)):")
             out += [f"  {s}" for s in sorted(plan.skipped, key=lambda s: (s.path, s.line))]
-        where = (
-            f"into {self.config_path}" if self.changed else f"nothing changed ({self.config_path})"
-        )
-        out.append(("Dry run: nothing written; would write " if self.dry_run else "Done: ") + where)
+        if self.dry_run:
+            would = (
+                f"an import would write {self.config_path} and the cache"
+                if self.changed
+                else (f"an import would change nothing ({self.config_path})")
+            )
+            out.append(f"Dry run: nothing written; {would}")
+        elif self.changed:
+            out.append(f"Done: into {self.config_path}")
+        else:
+            out.append(f"Done: nothing changed ({self.config_path})")
         return out
 
     def as_json(self) -> dict:
