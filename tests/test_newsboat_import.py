@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -401,3 +402,21 @@ def test_byline_refresh_finds_the_entries_newsboat_had(
     assert done.returncode == 0, done.stderr
     listed = json.loads(run_cli("feeds", "--json").stdout)
     assert sorted((f["total"], f["unread"]) for f in listed) == [(1, 0), (2, 0)]
+
+
+def test_the_same_story_in_two_feeds_is_counted_in_the_report(
+    server: FeedServer, tmp_path: Path, run_cli
+) -> None:
+    """Byline shows a story carried by several feeds once (settings.dedupe); newsboat showed
+    it in each. The report says how many, never silently."""
+    story = {"title": "The same story", "link": "http://same.example/story", "date": _date(1)}
+    server.route("/one.xml", body=rss("One", [{**story, "guid": "one-1"}]))
+    server.route("/two.xml", body=rss("Two", [{**story, "guid": "two-1"}]))
+    user = Newsboat(tmp_path / "nb3")
+    user.write(f"{server.url('/one.xml')}\n{server.url('/two.xml')}\n")
+    user.reload()
+    done = run_cli("import", "--newsboat", str(user.dir))
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"shown once: same story in another feed +1 ", done.stdout), done.stdout
+    report = json.loads(run_cli("import", "--newsboat", str(user.dir), "--json").stdout)
+    assert report["articles"] == 0 and report["duplicates"] == 0  # the second run: nothing

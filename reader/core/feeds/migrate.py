@@ -104,6 +104,7 @@ class Report:
     config_path: Path
     dry_run: bool = False
     rules_hidden: int = 0
+    duplicates: int = 0  # shown once, as Byline does (settings.dedupe)
 
     @property
     def changed(self) -> bool:
@@ -139,6 +140,9 @@ class Report:
             out.append(f"  {label:<38} {count:>6}  {detail}".rstrip())
         if self.rules_hidden:
             out.append(f"  {'hidden by rules as newsboat did':<38} {self.rules_hidden:>6}")
+        if self.duplicates:
+            label = "shown once: same story in another feed"
+            out.append(f"  {label:<38} {self.duplicates:>6}  (dedupe = false shows them)")
         for reason, count in plan.left_out.items():
             out.append(f"  not imported: {count} article(s): {reason}")
         if plan.notes or conf.conflicts:
@@ -168,6 +172,7 @@ class Report:
             "keys": len(self.config.keys), "articles": self.counts.entries,
             "marked_read": self.counts.marked_read, "saved": self.counts.saved,
             "validators": self.counts.validators, "left_out": self.plan.left_out,
+            "hidden_by_rules": self.rules_hidden, "duplicates": self.duplicates,
             "notes": [*self.plan.notes, *self.config.conflicts],
             "skipped": [
                 {"file": s.path, "line": s.line, "text": s.text, "reason": s.reason}
@@ -572,6 +577,7 @@ def _apply_history(
             if counts.new_ids:
                 rules = apply_rules(store, counts.new_ids, merged)
                 report.rules_hidden = sum(o.changed.get("hide", 0) for o in rules.outcomes)
+                report.duplicates = rules.duplicates
             if dry_run:
                 raise _DryRun
     except _DryRun:
