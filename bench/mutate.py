@@ -194,9 +194,9 @@ MUTATIONS = [
     ),
     Mutation(
         "import.read_only_marks", "reader/core/store/imports.py",
-        "if item.read and not read:", "if item.read != read:",
+        "if item.read and not read:", "if item.read:",
         ("tests/test_newsboat_import.py",),
-        "an import may mark unread again what was read (or the second import changes things)",
+        "a second import marks read again what is read: it is no longer a no-op",
     ),
     Mutation(
         "import.identity", "reader/core/feeds/migrate.py",

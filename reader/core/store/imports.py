@@ -164,7 +164,8 @@ class ImportsPart:
         now: float | None = None,
     ) -> None:  # fmt: skip
         """Add the entries this feed does not have yet, with their read/saved state; on the
-        ones it has, only ever mark read, save or tag (never undo what the user did here).
+        ones it has, only ever mark read, save or tag (an import never marks anything unread,
+        unsaves or untags).
         Call inside `db.atomic()` with the rest of the import."""
         now = time.time() if now is None else now
         by_uid: dict[str, ImportedEntry] = {}
