@@ -420,3 +420,20 @@ def test_the_same_story_in_two_feeds_is_counted_in_the_report(
     assert re.search(r"shown once: same story in another feed +1 ", done.stdout), done.stdout
     report = json.loads(run_cli("import", "--newsboat", str(user.dir), "--json").stdout)
     assert report["articles"] == 0 and report["duplicates"] == 0  # the second run: nothing
+
+
+def test_import_never_undoes_what_you_did_in_byline(
+    newsboat: Newsboat, run_cli, isolated_env: Path
+) -> None:
+    """Read or saved in Byline after the import, unread and unflagged in newsboat: a second
+    import leaves it read and saved (an import only ever adds marks)."""
+    assert run_cli("import", "--newsboat", str(newsboat.dir)).returncode == 0
+    data = isolated_env / "data"
+    unread = [row for row in json.loads(run_cli("entries", "--unread", "--json").stdout)]
+    target = next(e for e in unread if e["title"] == "Launch day")
+    assert run_cli("mark", "read", str(target["id"])).returncode == 0
+    assert run_cli("mark", "saved", str(target["id"])).returncode == 0
+    before = _dump(data)
+    again = run_cli("import", "--newsboat", str(newsboat.dir))
+    assert "nothing changed" in again.stdout
+    assert _dump(data) == before
