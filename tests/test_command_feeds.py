@@ -127,7 +127,7 @@ def test_a_command_past_its_timeout_is_stopped_with_what_it_started(
 def test_a_missing_program_is_named(tmp_path: Path, run_cli) -> None:
     _config(tmp_path / "config.toml", '[[feeds]]\ncommand = ["/nonexistent/feed-maker", "x"]\n')
     (feed,) = json.loads(run_cli("refresh", "--json").stdout)["outcomes"]
-    assert feed["error"] == "command not found: /nonexistent/feed-maker"
+    assert feed["error"] == "/nonexistent/feed-maker not found"
 
 
 def test_a_command_over_the_size_cap_is_refused(tmp_path: Path, run_cli) -> None:

@@ -106,6 +106,18 @@ class SyncConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PipeCommand:
+    """`[pipe_commands]`: a program the open article can be piped to (`|` in the app), by name."""
+
+    name: str
+    command: tuple[str, ...]
+    send: str = "markdown"  # what goes to its standard input: the article as Markdown, or its link
+
+
+PIPE_SENDS = ("markdown", "link")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path
     settings: Settings = Settings()
@@ -114,6 +126,7 @@ class Config:
     sync: SyncConfig | None = None
     rules: tuple[Rule, ...] = ()
     views: tuple[SavedView, ...] = ()
+    pipes: tuple[PipeCommand, ...] = ()
 
     def feed(self, url: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.url == url), None)
@@ -174,7 +187,11 @@ def parse(text: str, path: Path) -> Config:
         raise ConfigError(path, f"not valid TOML: {reason}", line) from None
     locate = _Locator(text)
     _check_keys(
-        data, {"settings", "keys", "feeds", "sync", "rules", "views"}, "top level", path, locate.top
+        data,
+        {"settings", "keys", "feeds", "sync", "rules", "views", "pipe_commands"},
+        "top level",
+        path,
+        locate.top,
     )
     settings = _settings(data.get("settings", {}), path, locate)
     keys = _keys(data.get("keys", {}), path, locate)
@@ -182,9 +199,35 @@ def parse(text: str, path: Path) -> Config:
     sync = _sync(data["sync"], path, locate) if "sync" in data else None
     rules = _rules(data.get("rules", []), path, locate)
     views = _views(data.get("views", []), path, locate)
+    pipes = _pipes(data.get("pipe_commands", {}), path, locate)
     return Config(
-        path=path, settings=settings, feeds=feeds, keys=keys, sync=sync, rules=rules, views=views
-    )
+        path=path, settings=settings, feeds=feeds, keys=keys, sync=sync, rules=rules, views=views,
+        pipes=pipes,
+    )  # fmt: skip
+
+
+def _pipes(table: Any, path: Path, locate: _Locator) -> tuple[PipeCommand, ...]:
+    """`name = ["prog", "arg"]` (sends the article as Markdown) or `name = {command = [...], send = "link"}`."""
+    line_of = locate.in_table("pipe_commands")
+    if not isinstance(table, dict):
+        raise ConfigError(
+            path, '[pipe_commands] must be a table of name = ["program", ...]', line_of(None)
+        )
+    pipes = []
+    for name, value in table.items():
+        where = f"pipe_commands.{name}"
+        spec = value if isinstance(value, dict) else {"command": value}
+        _check_keys(spec, {"command", "send"}, where, path, lambda _key, n=name: line_of(n))
+        command = _argv(spec, "command", where, path, line_of(name))
+        if not command:
+            raise ConfigError(path, f'{where} needs command = ["program", "arg"]', line_of(name))
+        send = spec.get("send", "markdown")
+        if send not in PIPE_SENDS:
+            raise ConfigError(
+                path, f'send in {where} must be "markdown" or "link", not {send!r}', line_of(name)
+            )
+        pipes.append(PipeCommand(name, command, send))
+    return tuple(pipes)
 
 
 def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) -> None:

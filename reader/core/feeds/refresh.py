@@ -179,7 +179,7 @@ class _Writer:
         stored = StoreResult()
         if entries is not None:
             # One transaction: an entry a rule hides is never visible, even for a moment.
-            with self._store.db.atomic():
+            with self._store.transaction():
                 stored = self._store.store_entries(feed_id, entries, now)
                 if stored.ids and self._config is not None:
                     from reader.core.rules.engine import apply_rules

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core.store.entries import EntriesPart
 from reader.core.store.pausepoint import pause_point
 from reader.core.text.searchtext import content_hash
 
@@ -152,12 +153,13 @@ def newsboat_items(path: Path, feed_url: str) -> list[CachedItem]:
     ]  # fmt: skip
 
 
-class ImportsPart:
-    """Mixed into Store: uses its connection (`db`), `_rows` and `_insert_entries`."""
+class ImportsPart(EntriesPart):
+    """History brought over from another reader; new entries go in as the entries part
+    stores them (`_insert_entries`: rows and their queued index text)."""
 
     def import_transaction(self) -> AbstractContextManager[None]:
         """The one transaction a whole import runs in (nested writes become savepoints)."""
-        return self.db.atomic()
+        return self.transaction()
 
     def import_entries(
         self, feed_id: int, items: Sequence[ImportedEntry], counts: ImportCounts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from reader.core.store.base import StoreBase
 from reader.core.store.rows import Download, Playback
 
 _DOWNLOAD = """SELECT id, entry_id, url, path, status, done, total, sha256, error, attempts,
@@ -12,9 +13,7 @@ _DOWNLOAD = """SELECT id, entry_id, url, path, status, done, total, sha256, erro
 _FIELDS = {"status", "done", "total", "sha256", "error", "attempts"}
 
 
-class MediaPart:
-    """Mixed into the Store: uses its connection (`self.db`) and row helpers."""
-
+class MediaPart(StoreBase):
     def queue_download(self, entry_id: int, url: str, path: str) -> Download:
         """Queue an enclosure (once: queueing it again keeps the row, and re-queues a failed one)."""
         now = time.time()
