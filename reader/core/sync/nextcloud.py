@@ -39,6 +39,7 @@ from reader.core.sync.base import (
     RemoteItem,
     SyncAuthError,
     SyncClient,
+    SyncConfigError,
     looks_like_html,
 )
 from reader.core.sync.limits import MAX_WAIT_S, RATE_RETRIES, limited, retry_after
@@ -180,6 +181,7 @@ class NextcloudClient(SyncClient):
             new = [i for i in fresh if i.id not in known]
             if new:
                 yield new
+                known.update(i.id for i in new)
         else:
             since = time.time() - window_s if window_s else 0
             offset = 0
@@ -191,6 +193,7 @@ class NextcloudClient(SyncClient):
                 new = [i for i in page if i.id not in known and (i.published or since) >= since]
                 if new:
                     yield new
+                    known.update(i.id for i in new)
                 lowest = min((int(i.id) for i in page), default=0)
                 if len(page) < PAGE or not lowest or (offset and lowest >= offset):
                     break
@@ -261,7 +264,9 @@ class NextcloudClient(SyncClient):
         return made[0]["id"]
 
     def unsubscribe(self, feed: RemoteFeed) -> None:
-        answer = self._call("DELETE", f"feeds/{int(feed.id)}", "the unsubscription")
+        if not feed.id.isdigit():
+            raise SyncConfigError(f"{feed.id!r} is not a Nextcloud News feed id")
+        answer = self._call("DELETE", f"feeds/{feed.id}", "the unsubscription")
         if answer.status != 404:  # 404: gone already
             self.http.check_status(answer, "the unsubscription")
 
