@@ -355,17 +355,21 @@ class GReaderClient(SyncClient):
         where that is refused, `subscription/quickadd` and then `ac=edit` for the folder (The
         Old Reader has only quickadd). A feed already on the server is left as it is
         (Miniflux answers 500 to a duplicate, FreshRSS 400)."""
-        if any(f.url == url for f in self.feeds()):
+        before = self.feeds()
+        if any(f.url == url for f in before):
             return
         form: list[tuple[str, Any]] = [("ac", "subscribe"), ("s", f"feed/{url}")]
         if folder:
             form.append(("a", LABEL + folder))
         try:
             self._post("subscription/edit", "the subscription", form)
-            return
         except SyncServerError as err:
             if err.status not in (400, 404, 405):
                 raise
+        else:
+            # A server that does not know ac=subscribe may still say OK: the list tells.
+            if len(self.feeds()) > len(before):
+                return
         self._quickadd(url, folder)
 
     def _quickadd(self, url: str, folder: str | None) -> None:
