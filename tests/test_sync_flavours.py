@@ -349,3 +349,35 @@ def test_nextcloud_url_forms(nextcloud) -> None:
     assert api_base("https://cloud.example.org") == full
     assert api_base("https://cloud.example.org/index.php/") == full
     assert api_base(full + "/") == full
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason", "words"),
+    [
+        ("html", "html", "a web page, not the"),
+        ("500", "http", "HTTP 500"),
+        ("garbage", "garbage", "answered something that is not"),
+    ],
+)
+def test_broken_server_keeps_queue_and_cache(
+    account: Account, backend: Backend, in_cli, mode: str, reason: str, words: str
+) -> None:
+    backend.add_feed("a", 2)
+    proxy = Proxy(f"http://127.0.0.1:{backend.server.port}")
+    try:
+        account.point_at(backend.proxied(proxy))
+        sync_json(in_cli)
+        first = next(iter(account.local().values()))
+        in_cli("mark", "saved", str(first["id"]))
+        proxy.set(mode)
+        result = in_cli("sync", "--json")
+        proxy.set("forward")
+        assert result.returncode == 1, result.stdout + result.stderr
+        data = json.loads(result.stdout)
+        assert data["reason"] == reason and words in data["error"], data
+        assert data["pending"] == 1 and account.queued() == 1 and len(account.local()) == 2
+        assert PASSWORD not in result.stdout + result.stderr
+        assert sync_json(in_cli)["pushed"] == 1
+    finally:
+        proxy.stop()
+    assert first["remote"] in backend.remote_ids("saved")
