@@ -381,3 +381,23 @@ def test_broken_server_keeps_queue_and_cache(
     finally:
         proxy.stop()
     assert first["remote"] in backend.remote_ids("saved")
+
+
+def test_nextcloud_state_lists_are_paged_by_id(nextcloud, in_cli) -> None:
+    """Whole items come in the unread list: 600 of them in pages of 250 by id, never in one
+    answer that a long backlog would push past the size cap."""
+    backend, account = nextcloud
+    backend.add_feed("a", 600)
+    sync_json(in_cli)
+    backend.server.requests.clear()
+    read_there = max(backend.server.state.items)
+    backend.server.set_state(read_there, "read", True)
+    report = sync_json(in_cli)
+    unread_pages = [
+        r for r in backend.server.requests
+        if r.path.endswith("/items") and r.query.get("getRead") == "false"
+    ]  # fmt: skip
+    assert len(unread_pages) == 3 and all(r.query["batchSize"] == "250" for r in unread_pages)
+    assert [int(r.query["offset"]) for r in unread_pages][0] == 0
+    assert report["marked_read"] == 1
+    assert sum(not v["read"] for v in account.local().values()) == 599

@@ -13,8 +13,8 @@ cites each behaviour):
   the two clocks never need to agree. That list holds new items and items whose read or
   starred state changed.
 - The unread and starred lists are `GET /items?type=3&getRead=false` and `type=2`, whole
-  items: there is no way to fetch an item by id, so items the state lists bring are kept for
-  `items_by_id`.
+  items, paged by `offset` like the first walk: there is no way to fetch an item by id, so
+  items the state lists bring are kept for `items_by_id`.
 - Writes: `POST /items/{read,unread,star,unstar}/multiple` with `{"itemIds": [...]}` (v1-3's
   routes; v1-2 used PUT and feedId/guidHash for stars). Subscribe: `POST /feeds` (409: already
   there, kept), folders made with `POST /folders` when missing; unsubscribe: `DELETE
@@ -210,12 +210,25 @@ class NextcloudClient(SyncClient):
         for start in range(0, len(have), PAGE):
             yield have[start : start + PAGE]
 
+    def _walk(self, what: str, **params: Any) -> Iterator[RemoteItem]:
+        """A whole list, PAGE items a request (whole items are big: one answer for a long
+        unread list could pass the size cap), by `offset` = the lowest id so far: a walk by
+        id, which an item changing state meanwhile cannot make skip another."""
+        offset = 0
+        while True:
+            page = self._items(what, id=0, batchSize=PAGE, offset=offset, **params)
+            yield from page
+            lowest = min((int(i.id) for i in page), default=0)
+            if len(page) < PAGE or not lowest or (offset and lowest >= offset):
+                return
+            offset = lowest
+
     def unread_ids(self) -> set[str]:
-        items = self._items("the unread list", type=ALL, id=0, getRead="false", batchSize=-1)
+        items = self._walk("the unread list", type=ALL, getRead="false")
         return {i.id for i in items if i.read is False}
 
     def saved_ids(self) -> set[str]:
-        items = self._items("the starred list", type=STARRED, id=0, getRead="true", batchSize=-1)
+        items = self._walk("the starred list", type=STARRED, getRead="true")
         return {i.id for i in items if i.saved}
 
     def confirm_state(self, ids: list[str]) -> dict[str, tuple[bool, bool]]:
