@@ -383,21 +383,36 @@ def test_broken_server_keeps_queue_and_cache(
     assert first["remote"] in backend.remote_ids("saved")
 
 
-def test_nextcloud_state_lists_are_paged_by_id(nextcloud, in_cli) -> None:
-    """Whole items come in the unread list: 600 of them in pages of 250 by id, never in one
-    answer that a long backlog would push past the size cap."""
+def test_nextcloud_state_moves_by_last_modified_and_is_read_whole_daily(nextcloud, in_cli) -> None:
+    """The docs' way to sync: the unread and starred lists whole at the first sync (600 whole
+    items in pages of 250 by id, never one answer a long backlog would push past the size
+    cap), then only `items/updated`; the whole lists again once a day."""
     backend, account = nextcloud
     backend.add_feed("a", 600)
     sync_json(in_cli)
+
+    def unread_pages() -> list:
+        return [
+            r for r in backend.server.requests
+            if r.path.endswith("/items") and r.query.get("getRead") == "false"
+        ]  # fmt: skip
+
+    assert len(unread_pages()) == 3 and all(r.query["batchSize"] == "250" for r in unread_pages())
     backend.server.requests.clear()
     read_there = max(backend.server.state.items)
     backend.server.set_state(read_there, "read", True)
+    backend.server.set_state(read_there - 1, "saved", True)
     report = sync_json(in_cli)
-    unread_pages = [
-        r for r in backend.server.requests
-        if r.path.endswith("/items") and r.query.get("getRead") == "false"
-    ]  # fmt: skip
-    assert len(unread_pages) == 3 and all(r.query["batchSize"] == "250" for r in unread_pages)
-    assert [int(r.query["offset"]) for r in unread_pages][0] == 0
-    assert report["marked_read"] == 1
+    assert unread_pages() == [] and report["marked_read"] == 1 and report["saved"] == 1
     assert sum(not v["read"] for v in account.local().values()) == 599
+    with Store.in_dir(account.data) as store:  # a day later
+        (value,) = store._rows("SELECT value FROM sync_state WHERE key = 'cursor'")[0]
+        cursor = json.loads(value)
+        cursor["full_at"] = 0
+        store.db.execute(
+            "UPDATE sync_state SET value = ? WHERE key = 'cursor'", [json.dumps(cursor)]
+        )
+    backend.server.requests.clear()
+    backend.server.set_state(read_there, "read", False)
+    report = sync_json(in_cli)
+    assert len(unread_pages()) == 3 and report["marked_unread"] == 1

@@ -12,9 +12,11 @@ cites each behaviour):
   server value (seconds in old versions, microseconds in new ones: the server takes both), so
   the two clocks never need to agree. That list holds new items and items whose read or
   starred state changed.
-- The unread and starred lists are `GET /items?type=3&getRead=false` and `type=2`, whole
-  items, paged by `offset` like the first walk: there is no way to fetch an item by id, so
-  items the state lists bring are kept for `items_by_id`.
+- The unread and starred sets: read whole (`GET /items?type=3&getRead=false` and `type=2`,
+  whole items, paged by `offset` like the first walk) at the first sync and once a day, and
+  kept in the cursor; between, moved by the items `items/updated` returns (the docs' "How To
+  Sync"). There is no way to fetch an item by id, so items read in this sync are kept for
+  `items_by_id`.
 - Writes: `POST /items/{read,unread,star,unstar}/multiple` with `{"itemIds": [...]}` (v1-3's
   routes; v1-2 used PUT and feedId/guidHash for stars). Subscribe: `POST /feeds` (409: already
   there, kept), folders made with `POST /folders` when missing; unsubscribe: `DELETE
@@ -48,6 +50,7 @@ API_PATH = "/index.php/apps/news/api/v1-3"
 PAGE = 250
 ALL, STARRED, FEED = 3, 2, 0  # the API's item list types
 EDIT_BATCH = 500
+FULL_EVERY_S = 86400.0  # the whole unread and starred lists again after this long
 
 
 def api_base(url: str) -> str:
@@ -68,6 +71,7 @@ class NextcloudClient(SyncClient):
         self.http.client.auth = httpx.BasicAuth(config.username, password)
         self.items: dict[str, RemoteItem] = {}  # every item read in this sync, by id
         self.newest_modified = 0
+        self.state_sets: tuple[set[str], set[str]] | None = None
         self.sleep = time.sleep
 
     # ------------------------------------------------------------ plumbing
@@ -174,34 +178,62 @@ class NextcloudClient(SyncClient):
     ) -> Iterator[list[RemoteItem]]:
         """First sync: every item newest first, page by page, down to the keep window (older
         unread or starred ones come with the state lists). Later: what changed since the
-        largest lastModified seen."""
+        largest lastModified seen, which also moves the unread and starred sets kept in the
+        cursor (the API's own way to sync: the whole lists again only once a day)."""
         last = int(cursor.get("last_modified") or 0)
         if last:
             fresh = self._items("the updated items", "items/updated", lastModified=last, type=ALL)
+            self._state(cursor, fresh)
             new = [i for i in fresh if i.id not in known]
             if new:
                 yield new
                 known.update(i.id for i in new)
+            return
+        since = time.time() - window_s if window_s else 0
+        offset = 0
+        while True:
+            page = self._items(
+                "the item list", type=ALL, id=0, getRead="true", batchSize=PAGE, offset=offset
+            )
+            new = [i for i in page if i.id not in known and (i.published or since) >= since]
+            if new:
+                yield new
+                known.update(i.id for i in new)
+            lowest = min((int(i.id) for i in page), default=0)
+            if len(page) < PAGE or not lowest or (offset and lowest >= offset):
+                break
+            if all((i.published or 0) < since for i in page):
+                break
+            offset = lowest
+        self._state(cursor, None)
+
+    def _state(self, cursor: Cursor, changed: list[RemoteItem] | None) -> None:
+        """The server's unread and starred sets, kept in the cursor with the lastModified they
+        are true at: moved by the items changed since (`changed`), or read whole (the first
+        sync, a cursor without them, once a day to let go of items the server dropped)."""
+        kept_unread, kept_starred = cursor.get("unread"), cursor.get("starred")
+        fresh_enough = time.time() - float(cursor.get("full_at") or 0) < FULL_EVERY_S
+        if (
+            changed is not None
+            and fresh_enough
+            and kept_unread is not None
+            and kept_starred is not None
+        ):
+            unread, starred = set(map(str, kept_unread)), set(map(str, kept_starred))
+            for item in changed:
+                (unread.discard if item.read else unread.add)(item.id)
+                (starred.add if item.saved else starred.discard)(item.id)
         else:
-            since = time.time() - window_s if window_s else 0
-            offset = 0
-            while True:
-                page = self._items(
-                    "the item list", type=ALL, id=0, getRead="true", batchSize=PAGE,
-                    offset=offset,
-                )  # fmt: skip
-                new = [i for i in page if i.id not in known and (i.published or since) >= since]
-                if new:
-                    yield new
-                    known.update(i.id for i in new)
-                lowest = min((int(i.id) for i in page), default=0)
-                if len(page) < PAGE or not lowest or (offset and lowest >= offset):
-                    break
-                if all((i.published or 0) < since for i in page):
-                    break
-                offset = lowest
+            unread = self._full_unread()
+            starred = self._full_starred()
+            cursor.set("full_at", time.time())
+        self.state_sets = (unread, starred)
+        cursor.set("unread", sorted(int(i) for i in unread))
+        cursor.set("starred", sorted(int(i) for i in starred))
         if self.newest_modified:
-            cursor.set("last_modified", max(last, self.newest_modified))
+            cursor.set(
+                "last_modified", max(int(cursor.get("last_modified") or 0), self.newest_modified)
+            )
 
     def items_by_id(self, ids: list[str]) -> Iterator[list[RemoteItem]]:
         """The API cannot fetch items by id: the ones read in this sync (the state lists
@@ -223,13 +255,19 @@ class NextcloudClient(SyncClient):
                 return
             offset = lowest
 
-    def unread_ids(self) -> set[str]:
+    def _full_unread(self) -> set[str]:
         items = self._walk("the unread list", type=ALL, getRead="false")
         return {i.id for i in items if i.read is False}
 
-    def saved_ids(self) -> set[str]:
+    def _full_starred(self) -> set[str]:
         items = self._walk("the starred list", type=STARRED, getRead="true")
         return {i.id for i in items if i.saved}
+
+    def unread_ids(self) -> set[str]:
+        return self.state_sets[0] if self.state_sets else self._full_unread()
+
+    def saved_ids(self) -> set[str]:
+        return self.state_sets[1] if self.state_sets else self._full_starred()
 
     def confirm_state(self, ids: list[str]) -> dict[str, tuple[bool, bool]]:
         """Every item's own unread and starred fields, as read in this sync."""
