@@ -74,6 +74,7 @@ class NextcloudServer:
         self.broken: str | None = None
         self.limit_after: int | None = None  # a 429 once this many calls were answered
         self.retry_after = "1"
+        self.limit_until = 0.0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -195,8 +196,12 @@ class NextcloudServer:
         if self.broken == "html":
             return 200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html>Login</html>"
         if self.limit_after is not None and len(self.requests) > self.limit_after:
-            # Nextcloud's brute-force throttle / a proxy in front: 429 with Retry-After
-            return 429, {**JSON, "Retry-After": self.retry_after}, b'{"message":"Slow down"}'
+            # Nextcloud's brute-force throttle / a proxy in front: 429 with Retry-After, lifted
+            # when that time is over
+            self.limit_until = self.limit_until or time.time() + float(self.retry_after)
+            if time.time() < self.limit_until:
+                return 429, {**JSON, "Retry-After": self.retry_after}, b'{"message":"Slow down"}'
+            self.limit_after, self.limit_until = None, 0.0
         if not r.path.startswith(API + "/"):
             return 404, {"Content-Type": "text/html"}, b"<html>Page not found</html>"
         expected = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()

@@ -338,8 +338,13 @@ def test_nextcloud_rate_limit_is_waited_out_or_named(nextcloud, in_cli) -> None:
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data["reason"] == "ratelimit" and "in 60 min" in data["error"]
-    backend.server.limit_after = None
+    backend.server.limit_after, backend.server.limit_until = None, 0.0
     assert sync_json(in_cli)["new_entries"] == 2
+    backend.grow("a", 3)
+    backend.server.limit_after = len(backend.server.requests) + 2
+    backend.server.retry_after = "1"  # a short one is waited out
+    assert sync_json(in_cli)["new_entries"] == 1
+    assert [r.status for r in backend.server.requests].count(429) >= 1
 
 
 def test_nextcloud_url_forms(nextcloud) -> None:

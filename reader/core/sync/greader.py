@@ -46,7 +46,7 @@ from reader.core.sync.base import (
     SyncServerError,
     looks_like_html,
 )
-from reader.core.sync.limits import MAX_WAIT_S, RATE_RETRIES, limited, retry_after
+from reader.core.sync.limits import MAX_WAIT_S, RATE_RETRIES, RETRY_MARGIN_S, limited, retry_after
 
 READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
@@ -119,7 +119,7 @@ class GReaderClient(SyncClient):
             wait = retry_after(answer)
             if wait is None or wait > MAX_WAIT_S or attempt == RATE_RETRIES:
                 raise limited(self.http.host, what, wait)
-            self.sleep(wait)
+            self.sleep(wait + RETRY_MARGIN_S)
         raise AssertionError("unreachable")
 
     def _refused(self, answer: Answer, what: str) -> SyncAuthError:

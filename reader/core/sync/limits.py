@@ -9,6 +9,7 @@ from reader.core.sync.base import Answer, SyncServerError
 
 MAX_WAIT_S = 30.0  # a limit lifted sooner than this is waited out; a longer one is reported
 RATE_RETRIES = 2
+RETRY_MARGIN_S = 0.2  # "after N seconds" is a lower bound: come a little after it
 
 
 class SyncRateLimited(SyncServerError):

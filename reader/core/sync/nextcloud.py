@@ -44,7 +44,7 @@ from reader.core.sync.base import (
     SyncConfigError,
     looks_like_html,
 )
-from reader.core.sync.limits import MAX_WAIT_S, RATE_RETRIES, limited, retry_after
+from reader.core.sync.limits import MAX_WAIT_S, RATE_RETRIES, RETRY_MARGIN_S, limited, retry_after
 
 API_PATH = "/index.php/apps/news/api/v1-3"
 PAGE = 250
@@ -83,7 +83,7 @@ class NextcloudClient(SyncClient):
                 wait = retry_after(answer)
                 if wait is None or wait > MAX_WAIT_S or attempt == RATE_RETRIES:
                     raise limited(self.http.host, what, wait)
-                self.sleep(wait)
+                self.sleep(wait + RETRY_MARGIN_S)
                 continue
             if answer.status == 401:
                 raise SyncAuthError(
