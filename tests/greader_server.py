@@ -3,11 +3,12 @@ code or documentation because none of them can run here (FreshRSS needs its PHP 
 database, Miniflux a newer Go toolchain than this machine has, The Old Reader and Inoreader
 are hosted services). Each behaviour carries a comment naming where it comes from:
 
-  FR  FreshRSS   p/api/greader.php (FreshRSS/FreshRSS, read at 0eaaa12; line numbers "L…"
-                 are those issue 26 gives for current main), app/Models/Entry.php toGReader,
-                 lib/lib_rss.php escapeToUnicodeAlternative
-  MF  Miniflux   internal/googlereader/handler.go (miniflux/v2, read at b1e73fa and at the
-                 newer response.JSON* version; "L…" as issue 26 gives them for 2.3)
+  FR  FreshRSS   p/api/greader.php (FreshRSS/FreshRSS, read by function at 0eaaa12; the
+                 line numbers "L…" are those issue 26 gives for current main),
+                 app/Models/Entry.php toGReader, lib/lib_rss.php escapeToUnicodeAlternative
+  MF  Miniflux   internal/googlereader/handler.go (miniflux/v2, read by function at b1e73fa
+                 and at the newer response.JSON* version), entry_query_builder.go; the n
+                 clamp of 2.3.x is from issue 26 (not in the versions read here)
   OR  The Old Reader   github.com/theoldreader/api README.md
   IR  Inoreader  inoreader.com/developers (authentication, rate-limiting, stream-ids pages)
 
@@ -271,7 +272,7 @@ class GReaderServer:
 
     def _unauthorized(self) -> _Fail:
         if self.flavour == "freshrss":
-            # FR unauthorized() L251-254: 401, text/plain, and Google-Bad-Token on EVERY 401
+            # FR unauthorized() (L133 the header): 401, text/plain, Google-Bad-Token on EVERY 401
             return _Fail(401, "Unauthorized!", {**TEXT, "Google-Bad-Token": "true"})
         if self.flavour == "miniflux":  # MF json.Unauthorized: a JSON error_message
             return _Fail(401, '{"error_message":"Access Unauthorized"}', JSON)
@@ -295,12 +296,12 @@ class GReaderServer:
         return 200, self._json_type(endpoint), json.dumps(result).encode()
 
     def _text_type(self) -> dict[str, str]:
-        # FR: token() and exit('OK') set no header: PHP sends text/html (L710-767 area)
+        # FR token() and exit('OK') set no Content-Type: PHP's default text/html
         return NO_TYPE if self.flavour == "freshrss" else TEXT
 
     def _json_type(self, endpoint: str) -> dict[str, str]:
         if self.flavour == "freshrss" and endpoint in ("stream/items/ids", "subscription/quickadd"):
-            return NO_TYPE  # FR streamContentsItemsIds / quickadd: no header (L710-767)
+            return NO_TYPE  # FR streamContentsItemsIds (L710-767) / quickadd: no header
         return JSON
 
     def _login(self, r: Seen) -> tuple[int, dict[str, str], bytes]:
@@ -329,14 +330,14 @@ class GReaderServer:
         ):
             raise _Fail(403, "AppId/AppKey required")
         if self.flavour == "miniflux" and r.method == "POST":
-            # MF middleware: a POST is checked by its T alone; a stale one is a bad token
+            # MF middleware.go apiKeyAuth: a POST by its form's T alone, a GET by the header
             if token != self.token:
                 raise _Fail(401, "Unauthorized", {**TEXT, "X-Reader-Google-Bad-Token": "true"})
             return
         if not header_ok:
             raise self._unauthorized()
         checked = ("edit-tag", "rename-tag", "disable-tag", "mark-all-as-read")
-        # FR L730-763: checkToken() only on these four; '' (FeedMe) and 'x' (Reeder) pass
+        # FR L251-254 checkToken(): only on these four; '' (FeedMe) and 'x' (Reeder) pass
         if (
             self.flavour == "freshrss"
             and endpoint in checked
@@ -354,7 +355,7 @@ class GReaderServer:
         if self.flavour == "freshrss" and endpoint in listed and output != "json":
             raise _Fail(501, "Not Implemented!")
         if self.flavour == "miniflux":
-            # MF checkOutputFormat L917-927: 400 without output=json on these
+            # MF checkOutputFormat(): 400 without output=json on these handlers
             wanted = ("stream/items/ids", "stream/items/contents", "subscription/list", "tag/list")
             if endpoint in wanted and output != "json":
                 raise _Fail(400, '{"error_message":"only json output is supported"}', JSON)
@@ -415,8 +416,8 @@ class GReaderServer:
         n = int((r.query.get("n") or ["20" if self.flavour == "freshrss" else "0"])[0])
         continuation = (r.query.get("c") or [""])[0]
         if self.flavour == "miniflux":
-            n = 1000 if n <= 0 or n > 1000 else n  # MF 2.3 L1015: n clamped to 1000
-            offset = int(continuation or 0)  # MF: c is an offset (L1033-1035)
+            n = 1000 if n <= 0 or n > 1000 else n  # MF 2.3.x: n clamped to 1000 (issue 26)
+            offset = int(continuation or 0)  # MF getItemRefsAndContinuation: c is an offset
             page = items[offset : offset + n]
             answer: dict = {"itemRefs": [{"id": self._ref(i)} for i in page]}
             if offset + len(page) < len(items):  # MF: continuation omitted when 0
@@ -430,7 +431,7 @@ class GReaderServer:
         start = 0
         if continuation:
             if self.flavour == "freshrss":
-                # FR L748-757: c is the last id sent; n+1 from it, the first one dropped
+                # FR L730-763: c is the last id sent; n+1 from it, the first one dropped
                 # (always dropped: if that item left the list meanwhile, e.g. read under
                 # xt=read, the one after it is lost to the walk)
                 after = int(continuation) if continuation.isdigit() else 0
@@ -439,7 +440,7 @@ class GReaderServer:
                 nxt = int(continuation, 16)
                 start = next((k for k, i in enumerate(items) if i.id <= nxt), len(items))
         page = items[start : start + n]
-        answer = {"itemRefs": [{"id": self._ref(i)} for i in page]}
+        answer = {"itemRefs": [{"id": self._ref(i)} for i in page]}  # FR L748-757: [] if none
         self._race(r)
         if self.flavour == "freshrss":
             if len(page) >= n and page:  # FR: continuation = the last id sent
