@@ -347,6 +347,15 @@ def test_nextcloud_rate_limit_is_waited_out_or_named(nextcloud, in_cli) -> None:
     assert [r.status for r in backend.server.requests].count(429) >= 1
 
 
+def test_nextcloud_without_the_news_app_is_said(nextcloud, in_cli) -> None:
+    backend, account = nextcloud
+    account.point_at(backend.server.url + "elsewhere/")  # the News app is not there
+    result = in_cli("sync", "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["reason"] == "api" and "is the News app installed" in data["error"], data
+
+
 def test_nextcloud_url_forms(nextcloud) -> None:
     from reader.core.sync.nextcloud import api_base
 

@@ -139,7 +139,15 @@ class NextcloudClient(SyncClient):
     # ------------------------------------------------------------ the interface
 
     def login(self) -> None:
-        data = self._json(self._call("GET", "version", "the login"), "the login")
+        answer = self._call("GET", "version", "the login")
+        if answer.status == 404:
+            raise self.http.error(
+                f"no Nextcloud News API at {self.http.where} (HTTP 404 for {self.base}/version):"
+                " is the News app installed, and is [sync] url the Nextcloud address?",
+                "api",
+                404,
+            )
+        data = self._json(answer, "the login")
         if not isinstance(data, dict) or "version" not in data:
             raise self.http.error(
                 f"{self.http.host} answered the version call without a version"
