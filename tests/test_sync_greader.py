@@ -160,6 +160,17 @@ def test_a_stale_token_is_fetched_again_once(server: GReaderServer) -> None:
         assert edits == [200, 401, 200]
 
 
+def test_a_wrong_url_is_said_with_what_to_check(one, in_cli, isolated_env) -> None:
+    server = one("freshrss")
+    write_config(
+        isolated_env / "config.toml", "greader", server.url.replace("/api/greader.php", "/"), "ada"
+    )
+    result = in_cli("sync", "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["reason"] == "api" and "api/greader.php" in data["error"], data
+
+
 def test_bad_password_is_a_refused_user(configured: GReaderServer, in_cli, monkeypatch) -> None:
     monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", "wrong-password-123")
     result = in_cli("sync")

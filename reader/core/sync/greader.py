@@ -213,6 +213,14 @@ class GReaderClient(SyncClient):
         )  # fmt: skip
         if answer.status in (401, 403):
             raise self._refused(answer, "the login")
+        if answer.status in (404, 405):
+            raise self.http.error(
+                f"no Google Reader API at {self.http.where} (HTTP {answer.status} for"
+                " accounts/ClientLogin): check [sync] url (FreshRSS: https://host/api/greader.php,"
+                " Miniflux: https://host/, with its Google Reader API switched on)",
+                "api",
+                answer.status,
+            )
         self.http.check_status(answer, "the login")
         fields = dict(line.split("=", 1) for line in answer.text.splitlines() if "=" in line)
         auth = fields.get("Auth", "").strip()
