@@ -236,6 +236,7 @@ class Http:
                 method = "GET"  # what browsers and httpx do: the body is not sent again
                 kwargs = {k: v for k, v in kwargs.items() if k not in ("data", "json", "content")}
             url = target
+            kwargs.pop("params", None)  # the Location already carries the query it wants
         raise self.error(f"{self.host} redirects in a loop", "http")
 
     def _send_once(self, method: str, url: str, **kwargs: Any) -> Answer:

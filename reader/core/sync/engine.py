@@ -136,6 +136,10 @@ def make_client(sync: SyncConfig, password: str, timeout_s: float, max_bytes: in
         from reader.core.sync.ttrss import TtrssClient
 
         return TtrssClient(sync, password, timeout_s, max_bytes)
+    if sync.kind == "nextcloud":
+        from reader.core.sync.nextcloud import NextcloudClient
+
+        return NextcloudClient(sync, password, timeout_s, max_bytes)
     if sync.kind == "greader":
         from reader.core.sync.greader import GReaderClient
 
@@ -475,6 +479,17 @@ class _Run:
             self.report.new_entries += result.new
         self.tell(SyncProgress("items", new=self.report.new_entries))
 
+    def _confirm(self, rows: list) -> dict[str, tuple[bool, bool]]:
+        """The server's own word on items its state lists would flip here (a client with
+        `confirm_state`: Google Reader lists paged by offset can skip items). rows: (remote
+        id, entry id, read, saved) of the entries with no change pending."""
+        confirm = getattr(self.client, "confirm_state", None)
+        flips = [
+            r for r, _, read, saved in rows
+            if (r not in self.unread) != bool(read) or (r in self.saved) != bool(saved)
+        ]  # fmt: skip
+        return confirm(flips) if confirm and flips else {}
+
     def pull_state(self) -> None:
         """The server's read/starred state for every entry with no change queued here, of a
         feed the server still lists. A saved entry the server does not have starred is
@@ -486,11 +501,17 @@ class _Run:
         pending = queue.pending_entries(self.store) | {e for e, _, _ in self.sent}
         to_read, to_unread, to_save, to_unsave = [], [], [], []
         check: dict[str, tuple[int, bool]] = {}
-        for remote_id, entry_id, read, saved, feed_remote in self.store.sync_state_rows():
-            if entry_id in pending or feed_remote is None or feed_remote not in self.listed:
-                continue
+        rows = [
+            (remote_id, entry_id, read, saved)
+            for remote_id, entry_id, read, saved, feed_remote in self.store.sync_state_rows()
+            if entry_id not in pending and feed_remote is not None and feed_remote in self.listed
+        ]
+        confirmed = self._confirm(rows)
+        for remote_id, entry_id, read, saved in rows:
             server_read = remote_id not in self.unread
             server_saved = remote_id in self.saved
+            if remote_id in confirmed:  # the item's own categories over a paged list
+                server_read, server_saved = confirmed[remote_id]
             if saved and not server_saved:
                 check[remote_id] = (entry_id, server_read != read)
                 continue
