@@ -23,8 +23,8 @@ Metrics, per page then averaged over pages:
 - text: bag-of-words precision / recall / F1 of the extracted text against the expected
   text. Words are ``\\w+`` runs, case-folded; overlap is multiset intersection.
 - title: right when, after normalisation (NFKC, case-fold, every non-word run turned into one
-  space), the two are equal or one contains the other (an empty side never contains: a page
-  whose expected title is empty is right only when the extractor found none either).
+  space), the two are equal or one contains the other, over pages whose expected title is
+  non-empty (newspaper4k has no metadata for some pages: nothing to judge there).
 - byline: same rule as title, over pages whose expected byline is non-empty (corpus only:
   newspaper4k's author lists are its own noisy guesses, "Print", "on December").
 - date: the day found is within one day of the expected publication date (time zones), over
@@ -94,7 +94,7 @@ class Row:
     precision: float
     recall: float
     f1: float
-    title_ok: bool
+    title_ok: bool | None
     byline_ok: bool | None
     seconds: float
     date_ok: bool | None = None
@@ -349,7 +349,7 @@ def score(
         p, r, f = prf(out.text, case.expected_text)
         byline_ok = same_label(out.byline, case.byline) if case.byline else None
         date_ok = same_day(out.date, case.date) if case.date else None
-        title_ok = same_label(out.title, case.title)
+        title_ok = same_label(out.title, case.title) if case.title else None
         seconds = statistics.median(t[i] for t in times) if times else float("nan")
         rows.append(Row(case.name, p, r, f, title_ok, byline_ok, seconds, date_ok))
     return rows
@@ -369,7 +369,7 @@ def summary(
         "P": statistics.mean(r.precision for r in rows),
         "R": statistics.mean(r.recall for r in rows),
         "F1": statistics.mean(r.f1 for r in rows),
-        "title": sum(r.title_ok for r in rows) / len(rows),
+        "title": _rate([r.title_ok for r in rows]),
         "byline": _rate([r.byline_ok for r in rows]),
         "date": _rate([r.date_ok for r in rows]),
         "n_byline": sum(r.byline_ok is not None for r in rows),
@@ -396,7 +396,7 @@ def print_table(name: str, rows: list[Row]) -> None:
     for r in rows:
         byline = "-" if r.byline_ok is None else ("ok" if r.byline_ok else "NO")
         date = "-" if r.date_ok is None else ("ok" if r.date_ok else "NO")
-        title = "ok" if r.title_ok else "NO"
+        title = "-" if r.title_ok is None else ("ok" if r.title_ok else "NO")
         print(
             f"{r.name:40} {r.precision:5.2f} {r.recall:5.2f} {r.f1:5.2f} "
             f"{title:>5} {byline:>4} {date:>4} {r.seconds * 1000:6.1f}"
@@ -420,7 +420,7 @@ def print_summary(results: dict[str, dict[str, dict]], passes: int, loads: list[
             if key in sets:
                 s = sets[key]
                 print(
-                    f"{name:36} {s['P']:5.3f} {s['R']:5.3f} {s['F1']:5.3f} {s['title']:6.0%} "
+                    f"{name:36} {s['P']:5.3f} {s['R']:5.3f} {s['F1']:5.3f} {_pct(s['title']):>6} "
                     f"{_pct(s['byline']):>6} {_pct(s['date']):>6}"
                 )
     print(

@@ -83,7 +83,8 @@ _CHROME = frozenset({"nav", "header", "footer", "aside", "form"})
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Report")
 _TITLE_METAS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
 _AUTHOR_METAS = (
-    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterm:creator",
+    "dc:creator", "dcterm:creator", "dc.creator", "author", "article:author", "og:article:author",
+    "parsely-author", "sailthru.author",
 )  # fmt: skip
 _BYLINE_PATHS = (
     '//*[@rel="author"]', '//*[@itemprop="author"]', '//*[contains(@class, "byline")]',
@@ -149,7 +150,7 @@ def extract_article(
     return replace(
         chosen,
         title=title or meta.title,
-        byline=chosen.byline or meta.byline or page_byline(tree),
+        byline=page_byline(tree) or meta.byline,
         date=chosen.date or meta.date,
     )
 
@@ -428,9 +429,12 @@ def page_title(tree: lxml.html.HtmlElement) -> str | None:
     return _trim_site_name(_field(node.text_content()) if node is not None else None)
 
 
-def page_byline(tree: lxml.html.HtmlElement) -> str | None:
-    """The author the page declares when trafilatura found none: JSON-LD ``author``, author
-    meta tags, then a ``rel=author`` / ``itemprop=author`` / ``.byline`` element's text."""
+def page_byline(tree: lxml.html.HtmlElement, declared: bool = False) -> str | None:
+    """The author the page declares: JSON-LD ``author``, author meta tags, then (unless only
+    ``declared`` is asked) a ``rel=author`` / ``itemprop=author`` / ``.byline`` element's text.
+
+    All of these come before trafilatura's guess, which on the corpus named a related story's
+    writer (herald-sun-1) or a form label ("Username", wapo-1)."""
     for item in _jsonld_article_items(tree):
         names = _jsonld_names(item.get("author"))
         if names:
@@ -440,10 +444,12 @@ def page_byline(tree: lxml.html.HtmlElement) -> str | None:
         value = found.get(key, "")
         if value and not value.startswith(("http://", "https://")):
             return _field(value)
+    if declared:
+        return None
     for path in _BYLINE_PATHS:
         for el in tree.xpath(path):
             text = _field(el.text_content())
-            if text and len(text) <= 100:
+            if text and len(text) <= 100 and re.search(r"\w\w", text):  # not "J J" initials
                 return text
     return None
 
