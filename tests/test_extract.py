@@ -256,6 +256,7 @@ def test_corpus_mean_f1() -> None:
         (Signals(words=250, page_words=500, summary_share=None), True),  # half the page's prose
         (Signals(words=450, page_words=500, summary_share=None), False),
         (Signals(words=450, page_words=0, summary_share=None), False),  # no <p> on the page
+        (Signals(words=40, page_words=0, summary_share=None), True),  # tiny: prose in <div>s?
         (Signals(words=450, page_words=500, summary_share=0.2), True),  # summary missing
         (Signals(words=450, page_words=500, summary_share=0.9), False),
     ],

@@ -47,6 +47,11 @@ SUMMARY_SHARE = 0.6
 SUMMARY_MIN_WORDS = 8
 SECOND_MIN_GAIN = 1.2
 SECOND_MAX_PAGE = 1.3
+# A first result under TINY_WORDS is also checked (pages whose prose is not in <p>, like
+# royal-road's divs, give no paragraph count); a tiny one is replaced by a second opinion
+# with over TINY_GAIN times its words, without the page bound.
+TINY_WORDS = 100
+TINY_GAIN = 1.5
 # A linked thumbnail with at most this many words of headline is a teaser, not a figure.
 TEASER_MAX_WORDS = 30
 
@@ -56,11 +61,14 @@ TEASER_MAX_WORDS = 30
 # (tables are worth 0.035). Images are off in trafilatura: with them on it keeps linked
 # thumbnails of other stories and shifts its choice of blocks (dev F1 0.954 -> 0.961 without);
 # the article's own figures are put back by `_graft_figures`, beside the paragraph they follow.
+# `fast` skips trafilatura's internal fallback comparison: our own second opinion (below) does
+# that job only when a result looks wrong; same dev F1 (0.960), median CPU 46 -> 38 ms.
 TRAFILATURA_OPTIONS: dict[str, object] = {
     "output_format": "html",
     "with_metadata": True,
     "favor_precision": True,
     "include_comments": False,
+    "fast": True,
     "include_links": True,
     "include_images": False,
     "include_tables": True,
@@ -178,8 +186,8 @@ class Signals:
         return cls(words, _paragraph_words(tree), share)
 
     def needs_second_opinion(self) -> bool:
-        """Nothing kept, far less than the page's paragraphs say, or the summary missing."""
-        if self.words == 0:
+        """Little kept, far less than the page's paragraphs say, or the summary missing."""
+        if self.words < TINY_WORDS:
             return True
         if self.page_words and self.words < SHORT_SHARE * self.page_words:
             return True
@@ -196,6 +204,8 @@ def _better(
     if first is None:
         return second
     words = len(_WORD.findall(second.text))
+    if signals.words < TINY_WORDS:
+        return second if words > signals.words * TINY_GAIN else first
     if words <= signals.words * SECOND_MIN_GAIN:
         return first
     if signals.page_words and words > signals.page_words * SECOND_MAX_PAGE:
