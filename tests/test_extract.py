@@ -321,3 +321,15 @@ def test_byline_from_json_ld_when_no_meta_author() -> None:
     ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour bridge reopens after repairs", "author": [{"@type": "Person", "name": "Maria Okafor"}]}'
     page = page.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
     assert extract_article(page, URL).byline == "Maria Okafor"
+
+
+def test_byline_is_the_one_after_the_headline_not_a_sidebars() -> None:
+    """salon-1's first `rel=author` belongs to a related story above the headline."""
+    page = article_page().replace('<meta name="author" content="Maria Okafor">', "")
+    sidebar = '<div class="related"><span class="byline"><a rel="author" href="/w/x">Sidebar Writer</a></span></div>'
+    page = page.replace("<header>", f"{sidebar}<header>")
+    page = page.replace(
+        '<p class="byline">By Maria Okafor</p>',
+        '<p><a rel="author" href="/w/mo">Maria Okafor</a></p>',
+    )
+    assert extract_article(page, URL).byline == "Maria Okafor"

@@ -94,9 +94,10 @@ _AUTHOR_METAS = (
     "dc:creator", "dcterm:creator", "dc.creator", "author", "article:author", "og:article:author",
     "parsely-author", "sailthru.author",
 )  # fmt: skip
-_BYLINE_PATHS = (
-    '//*[@rel="author"]', '//*[@itemprop="author"]', '//*[contains(@class, "byline")]',
-)  # fmt: skip
+_BYLINE_XPATH = (
+    '//*[@rel="author"] | //*[@itemprop="author"] | //*[contains(@class, "byline")]'
+    ' | //*[contains(@class, "author-name")]'
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7\u00bb/\\]\s+")
 # fmt: off
 _BLOCK_TAGS = frozenset({
@@ -439,9 +440,9 @@ def page_title(tree: lxml.html.HtmlElement) -> str | None:
     return _trim_site_name(_field(node.text_content()) if node is not None else None)
 
 
-def page_byline(tree: lxml.html.HtmlElement, declared: bool = False) -> str | None:
-    """The author the page declares: JSON-LD ``author``, author meta tags, then (unless only
-    ``declared`` is asked) a ``rel=author`` / ``itemprop=author`` / ``.byline`` element's text.
+def page_byline(tree: lxml.html.HtmlElement) -> str | None:
+    """The author the page declares: JSON-LD ``author``, author meta tags, then the text of
+    the author element that follows the headline.
 
     All of these come before trafilatura's guess, which on the corpus named a related story's
     writer (herald-sun-1) or a form label ("Username", wapo-1)."""
@@ -454,13 +455,24 @@ def page_byline(tree: lxml.html.HtmlElement, declared: bool = False) -> str | No
         value = found.get(key, "")
         if value and not value.startswith(("http://", "https://")):
             return _field(value)
-    if declared:
+    return _byline_element(tree)
+
+
+def _byline_element(tree: lxml.html.HtmlElement) -> str | None:
+    """The author element nearest after the page's first ``<h1>`` (the headline): related
+    stories carry bylines too (salon-1 named a sidebar's writer before this)."""
+    found = tree.xpath(_BYLINE_XPATH)
+    if not found:
         return None
-    for path in _BYLINE_PATHS:
-        for el in tree.xpath(path):
-            text = _field(el.text_content())
-            if text and len(text) <= 100 and re.search(r"\w\w", text):  # not "J J" initials
-                return text
+    h1 = next(tree.iter("h1"), None)
+    if h1 is not None:
+        order = {el: i for i, el in enumerate(tree.iter())}
+        start = order.get(h1, 0)
+        found.sort(key=lambda el: (order.get(el, 0) < start, order.get(el, 0)))
+    for el in found:
+        text = _field(el.text_content())
+        if text and len(text) <= 100 and re.search(r"\w\w", text):  # not "J J" initials
+            return text
     return None
 
 
