@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import random
+import re
 import socket
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import lxml.html
@@ -282,12 +284,11 @@ def test_truncated_extraction_is_replaced_by_the_second_opinion() -> None:
     (recall 0.51); the page's paragraph count says so and readability-lxml's fuller text wins."""
     folder = corpus_path("articles", "004-metadata-space-separated-properties")
     source = (folder / "source.html").read_bytes()
-    expected = set(
-        lxml.html.fromstring((folder / "expected.html").read_bytes()).text_content().split()
-    )
+    expected_html = (folder / "expected.html").read_text(encoding="utf-8")
+    want = Counter(re.findall(r"\w+", lxml.html.fromstring(expected_html).text_content().lower()))
     art = extract_article(source, "http://fakehost/test/page.html")
-    got = set(art.text.split())
-    assert len(expected & got) / len(expected) > 0.95
+    have = Counter(re.findall(r"\w+", art.text.lower()))
+    assert sum((want & have).values()) / sum(want.values()) > 0.95  # word recall, repeats counted
 
 
 def test_figures_keep_image_and_caption_beside_their_paragraph() -> None:
