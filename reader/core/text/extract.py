@@ -21,7 +21,6 @@ from html import escape, unescape
 
 import charset_normalizer
 import lxml.html
-import readability
 import trafilatura
 from cssselect import SelectorError
 from lxml import etree
@@ -216,8 +215,10 @@ def _better(
 
 def _readability(markup: str, url: str) -> Extracted | None:
     """readability-lxml's article, as an :class:`Extracted` (no metadata: trafilatura's stays)."""
+    from readability import Document  # 0.1-0.3 s to import: paid only when a page needs it
+
     try:
-        html = readability.Document(markup, url=url or None).summary(html_partial=True)
+        html = Document(markup, url=url or None).summary(html_partial=True)
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except Exception:  # noqa: BLE001 - a second opinion that fails is simply not taken
         return None
