@@ -4,8 +4,8 @@ Pure engine code: bytes in, :class:`Extracted` out, no network and no terminal. 
 libraries were chosen by measurement, see ``bench/eval_extract.py`` (issue 25):
 
 1. a per-feed CSS selector, when the user gave one and it finds text, wins outright;
-2. else trafilatura (``favor_precision``) extracts, and its linked-thumbnail teaser blocks
-   are dropped;
+2. else trafilatura (``favor_precision``, images off so other stories' thumbnails stay out)
+   extracts, and the article's own figures are put back beside their paragraphs;
 3. when that result looks wrong by measurable signs (:class:`Signals`: far shorter than the
    page's paragraph text, or missing the feed summary's words), readability-lxml gives a
    second opinion and the candidate that covers more of the page without link lists wins.
@@ -51,8 +51,6 @@ SECOND_MAX_PAGE = 1.3
 # with over TINY_GAIN times its words, without the page bound.
 TINY_WORDS = 100
 TINY_GAIN = 1.5
-# A linked thumbnail with at most this many words of headline is a teaser, not a figure.
-TEASER_MAX_WORDS = 30
 
 # Tuned by bench/eval_extract.py (see the options sweep there; dev split since issue 25):
 # favor_precision cuts related-link and teaser blocks (yahoo-2: F1 0.51 -> 0.92),
@@ -84,7 +82,6 @@ _PAYWALL_STUB = re.compile(
     r"subscribe|subscription|subscriber|sign in to (?:read|continue)|log in to (?:read|continue)",
     re.I,
 )
-_IMAGE_LINK = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:[?#]|$)", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _CHROME = frozenset({"nav", "header", "footer", "aside", "form"})
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Report")
@@ -341,7 +338,6 @@ def _build(result: str, page: lxml.html.HtmlElement) -> Extracted | None:
     body = tree.find("body")
     if body is None:
         return None
-    _drop_teasers(body)
     _graft_figures(body, page)
     got = _from_element(body)
     if got is None:
@@ -404,27 +400,6 @@ def _image_src(img: lxml.html.HtmlElement) -> str:
 
 def _norm_text(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
-
-
-def _drop_teasers(body: lxml.html.HtmlElement) -> None:
-    """Remove linked thumbnails with a headline ("more stories"): with images on, trafilatura
-    keeps them (yna_co_kr: F1 0.80 -> 0.99; salon-1 0.84 -> 0.94). A figure whose link opens
-    the image itself is a real figure and stays."""
-    for el in list(body.iter("li", "div", "p", "figure")):
-        if el.getparent() is None or not any(True for _ in el.iter("img")):
-            continue
-        links = [a.get("href", "") for a in el.iter("a")]
-        if not links or all(_IMAGE_LINK.search(h) for h in links):
-            continue
-        if len(_WORD.findall(el.text_content())) <= TEASER_MAX_WORDS:
-            el.drop_tree()
-    for lst in list(body.iter("ul", "ol")):
-        if (
-            lst.getparent() is not None
-            and not lst.text_content().strip()
-            and not any(True for _ in lst.iter("img"))
-        ):
-            lst.drop_tree()
 
 
 def page_title(tree: lxml.html.HtmlElement) -> str | None:
