@@ -58,6 +58,7 @@ class Quote:
     confidence: str
     speaker_start: int | None = None
     speaker_end: int | None = None
+    rule: str = ""  # the construction that named the speaker: measured per source
 
 
 def _word_count(s: str) -> int:
@@ -139,7 +140,7 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 q = Quote(a, b, qtext, kind, None, cue, "low")
             else:
                 conf = "high" if sure else "low"
-                q = Quote(a, b, qtext, kind, name, cue, conf, found.start, found.end)
+                q = Quote(a, b, qtext, kind, name, cue, conf, found.start, found.end, found.rule)
             last_by_para[para] = q
         else:
             if _looks_like_title(art, a, b) or _is_term(art, a, b):
@@ -153,7 +154,7 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
             if prev is not None and whole and prev.speaker and _may_inherit(art, prev, a):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
-                    prev.speaker_start, prev.speaker_end,
+                    prev.speaker_start, prev.speaker_end, "inherit",
                 )  # fmt: skip
                 last_by_para[para] = q
         quotes.append(q)
