@@ -131,6 +131,10 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 name = None
             if name is not None and "[" in name:
                 name = _FOOTNOTE.sub("", name)  # “a release[4] from the RCMP”
+            if name is not None and (_nobodys_words(art, a, b, words, found) or _denied(art, found)):
+                name = None  # a term, a title, or words the cue says were not said
+            if name is not None:
+                name = _expanded(art, name)
             cue = f"{mention} {found.cue}" if resolved else found.cue
             # a short quotation is a quote when it is an utterance of its own (“No,” she
             # said), not a word someone used (what he called “reunification”)
@@ -165,6 +169,66 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
         # with a third person (“No,” she said) still says someone spoke them.
         quotes = [_as_partial(q) if q.start not in spoken else _unnamed(q) for q in quotes]
     return quotes
+
+
+_TERMINAL = ".!?…,;:"
+
+
+def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
+    """Quoted words that are a term or a title, not what the named subject said: one word
+    with no punctuation of its own (what a site suggests after “liking”), or a Title Case
+    run with none (a song “That's My Name”, ‘No Good’), when only a loose frame ties them
+    to the subject: a label colon, a trailing dash, an according-to, or a cue more than a
+    short clause away. A cue close by keeps them (Trump called her “disgusting”), and an
+    utterance carries its punctuation inside the marks (“No,” she said)."""
+    inner = art.text[a:b].rstrip()
+    if inner[-1:] in _TERMINAL:
+        return False
+    if not (words <= 1 or (words <= 8 and _looks_like_title(art, a, b))):
+        return False
+    if found.rule in _LOOSE_FRAMES:
+        return True
+    if not found.rule.startswith("before:") or found.end > a:
+        return False
+    return len(re.findall(r"\w+", art.masked[found.end : a])) > _CLOSE_CUE_WORDS
+
+
+#: Frames that tie a quotation to a name without a verb of saying right beside it.
+_LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read"))
+#: How many words may stand between the speaker and a one-word quotation the cue reports.
+_CLOSE_CUE_WORDS = 12
+
+
+_NEGATION = re.compile(r"(?<![\w’'])(?:never|not|no\s+longer)(?![\w’'])|n[’']t(?![\w’'])")
+
+
+def _denied(art: _Article, found) -> bool:
+    """“X would never say”, “X did not say”, “X doesn't tell”: the subject of a negated cue
+    did not say the words, so nobody is named."""
+    verb = (found.cue or "").split()[-1:] or [""]
+    if not verb[0] or found.end >= len(art.masked):
+        return False
+    gap_end = art.masked.find(verb[0], found.end, found.end + 60)
+    if gap_end < 0:
+        return False
+    return _NEGATION.search(art.masked, found.end, gap_end) is not None
+
+
+_ACRONYM = re.compile(r"(?:the\s+|The\s+)?([A-Z]{2,6})")
+
+
+def _expanded(art: _Article, name: str) -> str:
+    """An acronym the text spells out is named in full: “the CIA” → “Central Intelligence
+    Agency” when the article writes that name (the fullest form it gives)."""
+    m = _ACRONYM.fullmatch(name)
+    if m is None:
+        return name
+    letters = m.group(1)
+    words = r"\s+(?:(?:of|for|and|the|on|de|du|des)\s+)?".join(
+        rf"{ch}[a-z]+" for ch in letters
+    )
+    full = re.search(rf"(?<![\w’'])(?:{words})(?![\w’'])", art.text)
+    return full.group(0) if full else name
 
 
 def _unnamed(q: Quote) -> Quote:

@@ -85,6 +85,10 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         art.far = a < near
         if b > pos:
             continue
+        if _described_between(art.masked, b, pos, want):
+            return None  # “a friend's grandmother …, and she told me”: the nearer one is her
+        if _label_line(text, a, b):
+            continue  # “Old Solution: Baking Soda Cocktail” on a line of its own: a heading
         full = _full_name(art, text[a:b], a)
         if _ORG.search(full) or text[max(0, a - 4) : a] == "the ":
             continue  # “at the Kent County Republican headquarters”: a thing, not a person
@@ -105,6 +109,32 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         if full in art.speakers_before(pos) or _ROLE_BEFORE.search(text, max(0, a - 30), a):
             return full
     return None
+
+
+def _described_between(text: str, b: int, pos: int, want: str) -> bool:
+    """Is a person of the pronoun's gender described (not named) between the name ending
+    at ``b`` and the pronoun at ``pos``? Then the pronoun most likely stands for that
+    description, and no name may be given for it (precision first)."""
+    nouns = _DESCRIBED_SHE if want == "she" else _DESCRIBED_HE
+    for m in nouns.finditer(text, b, pos):
+        if not _PREDICATE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            return True  # not “she is a black woman”, “Smith, a mother of two”: those are her
+    return False
+
+
+_PREDICATE_BEFORE = re.compile(
+    r"(?:,|\b(?:is|was|are|were|be|been|being|as|became|becomes|remains|like))\s*$", re.I
+)
+
+
+def _label_line(text: str, a: int, b: int) -> bool:
+    """A name ending a short line with no sentence punctuation (a heading, a label run in
+    with the prose by the feed): “Old Solution: Baking Soda Cocktail⏎”."""
+    if text[b : b + 1] != "\n":
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    line = text[line_start:b]
+    return len(line) <= 80 and not re.search(r"[.!?;,]\s", line)
 
 
 _ROLE_BEFORE = re.compile(
@@ -135,6 +165,17 @@ _FEMALE_ROLES = _words(
 _MALE_ROLES = _words(
     """husband father son brother man boy actor widower king prince grandfather uncle nephew
     boyfriend businessman congressman chairman spokesman"""
+)
+_DET_WORD = r"(?:a|an|my|his|her|their|our|your|[\w]+[’']s)"
+_DESCRIBED_SHE = re.compile(
+    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w\-]+\s+){{0,2}}?"
+    rf"(?:{'|'.join(sorted(_FEMALE_ROLES))})(?![\w’'])",
+    re.I,
+)
+_DESCRIBED_HE = re.compile(
+    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w\-]+\s+){{0,2}}?"
+    rf"(?:{'|'.join(sorted(_MALE_ROLES))})(?![\w’'])",
+    re.I,
 )
 _ROLE_GENDER = re.compile(rf"\b({'|'.join(sorted(_FEMALE_ROLES | _MALE_ROLES))}),?\s+$", re.I)
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Mme|Mlle)\.|\b(?:Frau|Madame|Mademoiselle|госпожа)\s")
