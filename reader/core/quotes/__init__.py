@@ -131,7 +131,9 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 name = None
             if name is not None and "[" in name:
                 name = _FOOTNOTE.sub("", name)  # “a release[4] from the RCMP”
-            if name is not None and (_nobodys_words(art, a, b, words, found) or _denied(art, found)):
+            if name is not None and (
+                _nobodys_words(art, a, b, words, found) or _denied(art, found)
+            ):
                 name = None  # a term, a title, or words the cue says were not said
             if name is not None:
                 name = _expanded(art, name)
@@ -194,7 +196,7 @@ def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
 
 
 #: Frames that tie a quotation to a name without a verb of saying right beside it.
-_LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read"))
+_LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read", "after:credit"))
 #: How many words may stand between the speaker and a one-word quotation the cue reports.
 _CLOSE_CUE_WORDS = 12
 
@@ -224,9 +226,7 @@ def _expanded(art: _Article, name: str) -> str:
     if m is None:
         return name
     letters = m.group(1)
-    words = r"\s+(?:(?:of|for|and|the|on|de|du|des)\s+)?".join(
-        rf"{ch}[a-z]+" for ch in letters
-    )
+    words = r"\s+(?:(?:of|for|and|the|on|de|du|des)\s+)?".join(rf"{ch}[a-z]+" for ch in letters)
     full = re.search(rf"(?<![\w’'])(?:{words})(?![\w’'])", art.text)
     return full.group(0) if full else name
 

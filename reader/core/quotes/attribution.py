@@ -18,6 +18,7 @@ from reader.core.quotes.lexicon import (
     _AFTER_CUE_NAME_ROLE,
     _AFTER_CUE_NP,
     _AFTER_CUE_ROLE,
+    _AFTER_CREDIT,
     _AFTER_DASH,
     _AFTER_INVERT,
     _AFTER_LEAD,
@@ -247,6 +248,9 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
             True,
             rule="after:as-put/dash/read",
         )
+    m = _AFTER_CREDIT.match(seg)
+    if m and punct in (".", "!", "?", "…"):  # a sentence credited, never a title (‘No Good’ - X)
+        return _Attr(pos + m.start("np"), pos + m.end("np"), "—", True, rule="after:credit")
     return None
 
 

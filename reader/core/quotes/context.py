@@ -62,6 +62,7 @@ class _Article:
         self._places: set[str] | None = None
         self._lower: frozenset[str] | None = None
         self._surnames: dict[str, list[tuple[int, str]]] | None = None
+        self._firsts: dict[str, list[tuple[int, str]]] | None = None
         self._gender: dict[str, dict[str, int]] | None = None
 
     def para_of(self, pos: int) -> tuple[int, int]:
@@ -156,6 +157,16 @@ class _Article:
                 name = self.text[a:b]
                 self._surnames.setdefault(name.split()[-1], []).append((a, name))
         return self._surnames
+
+    def by_first(self) -> dict[str, list[tuple[int, str]]]:
+        """Full names (two words or more) grouped by their first word, in text order."""
+        if self._firsts is None:
+            self._firsts = {}
+            for a, b in self.names():
+                name = self.text[a:b]
+                if " " in name:
+                    self._firsts.setdefault(name.split()[0], []).append((a, name))
+        return self._firsts
 
     def gender_votes(self) -> dict[str, dict[str, int]]:
         """Pronouns names take in “Smith said she …” / “Smith told reporters he …”,

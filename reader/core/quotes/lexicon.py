@@ -172,7 +172,8 @@ _CUE = (
 )
 _CUE_RE = re.compile(_CUE)
 _CUE_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _CUE)
-_AFTER_LEAD = r"[\s,;:—–\-]*"
+#: “…,” (.pdf) Judge X wrote: a short parenthesis (a file type, a link note) may stand first.
+_AFTER_LEAD = r"[\s,;:—–\-]*(?:\([^()~\n]{1,12}\)\s*)?"
 #: What may follow a name before its verb: “Rep. Moore (D-Wis.)”, “Mr. Morgan of the
 #: Sierra Club”, “Flynn, a top adviser,”.
 _NP_TAIL = (
@@ -241,7 +242,13 @@ _ACCORDING_RE = re.compile(
 )
 _BY_RE = re.compile(rf"\s+by\s+(?P<np>{_NAME}|{_DET_NP}|{_PLURAL})")
 _INVERTED = re.compile(rf"\s+(?P<np>{_NAME})\s*[,:]")
+#: “Jane Roe: “…””. (Not a handle: “@someone: “…”” in a list of posts is often a
+#: post quoting a talk, whose words are the speaker's, not the poster's.)
+_HANDLE = r"@[A-Za-z0-9_]{2,30}"
 _COLON_LEAD = re.compile(rf"\s*(?P<np>{_NAME})\s*:\s*$")
+#: A credit line: “…” ~ Dave Ramsey / “…” - Some Group[2] / “…” -@someone, the name alone
+#: ending the line (an em dash is _AFTER_DASH's).
+_AFTER_CREDIT = re.compile(rf"\s*(?:~|-)\s*(?P<np>{_NAME}|{_HANDLE})[ \t]*(?=\n|$)")
 #: “footage of Hillary Clinton asking, “…””: the named person does the speaking.
 _SEEN_DOING = re.compile(
     rf"\b(?:of|showing|shows|showed|features|featuring|hear|heard|see|saw|watch|watched)\s+"

@@ -205,13 +205,19 @@ def _gender(art: _Article, full: str, name: str, before: str) -> set[str]:
 
 
 def _full_name(art: _Article, name: str, pos: int) -> str:
-    """Longest earlier form of a name (“Eismont” → “Natalia Eismont”)."""
+    """Longest earlier form of a name (“Eismont” → “Natalia Eismont”); a bare first name
+    is the one full name written before that starts with it (“Stephen says” after
+    “architect Stephen Francis Jones”), never one of two."""
     best = name
     for a, cand in art.by_surname().get(name.split()[-1], ()):
         if a >= pos:
             break
         if len(cand) > len(best) and "\n" not in cand:
             best = cand
+    if best == name and " " not in name and name[:1].isupper() and not name.isupper():
+        firsts = {c for a, c in art.by_first().get(name, ()) if a < pos and "\n" not in c}
+        if len(firsts) == 1:
+            best = firsts.pop()
     return best
 
 
