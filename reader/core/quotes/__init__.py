@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 from reader.core.quotes.attribution import _attribute, _may_inherit, _standalone
 from reader.core.quotes.context import _Article
-from reader.core.quotes.lexicon import _LEAD_TRIM, _words
+from reader.core.quotes.lexicon import _FUNCTION, _LEAD_TRIM, _words
 from reader.core.quotes.marks import _DOUBLED, _JOINER, _find_spans
-from reader.core.quotes.speakers import _person_or_body, _plausible, _resolve
+from reader.core.quotes.speakers import _by_first_name, _person_or_body, _plausible, _resolve
 from reader.core.quotes.structure import CODE, Zones, code_string
 from reader.core.quotes.titles import _in_title_slot, _is_term, _looks_like_title
 
@@ -136,7 +136,7 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
             ):
                 name = None  # a term, a title, or words the cue says were not said
             if name is not None:
-                name = _expanded(art, name)
+                name = _by_first_name(art, name, found.start) or _expanded(art, name)
             cue = f"{mention} {found.cue}" if resolved else found.cue
             # a short quotation is a quote when it is an utterance of its own (“No,” she
             # said), not a word someone used (what he called “reunification”)
@@ -186,18 +186,29 @@ def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
     inner = art.text[a:b].rstrip()
     if inner[-1:] in _TERMINAL:
         return False
-    if not (words <= 1 or (words <= 8 and _looks_like_title(art, a, b))):
+    if not (words <= 1 or (words <= 8 and _capitalised_run(inner))):
         return False
     if found.rule in _LOOSE_FRAMES:
         return True
     if not found.rule.startswith("before:") or found.end > a:
         return False
-    return len(re.findall(r"\w+", art.masked[found.end : a])) > _CLOSE_CUE_WORDS
+    verb = (found.cue or "").split()[-1:] or [""]
+    follows = found.rule in ("before:cue", "before:frame") and len(verb[0]) > 1
+    at = art.masked.rfind(verb[0], found.end, a) if follows else -1
+    start = at + len(verb[0]) if at >= 0 else found.end  # from the cue when it follows
+    return len(re.findall(r"\w+", art.masked[start:a])) > _CLOSE_CUE_WORDS
+
+
+def _capitalised_run(inner: str) -> bool:
+    """Every word capitalised but the small ones: “That's My Name”, “Blue Harbour Lights”."""
+    every = re.findall(r"[^\W\d_][\w’'\-]*", inner)
+    words = [w for w in every if w.lower() not in _FUNCTION]
+    return len(every) >= 2 and bool(words) and all(w[0].isupper() for w in words)
 
 
 #: Frames that tie a quotation to a name without a verb of saying right beside it.
 _LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read", "after:credit"))
-#: How many words may stand between the speaker and a one-word quotation the cue reports.
+#: How many words may stand between the cue and a one-word quotation it reports.
 _CLOSE_CUE_WORDS = 12
 
 
@@ -219,9 +230,22 @@ def _denied(art: _Article, found) -> bool:
 _ACRONYM = re.compile(r"(?:the\s+|The\s+)?([A-Z]{2,6})")
 
 
+_DOCUMENT = re.compile(
+    r"(?i:an?|the|its|his|her|their)\s+(?:[\w\-]+\s+){0,2}?(?i:release|press\s+release|"
+    r"statement|report|post|letter|filing|memo|document|study|paper|tweet|email|notice|"
+    r"announcement|bulletin|advisory)"
+    r"(?:\s+(?:from|by|of)\s+(?P<by>[^\s].*))?"
+)
+
+
 def _expanded(art: _Article, name: str) -> str:
-    """An acronym the text spells out is named in full: “the CIA” → “Central Intelligence
-    Agency” when the article writes that name (the fullest form it gives)."""
+    """The fullest form of a speaker: the issuer of a document (“a release from the RCMP”
+    → the RCMP), an acronym the article spells out (“the CIA” → “Central Intelligence
+    Agency”). A document that names no issuer (“the statement said”) stays itself: the
+    text gives nothing better."""
+    doc = _DOCUMENT.fullmatch(name)
+    if doc is not None and doc.group("by"):
+        name = doc.group("by").strip()
     m = _ACRONYM.fullmatch(name)
     if m is None:
         return name

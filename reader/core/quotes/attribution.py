@@ -15,10 +15,10 @@ from reader.core.quotes.lexicon import (
     _ACCORDING,
     _ACCORDING_RE,
     _AFTER_AS_PUT,
+    _AFTER_CREDIT,
     _AFTER_CUE_NAME_ROLE,
     _AFTER_CUE_NP,
     _AFTER_CUE_ROLE,
-    _AFTER_CREDIT,
     _AFTER_DASH,
     _AFTER_INVERT,
     _AFTER_LEAD,
@@ -177,7 +177,7 @@ def _nationality(s: str, a: int, b: int) -> bool:
     return " " not in word and word.endswith(("an", "ese", "ish", "ic", "i"))
 
 
-def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
+def _attr_after(art: _Article, qend: int, punct: str, sentence: bool = False) -> _Attr | None:
     """`“…,” X said` / `“…,” said X` / `“…,” according to X` / `“…” ― X`."""
     s = art.masked
     pos = qend + 1  # skip the closing mark
@@ -249,7 +249,7 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
             rule="after:as-put/dash/read",
         )
     m = _AFTER_CREDIT.match(seg)
-    if m and punct in (".", "!", "?", "…"):  # a sentence credited, never a title (‘No Good’ - X)
+    if m and (punct in (".", "!", "?", "…") or sentence):  # a saying, never a title (‘No Good’)
         return _Attr(pos + m.start("np"), pos + m.end("np"), "—", True, rule="after:credit")
     return None
 
@@ -505,7 +505,7 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     owner = _owned_words(art, a, close)
     if owner is not None:
         return owner
-    found = _attr_after(art, close, inner[-1:])
+    found = _attr_after(art, close, inner[-1:], len(inner.split()) >= 6)
     if found is None:
         found = _attr_before(art, a, floor)
     lead = _LEAD_TRIM.match(art.masked, floor, a).end()

@@ -159,13 +159,14 @@ class _Article:
         return self._surnames
 
     def by_first(self) -> dict[str, list[tuple[int, str]]]:
-        """Full names (two words or more) grouped by their first word, in text order."""
+        """Full names (two words or more) grouped by each word but the last (a role word
+        may open them: “Chef Ingrid Solberg Dahl” is found by “Ingrid”), in text order."""
         if self._firsts is None:
             self._firsts = {}
             for a, b in self.names():
                 name = self.text[a:b]
-                if " " in name:
-                    self._firsts.setdefault(name.split()[0], []).append((a, name))
+                for word in name.split()[:-1]:
+                    self._firsts.setdefault(word, []).append((a, name))
         return self._firsts
 
     def gender_votes(self) -> dict[str, dict[str, int]]:

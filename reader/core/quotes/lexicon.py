@@ -179,7 +179,9 @@ _AFTER_LEAD = r"[\s,;:—–\-]*(?:\([^()~\n]{1,12}\)\s*)?"
 _NP_TAIL = (
     rf"(?:\s*\([^)~\n]{{1,40}}\))?(?:\s+(?:of|from|at)\s+(?:the\s+)?{_NAME})?"
     # “Clifford, president of X in the U.S.,” / “Pruitt, the attorney general, one of …,”
-    r"(?:\s*,(?:[^,.;~\n]|\.(?=[\w,])){1,160}(?:,(?:[^,.;~\n]|\.(?=[\w,])){1,100})?,)?"
+    # “Fajans, a University of California, Berkeley professor of physics, and LBNL faculty
+    # scientist,”: an apposition of up to three comma-separated parts
+    r"(?:\s*,(?:[^,.;~\n]|\.(?=[\w,])){1,160}(?:,(?:[^,.;~\n]|\.(?=[\w,])){1,100}){0,2},)?"
 )
 _AFTER_NP_CUE = re.compile(
     rf"{_AFTER_LEAD}(?P<np>{_ROLE_NAME}|{_NP}){_NP_TAIL}(?:\s+{_FILLER})*\s+"

@@ -85,8 +85,9 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         art.far = a < near
         if b > pos:
             continue
-        if _described_between(art.masked, b, pos, want):
-            return None  # “a friend's grandmother …, and she told me”: the nearer one is her
+        described = _described_between(art.masked, b, pos, want)
+        if described:
+            return described  # “a friend's grandmother …, and she told me”: the nearer one
         if _label_line(text, a, b):
             continue  # “Old Solution: Baking Soda Cocktail” on a line of its own: a heading
         full = _full_name(art, text[a:b], a)
@@ -111,15 +112,18 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
     return None
 
 
-def _described_between(text: str, b: int, pos: int, want: str) -> bool:
-    """Is a person of the pronoun's gender described (not named) between the name ending
-    at ``b`` and the pronoun at ``pos``? Then the pronoun most likely stands for that
-    description, and no name may be given for it (precision first)."""
+def _described_between(text: str, b: int, pos: int, want: str) -> str | None:
+    """A person of the pronoun's gender described (not named) between the name ending at
+    ``b`` and the pronoun at ``pos`` (“a friend's grandmother”): the pronoun stands for that
+    description, never for the name before it (the label rule: a role phrase when only a
+    role is given)."""
     nouns = _DESCRIBED_SHE if want == "she" else _DESCRIBED_HE
-    for m in nouns.finditer(text, b, pos):
+    found = None
+    para = text.rfind("\n", 0, pos) + 1  # only in the pronoun's own paragraph
+    for m in nouns.finditer(text, max(b, para), pos):
         if not _PREDICATE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
-            return True  # not “she is a black woman”, “Smith, a mother of two”: those are her
-    return False
+            found = m.group(0)  # not “she is a black woman”, “Smith, a mother of two”
+    return found
 
 
 _PREDICATE_BEFORE = re.compile(
@@ -168,13 +172,14 @@ _MALE_ROLES = _words(
 )
 _DET_WORD = r"(?:a|an|my|his|her|their|our|your|[\w]+[’']s)"
 _DESCRIBED_SHE = re.compile(
-    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w\-]+\s+){{0,2}}?"
-    rf"(?:{'|'.join(sorted(_FEMALE_ROLES))})(?![\w’'])",
+    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w’'\-]+\s+){{0,2}}?"
+    rf"(?:{'|'.join(sorted(_FEMALE_ROLES))}|[a-z]+woman)(?![\w’'])",
     re.I,
 )
 _DESCRIBED_HE = re.compile(
-    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w\-]+\s+){{0,2}}?"
-    rf"(?:{'|'.join(sorted(_MALE_ROLES))})(?![\w’'])",
+    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w’'\-]+\s+){{0,2}}?"
+    rf"(?:{'|'.join(sorted(_MALE_ROLES))}|(?:fisher|police|fire|sales|country|states|"
+    rf"spokes|business|congress|gentle|chair|door|handy|middle)man)(?![\w’'])",
     re.I,
 )
 _ROLE_GENDER = re.compile(rf"\b({'|'.join(sorted(_FEMALE_ROLES | _MALE_ROLES))}),?\s+$", re.I)
@@ -214,11 +219,20 @@ def _full_name(art: _Article, name: str, pos: int) -> str:
             break
         if len(cand) > len(best) and "\n" not in cand:
             best = cand
-    if best == name and " " not in name and name[:1].isupper() and not name.isupper():
-        firsts = {c for a, c in art.by_first().get(name, ()) if a < pos and "\n" not in c}
-        if len(firsts) == 1:
-            best = firsts.pop()
+    if best == name:
+        best = _by_first_name(art, name, pos) or name
     return best
+
+
+def _by_first_name(art: _Article, name: str, pos: int) -> str | None:
+    """The one full name written before ``pos`` that starts with the bare first name
+    ``name`` (“Kofi says” after “designer Kofi Mensah Asante”); None for two or more."""
+    if " " in name or not name[:1].isupper() or name.isupper():
+        return None
+    if any(a < pos for a, _ in art.by_surname().get(name, ()) if " " in _):
+        return None  # a surname too (“Trump”): the surname rule decides
+    firsts = {c for a, c in art.by_first().get(name, ()) if a < pos and "\n" not in c}
+    return firsts.pop() if len(firsts) == 1 else None
 
 
 def _described(art: _Article, pos: int, mention: str) -> str | None:
