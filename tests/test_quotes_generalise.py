@@ -216,3 +216,25 @@ def test_a_long_apposition_still_reaches_its_verb() -> None:
         "Norway professor of physics, and CERN visiting scientist, told Science News."
     )
     assert extract(text)[0].speaker == "Rosa Lind"
+
+
+# -- headings and list items that link elsewhere are not quotations ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz: “I never wanted to be famous, I just wanted to sing.”[12]\n\nMore below.",
+        "Our picks this week\n\n3. “Nobody told us the tour would last nine whole years.” [7]\n"
+        "4. “We were kids who loved loud guitars and cheap beer.” [8]",
+        "  * “How we rebuilt the newsroom in a single hard year, said the editor” [3]\n",
+    ],
+)
+def test_a_linked_heading_or_list_item_is_no_quote(text: str) -> None:
+    for q in extract(text):
+        assert q.kind == "partial" and q.speaker is None
+
+
+def test_a_quotation_with_a_citation_marker_in_prose_keeps_its_speaker() -> None:
+    text = "Ana Ruiz said: “I never wanted to be famous, I just wanted to sing.”[12]\n\nMore."
+    assert extract(text)[0].speaker == "Ana Ruiz"

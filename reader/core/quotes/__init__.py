@@ -114,6 +114,9 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
         if zone is not None:  # a heading, caption or link list: never attributed
             quotes.append(Quote(a, b, qtext, "partial", None, None, "low"))
             continue
+        if _linked_heading(text, a, b):  # a list item or heading that links elsewhere
+            quotes.append(Quote(a, b, qtext, "partial", None, None, "low"))
+            continue
         floor = art.sentence_start(a + 1)
         found = _attribute(art, a, b, floor)
         para = art.para_of(a)[0]
@@ -174,6 +177,20 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
 
 
 _TERMINAL = ".!?…,;:"
+_LINK_MARK_END = re.compile(r"[”\"’'»]?\s*\[\d{1,4}\][ \t]*(?:\n|$)")
+_LINE_LEAD = re.compile(
+    r"[ \t]*(?:[#*•\-–]+\s*|\d{1,3}[.)]\s*)?(?:(?:[A-Z][\w.’'\-]*[ \t]*){1,5}:\s*)?[“\"‘]?$"
+)
+
+
+def _linked_heading(text: str, a: int, b: int) -> bool:
+    """A quotation that is its line's whole text and ends in a link marker
+    (“Name: “Title of a piece”[12]”, “3. “…”[7]”): a list of linked headings, whose words
+    are titles, not anyone's speech."""
+    if not _LINK_MARK_END.match(text, b):
+        return False
+    line = text.rfind("\n", 0, a) + 1
+    return _LINE_LEAD.match(text, line, a) is not None
 
 
 def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
