@@ -529,9 +529,11 @@ def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
     """`byline quotes --speaker NAME`: what someone said across the whole cache (the quote
     index), newest first, each with its entry_id."""
     from reader.core.quotes import index as quoteindex
+    from reader.core.quotes.backlog import catch_up
 
     since = _since(args.since)
     with _store(args, config) as store:
+        catch_up(store, None if args.json else sys.stderr)  # pending entries first
         keys = quoteindex.keys_for(store, args.speaker)
         quotes = quoteindex.quotes_by(store, keys, since, limit=args.limit or 500)
         if args.json:
@@ -562,17 +564,12 @@ def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
 def cmd_people(args: argparse.Namespace) -> int:
     """`byline people`: who is quoted most across the cache (the quote index)."""
     from reader.core.quotes import index as quoteindex
+    from reader.core.quotes.backlog import catch_up
 
     config = load_config(args)
     since = _since(args.since)
     with _store(args, config) as store:
-        if args.index:
-
-            def tell(p: quoteindex.Progress) -> None:
-                sys.stderr.write(f"\rindexing quotes: {p.done}/{p.total} entries")
-
-            quoteindex.backfill(store, progress=tell)
-            sys.stderr.write("\n")
+        catch_up(store, None if args.json else sys.stderr)  # pending entries first
         found = quoteindex.people(store, since, args.limit)
         waiting = quoteindex.pending_count(store) if not args.json else 0
     if args.json:
@@ -807,7 +804,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("people", cmd_people, "who is quoted most across your feeds")
     p.add_argument("--since", metavar="AGE", help="only quotes newer than AGE, like 7d, 12h")
     p.add_argument("--limit", type=int, default=None, metavar="N")
-    p.add_argument("--index", action="store_true", help="first read entries not yet indexed")
+    p.add_argument("--index", action="store_true", help="(kept for scripts: always done now)")
     p.add_argument("--json", action="store_true")
     p = add("fetch-text", cmd_fetch_text, "fetch and keep the full article of one entry")
     p.add_argument("entry", type=int, metavar="ENTRY")
