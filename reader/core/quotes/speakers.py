@@ -229,6 +229,8 @@ def _by_first_name(art: _Article, name: str, pos: int) -> str | None:
     ``name`` (“Kofi says” after “designer Kofi Mensah Asante”); None for two or more."""
     if " " in name or not name[:1].isupper() or name.isupper():
         return None
+    if name not in art.name_openers():
+        return None  # never written as the start of a longer name: no look-up of every name
     if any(a < pos for a, _ in art.by_surname().get(name, ()) if " " in _):
         return None  # a surname too (“Trump”): the surname rule decides
     firsts = {c for a, c in art.by_first().get(name, ()) if a < pos and "\n" not in c}
