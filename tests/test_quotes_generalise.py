@@ -238,3 +238,58 @@ def test_a_linked_heading_or_list_item_is_no_quote(text: str) -> None:
 def test_a_quotation_with_a_citation_marker_in_prose_keeps_its_speaker() -> None:
     text = "Ana Ruiz said: “I never wanted to be famous, I just wanted to sing.”[12]\n\nMore."
     assert extract(text)[0].speaker == "Ana Ruiz"
+
+
+# -- bodies, tags, places and codes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We are reviewing the footage,” Ottawa police told AFP.", "Ottawa police"),
+        (
+            "“No decision has been taken yet,” Pentagon officials said on Friday.",
+            "Pentagon officials",
+        ),
+        (
+            "“Talks will go on,” Kremlin spokesman Dmitry Peskov said.",
+            "Kremlin spokesman Dmitry Peskov",
+        ),
+    ],
+)
+def test_a_body_named_by_its_people_speaks_whole(text: str, speaker: str) -> None:
+    assert extract(text)[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Gov. Pat Reyes (R) said it would be “improper” for him to comment.", "Gov. Pat Reyes"),
+        (
+            "Rep. Lena Moss (D-Ore.) said the bill was “a gift to the biggest polluters.”",
+            "Rep. Lena Moss",
+        ),
+    ],
+)
+def test_a_party_tag_between_name_and_verb(text: str, speaker: str) -> None:
+    assert extract(text)[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dollar rose against the euro. “Demand is strong,” USD said.",
+        "Foreign Minister Ana Petrova spoke in Sofia on Monday. “We will not negotiate under "
+        "fire,” Sofia said.",
+    ],
+)
+def test_a_currency_code_or_the_place_the_text_is_set_in_is_nobody(text: str) -> None:
+    assert extract(text)[-1].speaker is None
+
+
+def test_a_surname_the_text_also_uses_after_in_is_still_a_person() -> None:
+    text = (
+        "Hillary Clinton spoke on Monday. Aides in Clinton’s campaign were calm. “We will win "
+        "this state,” Clinton said."
+    )
+    assert extract(text)[-1].speaker == "Clinton"

@@ -134,6 +134,8 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 name = None
             if name is not None and "[" in name:
                 name = _FOOTNOTE.sub("", name)  # “a release[4] from the RCMP”
+            if name is not None and _not_a_name(art, name):
+                name = None  # a place the text is set in, a currency code
             if name is not None and (
                 _nobodys_words(art, a, b, words, found) or _denied(art, found)
             ):
@@ -227,6 +229,33 @@ def _capitalised_run(inner: str) -> bool:
 _LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read", "after:credit"))
 #: How many words may stand between the cue and a one-word quotation it reports.
 _CLOSE_CUE_WORDS = 12
+
+
+#: ISO codes of the currencies news quotes prices in: “USD said” names nobody.
+_CURRENCIES = _words(
+    """USD EUR GBP JPY CNY RMB CHF CAD AUD NZD INR RUB BRL MXN KRW HKD SGD SEK NOK DKK PLN
+    TRY ZAR BTC ETH"""
+)
+
+
+def _not_a_name(art: _Article, name: str) -> bool:
+    """Tokens that are not a speaker whatever verb follows: a currency code, or a one-word
+    name the article uses as a place (“in Kyiv” … “Kyiv said”: a capital standing for its
+    government, whose named minister the text may give; precision first, nobody)."""
+    bare = name.removeprefix("the ").removeprefix("The ")
+    if bare in _CURRENCIES:
+        return True
+    if " " in bare or not bare[:1].isupper() or not art.place_like(bare):
+        return False
+    if not re.search(
+        rf"(?<![\w’'])(?:in|across|throughout|inside|outside)\s+{re.escape(bare)}"
+        rf"(?![\w’'\-])(?!\s+[A-Z])",
+        art.masked,
+    ):
+        return False  # “emails from Epstein”, “in Clinton's campaign”: not set there
+    # a word that is part of a full name the text writes is a person's
+    full = [c for _, c in art.by_surname().get(bare, ()) if " " in c]
+    return not full and bare not in art.name_openers()
 
 
 _NEGATION = re.compile(r"(?<![\w’'])(?:never|not|no\s+longer)(?![\w’'])|n[’']t(?![\w’'])")

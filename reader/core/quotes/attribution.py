@@ -70,6 +70,9 @@ class _Attr:
     rule: str = ""  # the construction that found it (bench/eval_quotes.py groups by it)
 
 
+_PARTY_TAG = re.compile(r"\s*\([A-Z][^()~\n]{0,30}\)$")
+
+
 def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase that ends right before a verb at ``hi`` (its subject)."""
     raw = art.masked[max(lo, hi - 200) : hi]
@@ -77,6 +80,9 @@ def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
     window = _strip_fillers(raw)
     if re.search(r"(?:he|she|they|it|He|She|They|It)[’']s$", window):
         window = window[:-2]  # “He’s claiming”
+    tag = _PARTY_TAG.search(window)
+    if tag and tag.start() > 0 and window[tag.start() - 1].isalpha():
+        window = window[: tag.start()]  # “Gov. Pat McCrory (R) said”, “Rep. X (D-Calif.) said”
     m = _RELATIVE.search(window)
     if m:
         return base + m.start("rel"), base + m.end("rel")

@@ -150,7 +150,9 @@ _PLURAL = (
     r"opponents|researchers|scientists|economists|leaders|people|officers|"
     r"democrats|republicans|reporters|doctors|spokesmen|historians|others|many|some)"
 )
-_NP = rf"(?:{_NAME}|{_DET_NP}|{_PLURAL}|{_PRON})"
+#: “Ottawa police”, “Kremlin spokesman”, “Pentagon officials”: a body's people, named by it.
+_NAMED_GROUP = rf"{_NAME}\s+(?:{_PLURAL}|spokesman|spokeswoman|spokesperson|official)"
+_NP = rf"(?:{_NAMED_GROUP}|{_NAME}|{_DET_NP}|{_PLURAL}|{_PRON})"
 #: “IMF chief economist Maury Obstfeld”, “Tulsa police Chief Chuck Jordan”.
 _ROLE_NAME = rf"{_NAME}\s+(?:[a-z][\w\-]*\s+){{1,3}}{_NAME}"
 
