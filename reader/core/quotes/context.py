@@ -120,7 +120,9 @@ class _Article:
         a pronoun may refer to them though they are not subjects themselves."""
         if self._poss is None:
             found = []
-            for m in _POSS_NAME.finditer(self.masked):
+            # no possessive before a speech noun anywhere: no name can be kept, no scan
+            names = _POSS_NAME.finditer(self.masked) if _POSS_SPEECH.search(self.masked) else ()
+            for m in names:
                 span = _strip_caps(self.masked, m.start("n"), m.end("n"))
                 if not _POSS_SPEECH.match(self.masked, m.end("n")):
                     continue  # only “Rubio’s speech”, never “McSweeney’s resignation”
