@@ -293,3 +293,32 @@ def test_a_surname_the_text_also_uses_after_in_is_still_a_person() -> None:
         "this state,” Clinton said."
     )
     assert extract(text)[-1].speaker == "Clinton"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The minister said the plan was “dead in the water,” according to The Times.",
+            "The minister",
+        ),
+        (
+            "Ana Ruiz told the committee the budget was “out of reach for this year,” according "
+            "to a report by the Daily Courier.",
+            "Ana Ruiz",
+        ),
+        ("“The plan is dead in the water for now,” according to the minister.", "the minister"),
+    ],
+)
+def test_according_to_after_a_reported_saying_names_the_reporter_not_the_speaker(
+    text: str, speaker: str
+) -> None:
+    assert extract(text)[0].speaker == speaker
+
+
+def test_a_passive_belief_is_no_saying() -> None:
+    text = (
+        "Police found the person believed to be the driver, who was “unharmed and sitting in "
+        "the cab,” according to a statement from the Harbour Police."
+    )
+    assert extract(text)[0].speaker == "the Harbour Police"

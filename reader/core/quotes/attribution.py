@@ -70,6 +70,8 @@ class _Attr:
     rule: str = ""  # the construction that found it (bench/eval_quotes.py groups by it)
 
 
+#: Verbs that say someone spoke, not that they thought or were believed to.
+_SAYING = re.compile(r"(?:said|says|told|tells|wrote|writes|added|adds|stated|declared|insisted)")
 _PARTY_TAG = re.compile(r"\s*\([A-Z][^()~\n]{0,30}\)$")
 
 
@@ -512,6 +514,12 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     if owner is not None:
         return owner
     found = _attr_after(art, close, inner[-1:], len(inner.split()) >= 6)
+    if found is not None and found.rule == "after:according":
+        # “The minister said the plan was “…,” according to The Times”: the frame names
+        # who reports it; a verb of saying before the quotation names who said it
+        before = _attr_before(art, a, floor)
+        if before is not None and before.rule == "before:cue" and _SAYING.fullmatch(before.cue):
+            found = before
     if found is None:
         found = _attr_before(art, a, floor)
     lead = _LEAD_TRIM.match(art.masked, floor, a).end()
