@@ -322,3 +322,17 @@ def test_a_passive_belief_is_no_saying() -> None:
         "the cab,” according to a statement from the Harbour Police."
     )
     assert extract(text)[0].speaker == "the Harbour Police"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“The drug works in mice,” according to a study published in Nature.", "a study"),
+        (
+            "“Prices will fall,” according to a report posted on the Harbour Bank website.",
+            "a report",
+        ),
+    ],
+)
+def test_a_work_is_not_named_by_where_it_appeared(text: str, speaker: str) -> None:
+    assert extract(text)[0].speaker == speaker

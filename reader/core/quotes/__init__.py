@@ -284,11 +284,19 @@ _DOCUMENT = re.compile(
 )
 
 
+_IN_MEDIUM = re.compile(
+    r"\s+(?:published|posted|printed|released|shared|aired|broadcast|uploaded)\s+(?:in|on|by)\s.*$"
+)
+
+
 def _expanded(art: _Article, name: str) -> str:
     """The fullest form of a speaker: the issuer of a document (“a release from the RCMP”
     → the RCMP), an acronym the article spells out (“the CIA” → “Central Intelligence
     Agency”). A document that names no issuer (“the statement said”) stays itself: the
     text gives nothing better."""
+    medium = _IN_MEDIUM.search(name)
+    if medium and name[:1].islower():  # “a study published in Nature”: the study, not Nature
+        name = name[: medium.start()]
     doc = _DOCUMENT.fullmatch(name)
     if doc is not None and doc.group("by"):
         name = doc.group("by").strip()
