@@ -336,3 +336,16 @@ def test_a_passive_belief_is_no_saying() -> None:
 )
 def test_a_work_is_not_named_by_where_it_appeared(text: str, speaker: str) -> None:
     assert extract(text)[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Judge Ana Ruiz wrote in her ruling that\n\n“No agency may act beyond what the law "
+        "allows it to do.”\n\nThe state will appeal.",
+        "Asked about the delay, Mayor Ana Ruiz said,\n\n“No agency may act beyond what the law "
+        "allows it to do.”",
+    ],
+)
+def test_a_paragraph_ending_in_that_or_said_opens_the_next(text: str) -> None:
+    assert extract(text)[0].speaker in ("Judge Ana Ruiz", "Mayor Ana Ruiz")

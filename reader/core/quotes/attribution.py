@@ -578,8 +578,8 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
     if k <= 0:
         return None
     pa, pb = art.paras[k - 1]
-    if not art.text[pa:pb].rstrip().endswith(":"):
-        return None
+    if not art.text[pa:pb].rstrip().endswith((":", " that", " saying", " said,")):
+        return None  # “X said in 1918, that¶“…””: a paragraph that opens the quotation
     if art.zones and art.zones.covers(pb - 1):
         return None  # a heading ending with a colon introduces nobody's words
     floor = art.sentence_start(pb - 1)
