@@ -1,9 +1,9 @@
 """The one table of a bench run, printed from the run's JSON (so a saved run prints the same).
 
-`markdown(data)` is what the README's Benchmarks section shows, verbatim: the header (when,
+`markdown(data)` is what docs/benchmarks.md shows, verbatim: the header (when,
 where, how Byline was installed, the load), the table (each cell: median, min–max, n), the
 goals and verdicts computed by run.py, then each row's notes. Nothing in that section is
-written by hand; tests/test_bench_smoke.py checks the README against the committed JSON.
+written by hand; tests/test_bench_smoke.py checks that block against the committed JSON.
 """
 
 from __future__ import annotations

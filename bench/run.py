@@ -821,7 +821,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--out", default=None, help="JSON results file (default bench/results/)")
     ap.add_argument("--report", default=None, metavar="JSON", help="re-print a saved run")
     ap.add_argument("--write-readme", action="store_true",
-                    help="put this run's (or --report's) Markdown block into README.md")  # fmt: skip
+                    help="put this run's (or --report's) Markdown block into docs/benchmarks.md")  # fmt: skip
     a = ap.parse_args(argv)
     q = a.quick
     a.rows = sorted({int(x) for x in a.rows.split(",") if x.strip()})
@@ -844,8 +844,8 @@ def readme_block(path: Path, data: dict) -> None:
         rel = path.resolve().relative_to(common.REPO).as_posix()
     except ValueError:
         raise SystemExit(f"--write-readme: {path} is not inside the repository") from None
-    report.write_readme(common.REPO / "README.md", rel, data)
-    log(f"README.md's benchmark block now shows {rel}: re-read the text around it, commit both")
+    report.write_readme(common.REPO / "docs" / "benchmarks.md", rel, data)
+    log(f"docs/benchmarks.md's block now shows {rel}: re-read the text around it, commit both")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -237,11 +237,11 @@ def test_extraction_held_out_pages_and_timing_spread() -> None:
 
 
 def test_readme_table_is_the_committed_runs_markdown() -> None:
-    """The README's benchmark block is `run.py --markdown` of the committed JSON, verbatim:
+    """docs/benchmarks.md's block is `run.py --markdown` of the committed JSON, verbatim:
     no figure, goal or verdict in it is written by hand."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
     m = re.search(r"<!-- bench-table: (\S+) -->\n(.*?)<!-- /bench-table -->", text, re.S)
-    assert m, "the README's Benchmarks section has no bench-table block"
+    assert m, "docs/benchmarks.md has no bench-table block"
     data = json.loads((REPO / m.group(1)).read_text(encoding="utf-8"))
     assert m.group(2).strip() == report.markdown(data).strip()
     assert not data["args"]["quick"]

@@ -15,7 +15,7 @@ import textwrap
 import pytest
 from conftest_app import AppEnv
 
-from reader.cli import _gc_paused
+from reader.cli.app import gc_paused
 from reader.tui.widgets.footer import KeyFooter
 
 # What the first screen never needs: network, parsing, article rendering, quotes, sync.
@@ -104,7 +104,7 @@ async def test_the_app_resumes_the_collector_the_cli_paused_once_its_first_scree
     app_env: AppEnv,
 ) -> None:
     try:
-        with _gc_paused():
+        with gc_paused():
             assert not gc.isenabled()
             async with app_env.app().run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
@@ -116,7 +116,7 @@ async def test_the_app_resumes_the_collector_the_cli_paused_once_its_first_scree
 
 
 def test_the_collector_resumes_when_the_app_ends_before_its_first_screen() -> None:
-    with pytest.raises(RuntimeError), _gc_paused():
+    with pytest.raises(RuntimeError), gc_paused():
         raise RuntimeError("the app failed before drawing anything")
     assert gc.isenabled()
 
@@ -198,7 +198,7 @@ async def test_an_article_opened_while_the_finder_loads_shows_at_once_then_its_q
         # As right after start-up: the warm-up is still loading the quote finder.
         pilot.app.warming = True
         monkeypatch.setattr(articles, "finder_ready", lambda: False)
-        main.open_entry(app_env.ids["ferry"])
+        main.articles.open_entry(app_env.ids["ferry"])
         content = main.article.content
         assert content.entry.id == app_env.ids["ferry"] and "ferry" in content.rendered.text
         assert content.quotes == [] and content.quotes_pending
@@ -211,5 +211,5 @@ async def test_an_article_opened_while_the_finder_loads_shows_at_once_then_its_q
         assert main.article.content is content and not content.quotes_pending
         assert any("nurses get home" in q.text for q in content.quotes)
         # Once loaded, an article has its quotes at once, as before.
-        main.open_entry(app_env.ids["ferry"])
+        main.articles.open_entry(app_env.ids["ferry"])
         assert main.article.content.quotes and not main.article.content.quotes_pending

@@ -28,7 +28,7 @@ class ViewKind(StrEnum):
         return self in ENTRY_KINDS
 
 
-# A new kind the engine's `Store` pages as entries (rule views: `View("view", name)`) goes
+# A new kind the engine's `Store` pages as entries (saved views: `View("match", SavedView)`) goes
 # here too; the main screen then opens it as an entry list with no other change.
 ENTRY_KINDS = frozenset(
     {

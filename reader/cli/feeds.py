@@ -1,0 +1,238 @@
+"""Feed commands: refresh, add (finding the feed of a page), remove, list, and OPML in and out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reader.cli.common import (
+    Command,
+    UserError,
+    data_dir,
+    load_config,
+    note,
+    open_store,
+    print_json,
+    when,
+)
+from reader.core import config as cfg
+from reader.core.config import FeedConfig
+from reader.core.text.words import count
+
+
+def _refresh_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also refresh feeds that are backing off after failures",
+    )
+    p.add_argument(
+        "--full-text",
+        action="store_true",
+        help="also fetch missing full articles (full_text feeds, saved entries)",
+    )
+    p.add_argument("--json", action="store_true", help="print a machine-readable report")
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from reader.core.feeds.refresh import refresh
+
+    config = load_config(args)
+    show_bar = not args.json and sys.stderr.isatty()
+    report = refresh(
+        config,
+        data_dir(args),
+        args.urls or None,
+        force=args.force,
+        full_text=args.full_text,
+        progress=_progress_bar if show_bar else None,
+    )
+    if show_bar:
+        sys.stderr.write("\r\x1b[K")
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for outcome in report.outcomes:
+            if outcome.status in ("error", "skipped"):
+                print(f"{outcome.status}: {outcome.title} <{outcome.url}>: {outcome.error}")
+        print(report.summary())
+    attempted = [o for o in report.outcomes if o.status != "skipped"]
+    nothing_done = bool(attempted) and all(o.status == "error" for o in attempted)
+    return 1 if nothing_done or not report.outcomes and config.feeds else 0
+
+
+def _progress_bar(p) -> None:
+    width = 30
+    filled = int(width * p.done / max(p.total, 1))
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {p.done}/{count(p.total, 'feed')}, {p.new} new")
+    sys.stderr.flush()
+
+
+def _add_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--title", help="your title for the feed")
+    p.add_argument("--tag", action="append", help="a tag (repeatable)")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from reader.core.feeds.discover import DiscoverError, find_feed
+    from reader.core.feeds.refresh import refresh
+
+    config = load_config(args)
+    try:
+        found = find_feed(args.url, config.settings)
+    except DiscoverError as err:
+        raise UserError(f"cannot add {args.url}: {err}") from None
+    if config.feed(found.url):
+        print(f"Already subscribed: {found.url}")
+        return 0
+    feed = FeedConfig(found.url, args.title, tuple(args.tag or ()))
+    cfg.add_feeds(config.path, [feed])
+    name = f"{args.title or found.title or found.url} <{found.url}>"
+    # Store what was just fetched (no second download), so `byline feeds` and the app show
+    # the entries at once; "Added (6 entries)" then 0/0 until a refresh was issue 10.
+    report = refresh(cfg.load(config.path), data_dir(args), [found.url], fetched=found.fetched)
+    outcome = report.outcomes[0] if report.outcomes else None
+    with open_store(args, cfg.load(config.path)) as store:
+        stored = store.feed_by_url(found.url)
+    if outcome is not None and outcome.status == "ok" and stored is not None:
+        print(f"Added {name}: {count(stored.entry_count, 'entry', 'entries')} stored")
+    else:
+        reason = outcome.error if outcome is not None and outcome.error else "not stored"
+        print(
+            f"Added {name}; its {count(found.entries, 'entry', 'entries')} are not stored yet "
+            f"({reason}): the next `byline refresh` or the app fetches them"
+        )
+    return 0
+
+
+def _url_argument(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL")
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    if not cfg.remove_feed(config.path, args.url):
+        if config.sync is not None and _is_server_feed(args, args.url):
+            raise UserError(
+                f"{args.url} is a feed of the sync server: byline sync --unsubscribe {args.url}"
+            )
+        raise UserError(f"not subscribed: {args.url} (see: byline feeds)")
+    with open_store(args, cfg.load(config.path)) as store:
+        store.drop_feed(args.url)
+    print(f"Removed {args.url}")
+    return 0
+
+
+def _is_server_feed(args: argparse.Namespace, url: str) -> bool:
+    from reader.core.store import Store
+
+    with Store.in_dir(data_dir(args)) as store:
+        return store.feed_is_remote(url)
+
+
+def _json_argument(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    with open_store(args, config) as store:
+        feeds = store.feeds()
+    rows = [
+        {
+            "title": f.title,
+            "url": f.url,
+            "tags": list(f.tags),
+            "unread": f.unread_count,
+            "total": f.entry_count,
+            "status": f.status,
+            "error": f.error,
+            "checked": f.checked_at,
+            "moved_to": f.fetch_url,
+        }
+        for f in feeds
+    ]
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print(f"No feeds yet. Add one: byline add URL (config: {config.path})")
+    for r in rows:
+        tags = f" [{', '.join(r['tags'])}]" if r["tags"] else ""
+        status = f"{r['status']}: {r['error']}" if r["error"] else r["status"]
+        print(
+            f"{r['unread']:>5}/{r['total']:<5} {r['title']}{tags}\n            {r['url']}  ({status}, {when(r['checked'])})"
+        )
+    return 0
+
+
+def _import_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE.opml")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from reader.core.feeds.opml import OpmlError, parse_opml
+
+    config = load_config(args)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        raise UserError(f"cannot read {args.file}: {err.strerror or err}") from None
+    try:
+        result = parse_opml(data)
+    except OpmlError as err:
+        raise UserError(f"{args.file}: {err}") from None
+    added = cfg.add_feeds(config.path, result.feeds)
+    for url, reason in result.rejected:
+        print(f"skipped {url!r}: {reason}")
+    known = len(result.feeds) - len(added)
+    print(
+        f"Imported {count(len(added), 'new feed')} ({known} already subscribed,"
+        f" {len(result.rejected)} skipped) into {config.path}"
+    )
+    return 0
+
+
+def _export_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", metavar="FILE")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.core.feeds.opml import importable, to_opml
+
+    config = load_config(args)
+    with open_store(args, config) as store:
+        titles = {f.url: f.title for f in store.feeds()}
+    # Only what `byline import` takes back: a local file:// feed does not travel (and import
+    # refuses file:// from an OPML file, which may come from anywhere).
+    feeds = [f for f in config.feeds if importable(f.url)]
+    local = [f.url for f in config.feeds if not importable(f.url)]
+    text = to_opml(feeds, titles)
+    if args.file:
+        Path(args.file).write_text(text, encoding="utf-8")
+        print(f"Exported {count(len(feeds), 'feed')} to {args.file}")
+    else:
+        sys.stdout.write(text)
+    if local:
+        note(
+            f"Left out {count(len(local), 'local feed')} ({', '.join(local[:3])}"
+            f"{', …' if len(local) > 3 else ''}): OPML import takes http(s) addresses only"
+        )
+    return 0
+
+
+COMMANDS = (
+    Command("refresh", cmd_refresh, "refresh all feeds, or only the given ones", _refresh_arguments),
+    Command(
+        "add", cmd_add, "subscribe to a feed (a feed URL or a web page that links to one)",
+        _add_arguments,
+    ),
+    Command("remove", cmd_remove, "unsubscribe from a feed (saved entries are kept)", _url_argument),
+    Command("feeds", cmd_feeds, "list feeds with unread/total counts and last status", _json_argument),
+    Command("import", cmd_import, "import feeds from an OPML file", _import_arguments),
+    Command("export", cmd_export, "export feeds as OPML 2.0 (to stdout without FILE)", _export_arguments),
+)  # fmt: skip
