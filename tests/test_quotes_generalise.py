@@ -349,3 +349,44 @@ def test_a_work_is_not_named_by_where_it_appeared(text: str, speaker: str) -> No
 )
 def test_a_paragraph_ending_in_that_or_said_opens_the_next(text: str) -> None:
     assert extract(text)[0].speaker in ("Judge Ana Ruiz", "Mayor Ana Ruiz")
+
+
+# -- a name beats the role; a possessive names the owner's person ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“It is a turning point,” said a senior analyst at a think tank, Jane Roe.",
+        "“It is a turning point,” said a senior analyst, Jane Roe, on Monday.",
+        "“It is a turning point,” said Jane Roe, a senior analyst at a think tank.",
+        "Jane Roe, a senior analyst at a think tank, said it was “a turning point for all.”",
+    ],
+)
+def test_a_name_beats_the_role_in_apposition(text: str) -> None:
+    assert extract(text)[0].speaker == "Jane Roe"
+
+
+def test_a_role_with_no_name_stays_the_role() -> None:
+    text = "“It is a turning point,” said a senior analyst at the institute, which advises them."
+    assert extract(text)[0].speaker == "a senior analyst"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The plan is reckless,” said Jane Roe’s spokesperson.",
+        "She called the plan “reckless and costly”, said Jane Roe’s lawyer.",
+    ],
+)
+def test_a_possessive_is_never_the_speaker(text: str) -> None:
+    assert not extract(text)[0].speaker.endswith(("’s", "'s"))
+    assert extract(text)[0].speaker.startswith("Jane Roe’s ")
+
+
+def test_a_term_in_a_noun_phrase_far_from_the_cue_gets_nobody() -> None:
+    text = (
+        "The company says that, after a long review of what its many users wanted most, the "
+        "app’s “Smart Reply” feature will stay."
+    )
+    assert extract(text)[0].speaker is None

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.core.quotes.attribution import _attribute, _may_inherit, _standalone
+from reader.core.quotes.attribution import _attribute, _may_inherit, _modifies_noun, _standalone
 from reader.core.quotes.context import _Article
 from reader.core.quotes.lexicon import _FUNCTION, _LEAD_TRIM, _words
 from reader.core.quotes.marks import _DOUBLED, _JOINER, _find_spans
@@ -205,8 +205,9 @@ def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
     inner = art.text[a:b].rstrip()
     if inner[-1:] in _TERMINAL:
         return False
-    if not (words <= 1 or (words <= 8 and _capitalised_run(inner))):
-        return False
+    term = words <= 1 or (words <= 3 and found.rule != "owned" and _modifier_term(art, a))
+    if not (term or (words <= 8 and _capitalised_run(inner))):
+        return False  # (a term in a noun phrase: “the group’s “deep state” theory”)
     if found.rule in _LOOSE_FRAMES:
         return True
     if not found.rule.startswith("before:") or found.end > a:
@@ -216,6 +217,18 @@ def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
     at = art.masked.rfind(verb[0], found.end, a) if follows else -1
     start = at + len(verb[0]) if at >= 0 else found.end  # from the cue when it follows
     return len(re.findall(r"\w+", art.masked[start:a])) > _CLOSE_CUE_WORDS
+
+
+_DET_OR_POSS = re.compile(
+    r"(?:\w[’']s?|(?<![\w’'])(?i:the|a|an|its|their|his|her|this|that|these|those|our|my|your))"
+    r"[\s\u00a0]*[“„«‘\"]*$"
+)
+
+
+def _modifier_term(art: _Article, a: int) -> bool:
+    """A quoted term inside a noun phrase: a determiner or possessive before it, the noun it
+    modifies after (“the group’s “deep state” theory”, “the “Smart Reply” feature”)."""
+    return bool(_DET_OR_POSS.search(art.masked, max(0, a - 24), a)) and _modifies_noun(art, a)
 
 
 def _capitalised_run(inner: str) -> bool:

@@ -70,6 +70,10 @@ class _Attr:
     rule: str = ""  # the construction that found it (bench/eval_quotes.py groups by it)
 
 
+#: A name in apposition after a role: “…, said a senior analyst at a think tank, Jane Roe.”
+_NAMED_AFTER_ROLE = re.compile(
+    rf"(?:\s+(?:at|of|for|with|from|in)\s+[^,.;:~\n]{{1,60}})?,\s*(?P<n>{_NAME})\s*(?:[.;]|,\s|$)"
+)
 #: Verbs that say someone spoke, not that they thought or were believed to.
 _SAYING = re.compile(r"(?:said|says|told|tells|wrote|writes|added|adds|stated|declared|insisted)")
 _PARTY_TAG = re.compile(r"\s*\([A-Z][^()~\n]{0,30}\)$")
@@ -205,9 +209,20 @@ def _attr_after(art: _Article, qend: int, punct: str, sentence: bool = False) ->
     m = _AFTER_CUE_NP.match(seg)
     if m and not m.group("cue").endswith("ing") and seg[m.end() : m.end() + 2] not in ("’s", "'s"):
         end = m.end("np")
+        if seg[end - 2 : end] in ("’s", "'s"):  # “said Jane Roe’s spokesperson”: her spokesperson
+            noun = re.match(r"\s+[a-z][\w\-]*", seg[end:])
+            if noun is None:
+                return None
+            end += noun.end()
         if re.match(r"(?:a|an|the|another|one)\s", seg[m.start("np") :]):  # “said a 40-year-old
             # businessman in Tehran”: the lazy match stopped at the first word
             end = _NP_REST.match(seg, end).end()
+            named = _NAMED_AFTER_ROLE.match(seg, end)
+            if named:  # “said a senior analyst at a think tank, Jane Roe.”: the name wins
+                return _Attr(
+                    pos + named.start("n"), pos + named.end("n"), m.group("cue"), True,
+                    rule="after:cue-np",
+                )  # fmt: skip
         return _Attr(pos + m.start("np"), pos + end, m.group("cue"), True, rule="after:cue-np")
     m = _AFTER_NP_CUE.match(seg)
     if m and strict and _NEW_CLAUSE.match(seg, m.end()):
