@@ -390,3 +390,13 @@ def test_a_term_in_a_noun_phrase_far_from_the_cue_gets_nobody() -> None:
         "app’s “Smart Reply” feature will stay."
     )
     assert extract(text)[0].speaker is None
+
+
+def test_a_speaker_span_that_is_only_a_full_stop_does_not_crash() -> None:
+    # found by a random mix of marks and cues (main raised IndexError here)
+    text = (
+        "Acme Times~’ ~  told » –  published in \"‘ a report from ' said \nCentral Intelligence "
+        "Agency?Music: ?[12]»' according to .„~Acme Times – — —  ~ that\n\n“ – "
+    )
+    for q in extract(text):
+        assert 0 <= q.start <= q.end <= len(text)

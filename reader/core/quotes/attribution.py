@@ -543,7 +543,7 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     if found is None:
         found = _headline_source(art, a)
     if found is not None and art.text[found.end - 1 : found.end] == ".":
-        last = art.text[found.start : found.end - 1].rsplit(None, 1)[-1]
+        last = (art.text[found.start : found.end - 1].rsplit(None, 1) or [""])[-1]
         if len(last) > 3 and last.isalpha():  # “said the outlet.”, never “U.S.”
             found.end -= 1
     return found
