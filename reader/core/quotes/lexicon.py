@@ -112,7 +112,33 @@ def _verb_forms() -> tuple[list[str], list[str]]:
 
 
 def _alt(words: list[str]) -> str:
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+    """One alternation of ``words`` (a space matches any run of spaces), factored by common
+    prefixes: the same matches as ``w1|w2|…`` longest first, 3x faster to scan, since the
+    regex engine no longer tries each of ~900 verb forms at every word (bench/quotes_speed.py).
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for token in re.findall(r" |.", word, re.S):
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return "(?:" + _alt_node(trie) + ")"
+
+
+def _alt_node(node: dict) -> str:
+    """The pattern below a trie node: its branches, then (optionally) stopping here; a
+    greedy ``?`` tries the longer forms first, as the longest-first list did."""
+    ends = "" in node
+    branches = [
+        (r"\s+" if token == " " else re.escape(token)) + _alt_node(child)
+        for token, child in sorted(node.items())
+        if token != ""
+    ]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if ends else "")
 
 
 _VERB_FORMS, _BARE_NOUNISH = _verb_forms()
