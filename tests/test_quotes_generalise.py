@@ -400,3 +400,14 @@ def test_a_speaker_span_that_is_only_a_full_stop_does_not_crash() -> None:
     )
     for q in extract(text):
         assert 0 <= q.start <= q.end <= len(text)
+
+
+@pytest.mark.parametrize("token", ["PDF", "FAQ", "AI", "EUR"])
+def test_a_format_or_currency_abbreviation_is_nobody(token: str) -> None:
+    text = f"Jane Roe spoke on Monday. “Rates will rise again next year,” {token} said."
+    assert extract(text)[-1].speaker is None
+
+
+def test_an_organisation_abbreviation_still_speaks() -> None:
+    text = "“We will cut rates again next year,” the ECB said."
+    assert extract(text)[0].speaker == "the ECB"

@@ -244,10 +244,11 @@ _LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read", "after:cred
 _CLOSE_CUE_WORDS = 12
 
 
-#: ISO codes of the currencies news quotes prices in: “USD said” names nobody.
+#: ISO codes of the currencies news quotes prices in, and abbreviations of formats and
+#: technologies: “USD said”, “PDF said” name nobody.
 _CURRENCIES = _words(
     """USD EUR GBP JPY CNY RMB CHF CAD AUD NZD INR RUB BRL MXN KRW HKD SGD SEK NOK DKK PLN
-    TRY ZAR BTC ETH"""
+    TRY ZAR BTC ETH PDF FAQ URL API HTML CSV JSON USB GPS AI FYI IMO TLDR"""
 )
 
 
