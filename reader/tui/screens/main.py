@@ -32,6 +32,7 @@ from reader.core.store import View
 from reader.core.text.words import count
 from reader.tui.keymap import MAIN_KEYS, keys_of, parse_keys
 from reader.tui.kinds import Mode, Source, ViewKind
+from reader.tui.media_actions import MediaActions
 from reader.tui.messages import (
     FinderReady,
     FullTextDone,
@@ -115,6 +116,8 @@ class MainScreen(Screen):
         self.resumed = False
         self.articles = ArticleActions(self)
         self.quotes = SavedQuoteActions(self, self.articles)
+        self.media = MediaActions(self, self.articles.open_entry)  # pictures, enclosures, pipes
+        self.articles.opened = self.media.article_opened
 
     @property
     def article_id(self) -> int | None:
@@ -209,7 +212,7 @@ class MainScreen(Screen):
     def unavailable(self, action: str) -> str | None:
         """Why `action` cannot run now, or None when it can (one place for every guard)."""
         content = self.article.content
-        if action in ("quotes_panel", "links", "next_quote", "prev_quote", "open_link"):
+        if action in ("quotes_panel", "links", "next_quote", "prev_quote", "open_link", "pipe"):
             if content is None:
                 return NO_ARTICLE
             if action in ("quotes_panel", "next_quote", "prev_quote") and not content.quotes:
@@ -290,6 +293,8 @@ class MainScreen(Screen):
             self.quotes.show()
         elif kind == ViewKind.PEOPLE:
             self.show_people()
+        elif kind == ViewKind.PODCASTS:
+            self.media.show_podcasts()
         elif kind.lists_entries:
             self.show_view(event.item.view)
             self.set_focus(self.entries)
@@ -571,6 +576,18 @@ class MainScreen(Screen):
 
     def action_quotes_panel(self) -> None:
         self.articles.quotes_panel()
+
+    def action_toggle_pictures(self) -> None:
+        self.media.toggle_pictures()
+
+    def action_play(self) -> None:
+        self.media.play()
+
+    def action_download(self) -> None:
+        self.media.download()
+
+    def action_pipe(self) -> None:
+        self.media.pipe()
 
     def on_finder_ready(self, message: FinderReady) -> None:
         self.articles.finder_loaded(message)

@@ -1,0 +1,141 @@
+"""Drawing an article's pictures as lines of the article view, with textual-image loaded late.
+
+textual-image picks kitty graphics, Sixel or half-cell blocks by asking the terminal when its
+`textual_image.renderable` package is imported, and that question must be asked before Textual owns
+the terminal's input (its reader thread would swallow the answer). Importing it before the first
+screen costs start-up for every article without pictures, so instead the method is decided here from
+the environment and the `images` setting, and only the one renderer module is loaded, with the first
+picture, bypassing the package's detecting `__init__` (a module object stands in for the package).
+
+- `images = "blocks"`, or inside tmux (0.12 cannot pass kitty graphics through tmux): half-cells,
+  which work in every truecolour terminal;
+- `images = "auto"` in kitty (`TERM=xterm-kitty` or `KITTY_WINDOW_ID`): the kitty graphics protocol
+  with Unicode placeholders, which are ordinary cells, so they scroll and clip like text;
+- `BYLINE_GRAPHICS=halfcell|kitty` forces one.
+Sixel is not drawn: it paints over the screen outside Textual's compositor, which a line-by-line
+scrolling view cannot keep in place; Sixel terminals get half-cells.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sys
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.segment import Segment
+from textual.strip import Strip
+
+METHODS = ("halfcell", "kitty")
+MAX_ROWS = 24  # a picture never takes more lines than this: the text stays the point
+DEFAULT_CELL = (
+    10,
+    20,
+)  # pixels per cell when the terminal does not say (VT340's, as textual-image)
+
+
+@dataclass
+class PictureSlot:
+    """One picture of the open article: fetched (path), failed (error), or still coming (neither)."""
+
+    url: str
+    alt: str
+    path: Path | None = None
+    width: int = 0
+    height: int = 0
+    error: str | None = None
+
+
+def graphics_method(setting: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """How pictures are drawn for the `images` setting here; None when they are off."""
+    if setting == "off":
+        return None
+    forced = environ.get("BYLINE_GRAPHICS", "").strip().lower()
+    if forced in METHODS:
+        return forced
+    if setting == "blocks" or environ.get("TMUX"):
+        return "halfcell"
+    if environ.get("TERM") == "xterm-kitty" or environ.get("KITTY_WINDOW_ID"):
+        return "kitty"
+    return "halfcell"
+
+
+def cell_pixels() -> tuple[int, int]:
+    """The terminal's cell size in pixels, from the window size ioctl (no escape query: Textual owns
+    the input); VT340's 10 x 20 when the terminal does not say (tmux does not)."""
+    with contextlib.suppress(Exception):
+        import fcntl
+        import struct
+        import termios
+
+        packed = fcntl.ioctl(sys.__stdout__.fileno(), termios.TIOCGWINSZ, b"\0" * 8)
+        rows, cols, xpix, ypix = struct.unpack("HHHH", packed)
+        if rows and cols and xpix and ypix:
+            return max(1, xpix // cols), max(1, ypix // rows)
+    return DEFAULT_CELL
+
+
+def fit(width_px: int, height_px: int, max_cols: int, cell: tuple[int, int]) -> tuple[int, int]:
+    """Columns and rows a picture takes: its own size in cells, at most the pane's width and
+    MAX_ROWS high, keeping its shape."""
+    cell_w, cell_h = cell
+    cols = max(1, min(max_cols, -(-width_px // cell_w)))
+    rows = max(1, round(cols * cell_w * height_px / max(1, width_px) / cell_h))
+    if rows > MAX_ROWS:
+        rows = MAX_ROWS
+        cols = max(1, min(max_cols, round(rows * cell_h * width_px / max(1, height_px) / cell_w)))
+    return cols, rows
+
+
+def _renderer(method: str) -> type:
+    """textual-image's renderable class for `method`, loaded without its terminal-querying package
+    `__init__` (see the module docstring)."""
+    import textual_image
+
+    package = "textual_image.renderable"
+    if package not in sys.modules:
+        stand_in = types.ModuleType(package)
+        stand_in.__path__ = [os.path.join(textual_image.__path__[0], "renderable")]
+        sys.modules[package] = stand_in
+    terminal = importlib.import_module("textual_image._terminal")
+    # textual-image asks the terminal for its cell size on first use; answer from the ioctl so
+    # it never writes a query while Textual reads the keyboard.
+    if not hasattr(terminal.get_cell_size, "_result"):
+        terminal.get_cell_size._result = terminal.CellSize(*cell_pixels())
+    module = importlib.import_module(f"{package}.{'tgp' if method == 'kitty' else 'halfcell'}")
+    return module.Image
+
+
+class PictureLines:
+    """Rendered pictures as Strips, kept per (address, columns): a re-wrap does not redraw them."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self._cache: dict[tuple[str, int], list[Strip]] = {}
+
+    def strips(self, slot: PictureSlot, max_cols: int, console: Console) -> list[Strip]:
+        """The picture's lines at most `max_cols` wide (raises on a file the renderer cannot read)."""
+        key = (slot.url, max_cols)
+        found = self._cache.get(key)
+        if found is None:
+            renderer = _renderer(self.method)
+            cols, rows = fit(slot.width, slot.height, max_cols, _cell_size())
+            image = renderer(str(slot.path), width=cols, height=rows)
+            options = console.options.update(width=cols, height=rows)
+            segments = console.render(image, options)
+            lines = Segment.split_lines(segments)
+            found = [Strip(line).adjust_cell_length(cols) for line in lines][:rows]
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+
+def _cell_size() -> tuple[int, int]:
+    terminal = sys.modules["textual_image._terminal"]
+    return tuple(terminal.get_cell_size())
