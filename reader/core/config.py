@@ -87,7 +87,7 @@ class FeedConfig:
         return self.overrides.get(name, getattr(settings, name))
 
 
-SYNC_KINDS = ("greader", "fever", "ttrss")
+SYNC_KINDS = ("greader", "fever", "ttrss", "nextcloud")
 
 
 @dataclass(frozen=True, slots=True)
