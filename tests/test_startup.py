@@ -45,6 +45,7 @@ NOT_AT_START = (
     "textual_image",
     "reader.core.media",
     "reader.tui.widgets.pictures",
+    "reader.tui.media_actions",
 )
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual.worker import get_current_worker
-
 if TYPE_CHECKING:
     from reader.core.config import FeedConfig, PipeCommand
     from reader.core.store import Entry
@@ -111,6 +109,8 @@ class MediaActions:
         app = self.panes.app
 
         def work() -> None:
+            from textual.worker import get_current_worker
+
             from reader.core.media.images import fetch_pictures
 
             try:
@@ -132,6 +132,43 @@ class MediaActions:
         article = self.panes.article
         if article.content is content:
             article.pictures_changed()
+
+    def keep_pictures(self, entry_id: int) -> None:
+        """Fetch an entry's pictures into the cache now (feed content and full article), so a saved
+        article, or one of a `full_text` feed, shows them offline later. In a worker; silent."""
+        store = self.panes.store
+        entry = store.entry(entry_id)
+        if entry is None or self.images_mode(entry) == "off":
+            return
+        services = self.panes.services
+        settings, data_dir = services.config.settings, services.data_dir
+
+        def work() -> None:
+            from reader.core.media.images import fetch_pictures
+            from reader.core.quotes.articles import render_entry
+            from reader.core.store import Store
+
+            with Store.in_dir(data_dir) as own:
+                fulltext = own.fulltext(entry_id)
+                urls = [p.url for p in render_entry(entry, None).pictures]
+                if fulltext is not None and fulltext.status == "ok":
+                    urls += [p.url for p in render_entry(entry, fulltext).pictures]
+            if urls:
+                fetch_pictures(settings, data_dir, urls)
+
+        self.panes.app.run_worker(work, thread=True, exit_on_error=False, group="keep-pictures")
+
+    def full_text_kept(self, entry_id: int) -> None:
+        """A full article arrived: keep its pictures when the entry is saved or its feed is `full_text`."""
+        store = self.panes.store
+        entry = store.entry(entry_id)
+        if entry is None:
+            return
+        feed = self._feed_config(entry)
+        settings = self.panes.services.config.settings
+        full_text_feed = feed.setting(settings, "full_text") if feed else settings.full_text
+        if entry.saved or full_text_feed:
+            self.keep_pictures(entry_id)
 
     def toggle_pictures(self) -> None:
         """Pictures on or off for the rest of the session (the setting is the default)."""

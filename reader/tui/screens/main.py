@@ -18,7 +18,7 @@ that cannot run now say why (`unavailable`, used by `check_action`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,7 +32,6 @@ from reader.core.store import View
 from reader.core.text.words import count
 from reader.tui.keymap import MAIN_KEYS, keys_of, parse_keys
 from reader.tui.kinds import Mode, Source, ViewKind
-from reader.tui.media_actions import MediaActions
 from reader.tui.messages import (
     FinderReady,
     FullTextDone,
@@ -51,6 +50,9 @@ from reader.tui.widgets.footer import KeyFooter
 from reader.tui.widgets.quotes_view import QuotesView
 from reader.tui.widgets.sidebar import Sidebar, saved_views_section
 from reader.tui.widgets.status import DONE_SECONDS, StatusLine
+
+if TYPE_CHECKING:
+    from reader.tui.media_actions import MediaActions
 
 W = TypeVar("W", bound=Widget)
 
@@ -116,13 +118,22 @@ class MainScreen(Screen):
         self.resumed = False
         self.articles = ArticleActions(self)
         self.quotes = SavedQuoteActions(self, self.articles)
-        self.media = MediaActions(self, self.articles.open_entry)  # pictures, enclosures, pipes
-        self.articles.opened = self.media.article_opened
+        self._media: MediaActions | None = None
+        self.articles.opened = lambda content: self.media.article_opened(content)
 
     @property
     def article_id(self) -> int | None:
         """The entry open in the article pane."""
         return self.articles.article_id
+
+    @property
+    def media(self) -> MediaActions:
+        """Pictures, enclosures and pipes (issue 23), loaded with the first article opened."""
+        if self._media is None:
+            from reader.tui.media_actions import MediaActions
+
+            self._media = MediaActions(self, self.articles.open_entry)
+        return self._media
 
     @property
     def article_source(self) -> Source:
@@ -524,6 +535,8 @@ class MainScreen(Screen):
         self.entries.update_row(entry.id, saved=saved)
         self.refresh_sidebar()
         self.say("saved" if saved else "unsaved")
+        if saved:
+            self.media.keep_pictures(entry.id)  # shown offline later (issue 23)
         if saved and entry.link and self.store.fulltext(entry.id) is None:
             self.articles.fetch_full_text(entry.id, show=False)
 
@@ -594,6 +607,8 @@ class MainScreen(Screen):
 
     def on_full_text_done(self, message: FullTextDone) -> None:
         self.articles.full_text_done(message)
+        if message.error is None:
+            self.media.full_text_kept(message.entry_id)
 
     # ---------------------------------------------------------- saved quotes' keys
 
