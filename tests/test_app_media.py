@@ -100,8 +100,7 @@ async def test_pictures_are_drawn_in_place_with_a_caption_and_a_failed_one_keeps
     async with app_env.app().run_test(size=SIZE) as pilot:
         main = pilot.app.main
         await open_entry(pilot, entry_id)
-        await wait_for(pilot, lambda: pictures_done(main))
-        await pilot.pause()
+        await wait_for(pilot, lambda: pictures_done(main) and halfcell_rows(main))
         lines = main.article.text_lines
         rows = halfcell_rows(main)
         assert rows, "\n".join(lines)
@@ -134,8 +133,7 @@ async def test_the_toggle_hides_and_shows_pictures(app_env: AppEnv, http_server)
     async with app_env.app().run_test(size=SIZE) as pilot:
         main = pilot.app.main
         await open_entry(pilot, entry_id)
-        await wait_for(pilot, lambda: pictures_done(main))
-        await pilot.pause()
+        await wait_for(pilot, lambda: pictures_done(main) and halfcell_rows(main))
         assert halfcell_rows(main)
         await pilot.press("i")
         text = "\n".join(main.article.text_lines)
@@ -184,8 +182,7 @@ async def test_a_saved_article_shows_its_cached_picture_offline(app_env: AppEnv)
     async with app_env.app().run_test(size=SIZE) as pilot:  # the server is gone
         main = pilot.app.main
         await open_entry(pilot, entry_id)
-        await wait_for(pilot, lambda: pictures_done(main))
-        await pilot.pause()
+        await wait_for(pilot, lambda: pictures_done(main) and halfcell_rows(main))
         assert halfcell_rows(main)
         assert "A red cat" in "\n".join(main.article.text_lines)
 

@@ -199,8 +199,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         return component_style(self, name, partial=True)
 
+    @property
+    def text_width(self) -> int:
+        """The cells a line of the article has (the pane less its margins)."""
+        return max(10, self.scrollable_content_region.width - 2 * MARGIN)
+
     def _ensure(self) -> None:
-        width = max(10, self.scrollable_content_region.width - 2 * MARGIN)
+        width = self.text_width
         key = (width, self._version)
         if self._built_for == key:
             return
@@ -278,33 +283,22 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return strips
 
     def _picture_lines(self, content: ArticleContent) -> dict[int, list[Text | Strip]]:
-        """What replaces each picture's `[image: alt]` line, by its display offset: the picture and
-        its caption once fetched, the line and the reason when it failed, nothing (the line as it
-        is) while it comes or when pictures are off."""
-        if not content.show_pictures or not content.pictures:
+        """What replaces each picture's `[image: alt]` line, by its display offset (pictures.py);
+        pictures not drawn yet at this width are drawn in a worker, then laid out again."""
+        if not content.show_pictures or not content.pictures or self.painter is None:
             return {}
-        width = max(10, self.scrollable_content_region.width - 2 * MARGIN)
-        out: dict[int, list[Text | Strip]] = {}
-        for picture, slot in zip(content.rendered.pictures, content.pictures, strict=False):
-            at = self.display_offset(picture.start)
-            line = Text(content.rendered.text[picture.start : picture.end])
-            caption = clean_line(slot.alt)
-            if slot.error is not None:
-                note = Text(f"  picture not shown: {slot.error}", self._style("article--note"))
-                out[at] = [line, note]
-            elif slot.path is not None and self.painter is not None:
-                try:
-                    drawn: list[Text | Strip] = list(
-                        self.painter.strips(slot, width, self.app.console)
-                    )
-                except Exception as err:  # noqa: BLE001 - a file the renderer cannot read
-                    slot.error = f"could not be drawn ({type(err).__name__})"
-                    out[at] = [line, Text(f"  picture not shown: {slot.error}")]
-                    continue
-                if caption:
-                    drawn.append(Text(caption, self._style("article--caption")))
-                out[at] = drawn
+        styles = self._style("article--note"), self._style("article--caption")
+        out, missing = self.painter.layout(
+            content, self.text_width, self.app.console, self.display_offset, styles
+        )
+        if missing:
+            self.painter.draw_later(self, missing, self.text_width, self._drawn)
         return out
+
+    def _drawn(self) -> None:
+        self._built_for = None
+        self._ensure()
+        self.refresh()
 
     def _header(self, content: ArticleContent) -> list[Text | None]:
         """The header's lines; None stands for the spinner's line."""
