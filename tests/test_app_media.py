@@ -281,3 +281,34 @@ async def test_pipe_sends_the_article_and_shows_the_result(app_env: AppEnv, tmp_
         await wait_for(pilot, lambda: "save: saved" in main.status.line)
     assert "Harbour town keeps its night ferry" in out.read_text()
     assert "night ferry running" in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("setting", "environ", "method"),
+    [
+        ("off", {"TERM": "xterm-kitty"}, None),
+        ("auto", {"TERM": "xterm-kitty"}, "kitty"),
+        ("auto", {"KITTY_WINDOW_ID": "1", "TERM": "xterm-256color"}, "kitty"),
+        ("auto", {"TERM": "xterm-kitty", "TMUX": "/tmp/t,1,0"}, "halfcell"),  # 0.12: no passthrough
+        ("blocks", {"TERM": "xterm-kitty"}, "halfcell"),
+        ("auto", {"TERM": "xterm-256color"}, "halfcell"),
+        ("auto", {"TERM": "foot", "BYLINE_GRAPHICS": "kitty"}, "kitty"),
+        ("auto", {"TERM": "xterm-kitty", "BYLINE_GRAPHICS": "bogus"}, "kitty"),
+    ],
+)
+def test_the_drawing_method_comes_from_the_setting_and_the_environment(
+    setting, environ, method
+) -> None:
+    from reader.tui.widgets.pictures import graphics_method
+
+    assert graphics_method(setting, environ) == method
+
+
+def test_a_picture_fits_the_pane_keeps_its_shape_and_never_grows() -> None:
+    from reader.tui.widgets.pictures import MAX_ROWS, fit
+
+    assert fit(400, 200, 100, (10, 20)) == (40, 10)  # its own size: 40 cells, half as high in px
+    assert fit(4000, 2000, 100, (10, 20)) == (96, MAX_ROWS)  # 25 rows at 100 cols: narrowed to 24
+    cols, rows = fit(4000, 500, 100, (10, 20))
+    assert cols == 100 and rows == round(100 * 10 * 500 / 4000 / 20)
+    assert fit(16, 16, 100, (10, 20)) == (2, 1)  # an icon stays small
