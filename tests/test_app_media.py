@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -312,3 +315,52 @@ def test_a_picture_fits_the_pane_keeps_its_shape_and_never_grows() -> None:
     cols, rows = fit(4000, 500, 100, (10, 20))
     assert cols == 100 and rows == round(100 * 10 * 500 / 4000 / 20)
     assert fit(16, 16, 100, (10, 20)) == (2, 1)  # an icon stays small
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_in_tmux_the_picture_is_drawn_in_half_cells(http_server, tmp_path: Path) -> None:
+    from test_tmux_e2e import REPO, Tmux
+
+    http_server.route("/scene.png", body=png(300, 120, (20, 160, 60)), content_type="image/png")
+    item = (
+        "<item><title>Pictures in tmux</title><guid>t1</guid><link>http://127.0.0.1/t1</link>"
+        "<description><![CDATA[<p>Above the picture.</p>"
+        f'<p><img src="{http_server.url("/scene.png")}" alt="A green field"></p>'
+        "<p>Below the picture.</p>]]></description></item>"
+    )
+    feed = tmp_path / "feed.xml"
+    feed.write_text(f"<rss version='2.0'><channel><title>T</title>{item}</channel></rss>")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[settings]\nrefresh_on_start = false\n\n[[feeds]]\nurl = "{feed.as_uri()}"\n'
+    )
+    data = tmp_path / "data"
+    env = {**os.environ, "BYLINE_CONFIG": str(config), "BYLINE_DATA_DIR": str(data)}
+    refresh = subprocess.run(
+        [sys.executable, "-m", "reader.cli", "refresh"],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=60,
+    )  # fmt: skip
+    assert refresh.returncode == 0, refresh.stderr
+    tmux = Tmux(f"byline-media-{os.getpid()}")
+    try:
+        command = (
+            f"cd {REPO} && BYLINE_CONFIG={config} BYLINE_DATA_DIR={data} "
+            f"TERM=xterm-256color {sys.executable} -m reader.cli"
+        )
+        tmux("new-session", "-d", "-s", "byline", "-x", "120", "-y", "40", "sh")
+        tmux("send-keys", "-t", "byline", command, "Enter")
+        tmux.wait_for("Pictures in tmux")
+        tmux("send-keys", "-t", "byline", "Enter")
+        screen = tmux.wait_for("▀▀▀▀")  # until then, its `[image: A green field]` line
+        lines = screen.splitlines()
+        drawn = [y for y, line in enumerate(lines) if "▀▀▀▀" in line]
+        above = next(y for y, line in enumerate(lines) if "Above the picture" in line)
+        assert drawn and above < drawn[0] and "A green field" in lines[drawn[-1] + 1]
+        coloured = tmux("capture-pane", "-e", "-p", "-t", "byline")
+        assert "▀" in coloured and "\x1b[38;" in coloured  # the blocks carry colours
+        tmux("send-keys", "-t", "byline", "i")
+        off = tmux.wait_for("[image: A green field]")
+        assert "▀▀▀▀" not in off
+        tmux("send-keys", "-t", "byline", "q")
+    finally:
+        tmux("kill-server", check=False)  # the server on our own socket only
