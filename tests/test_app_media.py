@@ -131,6 +131,40 @@ async def test_pictures_are_drawn_in_place_with_a_caption_and_a_failed_one_keeps
         assert main.article.y_of(main.article.content.quotes[0].start) == before
 
 
+async def test_a_linked_picture_keeps_its_number_and_an_inline_one_its_sentence(
+    app_env: AppEnv, http_server
+) -> None:
+    cat = http_server.route("/cat.png", body=png(200, 100), content_type="image/png")
+    html = (
+        f'<p><a href="https://big.example/cat.jpg"><img src="{cat}" alt="Linked cat"></a></p>'
+        f'<p>An icon <img src="{cat}?inline" alt="tiny"> inside a sentence.</p>'
+    )
+    entry_id = add_entry(app_env, "linked", html)
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = pilot.app.main
+        await open_entry(pilot, entry_id)
+        await wait_for(pilot, lambda: pictures_done(main) and len(halfcell_rows(main)) == 10)
+        lines = [line.strip() for line in main.article.text_lines]
+        rows = halfcell_rows(main)
+        first = [y for y in rows if y < lines.index("Linked cat [1]")]
+        assert first and lines[first[0] - 1] == ""  # the `[image: …][1]` line gave way
+        sentence = lines.index("An icon [image: tiny] inside a sentence.")  # kept, picture under
+        assert sentence + 1 in rows and lines[max(rows) + 1] == "tiny"
+        await pilot.press("1")
+        calls = await_browser(app_env)
+        assert calls and calls[-1][-1] == "https://big.example/cat.jpg"
+
+
+def await_browser(app_env: AppEnv) -> list:
+    import time
+
+    for _ in range(100):
+        if app_env.browser_calls():
+            break
+        time.sleep(0.05)
+    return app_env.browser_calls()
+
+
 async def test_the_toggle_hides_and_shows_pictures(app_env: AppEnv, http_server) -> None:
     entry_id = add_entry(app_env, "pics", picture_html(http_server))
     async with app_env.app().run_test(size=SIZE) as pilot:

@@ -44,7 +44,7 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
     from reader.core.text.render import Rendered
-    from reader.tui.widgets.pictures import PictureLines, PictureSlot
+    from reader.tui.widgets.pictures import PictureLines, PictureSlot, Placed
 
 
 @dataclass
@@ -243,23 +243,21 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             offset = 0
             for line in body.split("\n", allow_blank=True):
                 first_y = len(texts)
-                drawn = pictures.get(offset)
-                if drawn is not None:  # a picture (and its caption) in place of `[image: alt]`
-                    for item in drawn:
-                        if isinstance(item, Strip):
-                            texts.append(item)
-                        else:
-                            self._wrap(item, width, texts)
-                    self._line_starts.append(offset)
-                    self._line_ys.append(first_y)
-                    offset += len(line.plain) + 1
-                    continue
-                starts = self._wrap(line, width, texts) if line.plain else [0]
-                if not line.plain:
-                    texts.append(Text(""))
+                placed = pictures.get(offset)  # pictures in or in place of this line
+                if placed is not None and not placed.keep_line:
+                    starts = [0]
+                else:
+                    starts = self._wrap(line, width, texts) if line.plain else [0]
+                    if not line.plain:
+                        texts.append(Text(""))
                 for k, start in enumerate(starts):
                     self._line_starts.append(offset + start)
                     self._line_ys.append(first_y + k)
+                for item in placed.items if placed is not None else ():
+                    if isinstance(item, Strip):
+                        texts.append(item)
+                    else:
+                        self._wrap(item, width, texts)
                 offset += len(line.plain) + 1
             if content.rendered.links:
                 texts += [Text(""), Text("Links", self._style("article--heading"))]
@@ -282,7 +280,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             strips.append(Strip(segments).adjust_cell_length(width + 2 * MARGIN))
         return strips
 
-    def _picture_lines(self, content: ArticleContent) -> dict[int, list[Text | Strip]]:
+    def _picture_lines(self, content: ArticleContent) -> dict[int, Placed]:
         """What replaces each picture's `[image: alt]` line, by its display offset (pictures.py);
         pictures not drawn yet at this width are drawn in a worker, then laid out again."""
         if not content.show_pictures or not content.pictures or self.painter is None:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import sys
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,19 @@ DEFAULT_CELL = (
     10,
     20,
 )  # pixels per cell when the terminal does not say (VT340's, as textual-image)
+
+
+_LINK_MARKERS = re.compile(
+    r"(?:\[\d+\])*"
+)  # what may follow a picture on its own line: link numbers
+
+
+@dataclass
+class Placed:
+    """What a line holding pictures becomes: itself (or not), then these lines under it."""
+
+    keep_line: bool
+    items: list[Text | Strip] = field(default_factory=list)
 
 
 @dataclass
@@ -141,35 +155,43 @@ class PictureLines:
         console: Console,
         display_offset: Callable[[int], int],
         styles: tuple[Style, Style],
-    ) -> tuple[dict[int, list[Text | Strip]], list[PictureSlot]]:
-        """The lines in place of each picture's `[image: alt]` line, by display offset: the picture
-        and its caption once drawn, the line and the reason when it failed, nothing (the line as
-        it is) while it comes; and the fetched pictures still to draw at this width."""
+    ) -> tuple[dict[int, Placed], list[PictureSlot]]:
+        """What each line holding a picture becomes, by the display offset of the line's start: the
+        picture and its caption in place of an `[image: alt]` line once drawn (a linked picture's
+        `[N]` goes into the caption); under the line when the line has other text (an inline
+        picture), the line kept; the line and the reason under it when it failed; the line as it is
+        while it comes. Also the fetched pictures still to draw at this width."""
         note_style, caption_style = styles
-        rendered = content.rendered
-        out: dict[int, list[Text | Strip]] = {}
+        text = content.rendered.text
+        out: dict[int, Placed] = {}
         missing = []
-        for picture, slot in zip(rendered.pictures, content.pictures, strict=False):
-            at = display_offset(picture.start)
-            line = Text(rendered.text[picture.start : picture.end])
+        for picture, slot in zip(content.rendered.pictures, content.pictures, strict=False):
+            start = text.rfind("\n", 0, picture.start) + 1
+            end = text.find("\n", picture.end)
+            end = len(text) if end < 0 else end
+            before, after = text[start : picture.start].strip(), text[picture.end : end].strip()
+            alone = not before and _LINK_MARKERS.fullmatch(after) is not None
+            placed = out.setdefault(display_offset(start), Placed(keep_line=not alone))
+            if placed.items:  # two pictures on one line: the line stays, both go under it
+                placed.keep_line = True
+            drawn = None
+            if slot.error is None and slot.path is not None:
+                drawn = self._cache.get((slot.url, width))
+                if drawn is None and self.method == "kitty":
+                    try:
+                        drawn = self.strips(slot, width, console)
+                    except Exception as err:  # noqa: BLE001 - a file the renderer cannot read
+                        slot.error = f"could not be drawn ({type(err).__name__})"
+                if drawn is None and slot.error is None:
+                    missing.append(slot)
             if slot.error is not None:
-                out[at] = [line, Text(f"  picture not shown: {slot.error}", note_style)]
-                continue
-            if slot.path is None:
-                continue
-            drawn = self._cache.get((slot.url, width))
-            if drawn is None and self.method == "kitty":
-                try:
-                    drawn = self.strips(slot, width, console)
-                except Exception as err:  # noqa: BLE001 - a file the renderer cannot read
-                    slot.error = f"could not be drawn ({type(err).__name__})"
-                    out[at] = [line, Text(f"  picture not shown: {slot.error}", note_style)]
-                    continue
-            if drawn is None:
-                missing.append(slot)
-                continue
-            caption = clean_line(slot.alt)
-            out[at] = [*drawn, *([Text(caption, caption_style)] if caption else [])]
+                placed.keep_line = True
+                placed.items.append(Text(f"  picture not shown: {slot.error}", note_style))
+            elif drawn is None:
+                placed.keep_line = True  # still coming: the line as it is
+            else:
+                caption = " ".join(filter(None, [clean_line(slot.alt), after if alone else ""]))
+                placed.items += [*drawn, *([Text(caption, caption_style)] if caption else [])]
         return out, missing
 
     def draw_later(
