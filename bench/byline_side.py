@@ -48,6 +48,9 @@ def install_wheel(venv: Path) -> dict:
     wheel = next(wheel_dir.glob("byline-*.whl"))
     _check([sys.executable, "-m", "venv", str(venv)], "creating the bench venv")
     py = venv / "bin" / "python"
+    # As the README's install line: Python 3.11's venv pip (23.x) cannot resolve lxml[html-clean]
+    # asked for by justext and readability-lxml with two spellings.
+    _check([str(py), "-m", "pip", "install", "-q", "-U", "pip"], "upgrading pip")
     _check([str(py), "-m", "pip", "install", "-q", str(wheel)], "installing the wheel")
     probe = (
         "import importlib.metadata as m, json, sqlite3, sys, reader\n"

@@ -1,9 +1,21 @@
-"""Measure ``reader.core.quotes`` on real feeds (wild-dev) and on PolNeAr (dev).
+"""Measure ``reader.core.quotes`` on real feeds (wild-dev, wild-dev2) and on PolNeAr (dev).
 
-Run ``python bench/eval_quotes.py`` (``--errors`` lists the remaining wild-dev errors grouped
+Run ``python bench/eval_quotes.py`` (``--errors`` lists the remaining wild errors grouped
 by family, ``--polnear-errors`` PolNeAr's misses and false hits, ``--half A|B`` scores one half
-of wild-dev only). The corpus is read from ``$BYLINE_CORPUS`` or ``../shared/corpus`` beside
-the repo; nothing from it is copied into the project.
+of wild-dev only, ``--set dev|dev2|both`` which wild set). The corpus is read from
+``$BYLINE_CORPUS`` or ``../shared/corpus`` beside the repo; nothing from it is copied into the
+project.
+
+wild-dev2 (``quotes/wild-dev2.json``, 300 quotations from 2011 blogs and news feeds, labelled by
+the same rules) is scored the same way; the rules were never written for it, so it is the
+held-out figure. Then, over both wild sets pooled, **generalisation**: precision and coverage
+in-sample and leave-one-source-out (a source is a feed). A rule engine has no weights to refit,
+so "trained on every source but one" means: a rule (``Quote.rule``, the construction in
+``attribution.py`` that named the speaker, or ``inherit``) counts as learnt for the held-out
+source only if it also names a speaker on another source; its speakers on a source it alone
+serves are withdrawn, then the source is scored. The rules that fire on one source only,
+per-source precision and precision by rule are printed too. Both for all speakers and for the
+shown ("high") ones.
 
 wild-dev (``quotes/wild-dev.json``, 240 labelled quotations from the 40 corpus feeds), scored
 as issue 11 defines it: a found quote overlapping the labelled span by more than half of the
@@ -228,8 +240,10 @@ def speaker_right(speaker: str, label: str) -> bool:
     return label not in ("NONE", "UNSURE") and bool(content_words(speaker) & content_words(label))
 
 
-def load_wild(half: str | None = None) -> list[dict]:
-    items = json.loads((corpus_dir() / "quotes" / "wild-dev.json").read_text(encoding="utf-8"))
+def load_wild(half: str | None = None, name: str = "wild-dev.json") -> list[dict]:
+    items = json.loads((corpus_dir() / "quotes" / name).read_text(encoding="utf-8"))
+    for it in items:
+        it["source"] = f"{name.removesuffix('.json')}/{it['feed']}"
     if half == "A":
         items = [it for it in items if it["feed"] in HALF_A]
     elif half == "B":
@@ -261,6 +275,103 @@ def wrong_family(speaker: str, label: str, is_quote: bool) -> str:
     if len(words) == 1 and speaker[:1].isupper():
         return "single capitalised word: wrong person or not a person"
     return "wrong person or phrase"
+
+
+def judge_wild(fn: Callable[[str], list[Quote]], items: list[dict]) -> list[dict]:
+    """Each labelled item with the speaker given, its confidence, its rule and whether it
+    is right: the raw rows the per-source and leave-one-source-out figures are made of."""
+    cache: dict[str, list[Quote]] = {}
+    rows = []
+    for it in items:
+        text = it["text"]
+        if text not in cache:
+            cache[text] = fn(text)
+        q = standing(cache[text], it["start"], it["end"])
+        label = it["speaker"]
+        given = q is not None and bool(q.speaker) and label != "UNSURE"
+        rows.append(
+            {
+                "source": it["source"],
+                "named": label not in ("NONE", "UNSURE"),
+                "given": given,
+                "right": given and speaker_right(q.speaker, label),
+                "high": given and q.confidence == "high",
+                "rule": (q.rule or "?") if given else "",
+            }
+        )
+    return rows
+
+
+def _p_c(rows: list[dict], high: bool) -> tuple[float, float, int]:
+    """Precision, coverage and speakers given over ``rows`` (all, or "high" only)."""
+    given = [r for r in rows if r["given"] and (r["high"] or not high)]
+    right = sum(r["right"] for r in given)
+    named = sum(r["named"] for r in rows)
+    return right / max(len(given), 1), right / max(named, 1), len(given)
+
+
+def leave_one_source_out(rows: list[dict]) -> dict:
+    """A rule engine has no weights to refit, so "trained on the other sources" means: a
+    rule (a construction in ``attribution.py``) counts as learnt for a held-out source only
+    if it also gives a speaker on some other source. Speakers the held-out source gets from
+    a rule nothing else uses are withdrawn (an abstention), then the source is scored.
+    A rule written for one feed shows as a drop here; the rules seen on one source only
+    are listed."""
+    sources_of: dict[str, set[str]] = {}
+    for r in rows:
+        if r["given"]:
+            sources_of.setdefault(r["rule"], set()).add(r["source"])
+    held = []
+    for r in rows:
+        lonely = r["given"] and sources_of[r["rule"]] == {r["source"]}
+        held.append(dict(r, given=False, right=False, high=False) if lonely else r)
+    singles = {rule: next(iter(srcs)) for rule, srcs in sources_of.items() if len(srcs) == 1}
+    return {"rows": held, "single-source rules": singles}
+
+
+def print_generalisation(rows: list[dict], title: str) -> None:
+    """In-sample against leave-one-source-out, all speakers and shown ("high") ones, and
+    per-source precision (the sources where the rules do worst first)."""
+    loso = leave_one_source_out(rows)
+    print(f"{title}: {len({r['source'] for r in rows})} sources, {len(rows)} items\n")
+    print(f"{'':<28}{'precision':>10}{'coverage':>10}{'given':>7}")
+    for label, rs in (("in-sample", rows), ("leave-one-source-out", loso["rows"])):
+        for high in (False, True):
+            p, c, n = _p_c(rs, high)
+            name = f"{label} ({'high' if high else 'all'})"
+            print(f"{name:<28}{p:>10.3f}{c:>10.3f}{n:>7}")
+    singles = loso["single-source rules"]
+    print(
+        "rules firing on one source only: "
+        + (", ".join(f"{k} ({v})" for k, v in singles.items()) or "none")
+    )
+    per: dict[str, list[dict]] = {}
+    for r in rows:
+        per.setdefault(r["source"], []).append(r)
+    scored = sorted(
+        ((_p_c(rs, False), src) for src, rs in per.items() if _p_c(rs, False)[2]),
+        key=lambda t: (t[0][0], -t[0][2]),
+    )
+    worst = [f"{src} {p:.2f} ({n})" for (p, _, n), src in scored if p < 1.0]
+    share = sum(1 for (p, _, _), _ in scored if p == 1.0)
+    print(
+        f"per-source precision: {share}/{len(scored)} sources at 1.00; below: " + ", ".join(worst)
+    )
+    by_rule: dict[str, list[int]] = {}
+    for r in rows:
+        if r["given"]:
+            t = by_rule.setdefault(r["rule"], [0, 0, 0])
+            t[0] += 1
+            t[1] += r["right"]
+    srcs = {k: len({r["source"] for r in rows if r["given"] and r["rule"] == k}) for k in by_rule}
+    print(
+        "by rule (right/given, sources): "
+        + ", ".join(
+            f"{k} {v[1]}/{v[0]} ({srcs[k]})"
+            for k, v in sorted(by_rule.items(), key=lambda kv: -kv[1][0])
+        )
+    )
+    print()
 
 
 def evaluate_wild(
@@ -338,11 +449,16 @@ def evaluate_wild(
     }
 
 
-def print_wild(items: list[dict], errors: bool, label: str) -> None:
+def print_wild(items: list[dict], errors: bool, label: str, coverage_goal: float = 0.60) -> None:
     ours = evaluate_wild(extract, items, errors)
     peer = evaluate_wild(naive, items)
-    goals = {"precision": 0.95, "coverage": 0.60, "detection": 0.90, "high precision": 0.97}
-    print(f"wild-dev{label}: {ours['items']} labelled quotations, {ours['named']} with a speaker\n")
+    goals = {
+        "precision": 0.95,
+        "coverage": coverage_goal,
+        "detection": 0.95,
+        "high precision": 0.95,
+    }
+    print(f"{label}: {ours['items']} labelled quotations, {ours['named']} with a speaker\n")
     print(f"{'metric':<24}{'byline':>10}{'naive peer':>12}{'goal':>8}")
     for key in ours:
         if key == "items":
@@ -378,13 +494,25 @@ def main() -> int:
     parser.add_argument("--polnear-errors", action="store_true", help="PolNeAr misses, false hits")
     parser.add_argument("--half", choices=("A", "B"), help="score one half of wild-dev only")
     parser.add_argument("--wild-only", action="store_true", help="skip PolNeAr")
+    parser.add_argument(
+        "--set", choices=("dev", "dev2", "both"), default="both", help="which wild set(s) to score"
+    )
     args = parser.parse_args()
     root = corpus_dir() / "quotes"
     if not (root / "polnear-dev").is_dir() or not (root / "wild-dev.json").is_file():
         print(f"corpus not found under {corpus_dir()}", file=sys.stderr)
         return 1
-    label = f" half {args.half}" if args.half else ""
-    print_wild(load_wild(args.half), args.errors, label)
+    everything: list[dict] = []
+    if args.set in ("dev", "both"):
+        dev = load_wild(args.half)
+        print_wild(dev, args.errors, "wild-dev" + (f" half {args.half}" if args.half else ""))
+        everything += dev
+    if args.set in ("dev2", "both") and (root / "wild-dev2.json").is_file():
+        dev2 = load_wild(name="wild-dev2.json")
+        print_wild(dev2, args.errors, "wild-dev2 (held out)", coverage_goal=0.40)
+        everything += dev2
+    rows = judge_wild(extract, everything)
+    print_generalisation(rows, "generalisation over the wild sets")
     if not args.wild_only:
         print_polnear(args.polnear_errors)
     return 0

@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import random
+import re
 import socket
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
+import lxml.html
 import pytest
 from conftest import corpus_path
 
-from reader.core.text.extract import Extracted, ExtractError, extract_article
+from reader.core.text.extract import Extracted, ExtractError, Signals, extract_article
 
 URL = "https://news.example.org/2024/05/harbour-bridge"
 
@@ -243,3 +246,91 @@ def test_corpus_mean_f1() -> None:
     summary = bench.summary(rows)
     assert summary["F1"] >= 0.85, summary
     assert summary["title"] >= 0.85, summary
+
+
+# --- the second opinion and structure (issue 25) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signals", "asked"),
+    [
+        (Signals(words=0, page_words=500, summary_share=None), True),  # nothing kept
+        (Signals(words=250, page_words=500, summary_share=None), True),  # half the page's prose
+        (Signals(words=450, page_words=500, summary_share=None), False),
+        (Signals(words=450, page_words=0, summary_share=None), False),  # no <p> on the page
+        (Signals(words=40, page_words=0, summary_share=None), True),  # tiny: prose in <div>s?
+        (Signals(words=450, page_words=500, summary_share=0.2), True),  # summary missing
+        (Signals(words=450, page_words=500, summary_share=0.9), False),
+    ],
+)
+def test_second_opinion_is_asked_on_measurable_signs(signals: Signals, asked: bool) -> None:
+    assert signals.needs_second_opinion() is asked
+
+
+def test_summary_share_is_measured_from_the_feeds_html() -> None:
+    page = article_page()
+    tree = lxml.html.fromstring(page)
+    art = extract_article(page, URL)
+    inside = "<p>The harbour <b>bridge</b> reopened on Tuesday after eighteen months of repairs</p>"
+    outside = "<p>Volcanic ash grounded every flight from the northern islands overnight</p>"
+    assert Signals.measure(art, tree, inside).summary_share == 1.0
+    low = Signals.measure(art, tree, outside)
+    assert low.summary_share is not None and low.summary_share <= 0.25
+    assert low.needs_second_opinion()
+
+
+def test_truncated_extraction_is_replaced_by_the_second_opinion() -> None:
+    """004-metadata-space-separated-properties: trafilatura alone keeps half the paragraphs
+    (recall 0.51); the page's paragraph count says so and readability-lxml's fuller text wins."""
+    folder = corpus_path("articles", "004-metadata-space-separated-properties")
+    source = (folder / "source.html").read_bytes()
+    expected_html = (folder / "expected.html").read_text(encoding="utf-8")
+    want = Counter(re.findall(r"\w+", lxml.html.fromstring(expected_html).text_content().lower()))
+    art = extract_article(source, "http://fakehost/test/page.html")
+    have = Counter(re.findall(r"\w+", art.text.lower()))
+    assert sum((want & have).values()) / sum(want.values()) > 0.95  # word recall, repeats counted
+
+
+def test_figures_keep_image_and_caption_beside_their_paragraph() -> None:
+    figure = (
+        '<figure><img src="https://news.example.org/bridge.jpg" alt="The bridge at dawn">'
+        "<figcaption>The arch after repainting, seen from the ferry pier.</figcaption></figure>"
+    )
+    page = article_page().replace(f"<p>{PARAGRAPHS[1]}</p>", f"<p>{PARAGRAPHS[1]}</p>{figure}")
+    assert figure in page
+    art = extract_article(page, URL)
+    fig = lxml.html.fragment_fromstring(art.html, create_parent="div").find(".//figure")
+    assert fig is not None, art.html
+    assert fig.find("img").get("src") == "https://news.example.org/bridge.jpg"
+    assert "seen from the ferry pier" in fig.find("figcaption").text
+    assert art.text.index("seen from the ferry pier") > art.text.index(PARAGRAPHS[1])
+    assert art.text.index("seen from the ferry pier") < art.text.index(PARAGRAPHS[2])
+
+
+def test_selector_wins_and_a_bad_one_is_ignored() -> None:
+    page = article_page().replace("<aside>", '<aside class="promo">')
+    picked = extract_article(page, URL, selector="aside.promo")
+    assert "Storm warning for the coast" in picked.text and PARAGRAPHS[0] not in picked.text
+    assert picked.title == "Harbour bridge reopens after repairs"  # metadata still the page's
+    for bad in ("div[[", "div.nothing-here"):
+        assert PARAGRAPHS[0] in extract_article(page, URL, selector=bad).text
+
+
+def test_byline_from_json_ld_when_no_meta_author() -> None:
+    page = article_page().replace('<meta name="author" content="Maria Okafor">', "")
+    page = page.replace('<p class="byline">By Maria Okafor</p>', "")
+    ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour bridge reopens after repairs", "author": [{"@type": "Person", "name": "Maria Okafor"}]}'
+    page = page.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
+    assert extract_article(page, URL).byline == "Maria Okafor"
+
+
+def test_byline_is_the_one_after_the_headline_not_a_sidebars() -> None:
+    """salon-1's first `rel=author` belongs to a related story above the headline."""
+    page = article_page().replace('<meta name="author" content="Maria Okafor">', "")
+    sidebar = '<div class="related"><span class="byline"><a rel="author" href="/w/x">Sidebar Writer</a></span></div>'
+    page = page.replace("<header>", f"{sidebar}<header>")
+    page = page.replace(
+        '<p class="byline">By Maria Okafor</p>',
+        '<p><a rel="author" href="/w/mo">Maria Okafor</a></p>',
+    )
+    assert extract_article(page, URL).byline == "Maria Okafor"

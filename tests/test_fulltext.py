@@ -8,13 +8,19 @@ the kept article again with the server gone.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import lxml.html
 import pytest
+from conftest import corpus_path
 from httpserver import FeedServer
 
-from reader.core.config import Config, FeedConfig, Settings
+from reader.core.config import Config, ConfigError, FeedConfig, Settings
+from reader.core.config import load as load_config
 from reader.core.feeds.refresh import refresh
 from reader.core.quotes.articles import article_quotes, render_entry
 from reader.core.store import Store, View
@@ -195,3 +201,74 @@ async def test_app_F_fetches_full_text_and_save_keeps_it(
         assert store.fulltext(opened).status == "ok"
         assert store.entry(saved).saved
         assert store.fulltext(saved).status == "ok"
+
+
+# --- per-feed CSS selector (issue 25) ------------------------------------------------------
+
+
+def _real_page_run(tmp_path: Path, server: FeedServer, selector: str | None) -> str:
+    """Serve the corpus page herald-sun-1 from 127.0.0.1 under a feed, refresh with a config
+    written as TOML (so the key's parsing is part of the test), return the kept text."""
+    source = corpus_path("articles", "herald-sun-1", "source.html").read_bytes()
+    page = server.route("/story", body=source, content_type="text/html; charset=utf-8")
+    feed = server.route("/feed", body=rss([("Story", page)]))
+    line = f"full_text_selector = {json.dumps(selector)}\n" if selector else ""
+    tmp_path.mkdir()
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[settings]\nrefresh_on_start = false\ntimeout_s = 5\n\n"
+        f'[[feeds]]\nurl = "{feed}"\nfull_text = true\n{line}',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.feeds[0].full_text_selector == selector
+    data = tmp_path / "data"
+    assert refresh(config, data).fulltexts == 1
+    ident = entry_id(data, page)
+    with Store.in_dir(data) as store:
+        kept = store.fulltext(ident)
+        assert kept.status == "ok", kept.error
+        return render_entry(store.entry(ident), kept).text
+
+
+def _f1(got: str, expected_html: str) -> float:
+    want = Counter(
+        re.findall(r"\w+", lxml.html.fromstring(expected_html).text_content().casefold())
+    )
+    have = Counter(re.findall(r"\w+", got.casefold()))
+    overlap = sum((want & have).values())
+    p, r = overlap / sum(have.values()), overlap / sum(want.values())
+    return 2 * p * r / (p + r)
+
+
+def test_feed_selector_picks_the_article_on_a_real_page(tmp_path: Path, server: FeedServer) -> None:
+    """On herald-sun-1 the automatic path keeps the page's side stories (F1 0.89 against the
+    expected article); the feed's selector `.story-body` gives the article alone."""
+    expected = corpus_path("articles", "herald-sun-1", "expected.html").read_text("utf-8")
+    auto = _real_page_run(tmp_path / "auto", server, None)
+    chosen = _real_page_run(tmp_path / "sel", server, ".story-body")
+    assert _f1(auto, expected) < 0.95
+    assert _f1(chosen, expected) > 0.98
+
+
+def test_feed_selector_that_matches_nothing_falls_back(tmp_path: Path, server: FeedServer) -> None:
+    """A site redesign must not cost the article: a selector that finds no text is ignored."""
+    page = server.route("/a", body=ARTICLE, content_type="text/html")
+    feed = server.route("/feed", body=rss([("Ferry", page)]))
+    fc = FeedConfig(feed, overrides={"full_text": True}, full_text_selector="div.gone-since-2024")
+    refresh(config_for(tmp_path, [fc]), tmp_path)
+    with Store.in_dir(tmp_path) as store:
+        kept = store.fulltext(entry_id(tmp_path, page))
+    assert kept.status == "ok" and "nurses get home" in kept.html
+
+
+@pytest.mark.parametrize("value", ['"div[["', '""', "3"])
+def test_bad_selector_is_a_config_error_with_its_line(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[[feeds]]\nurl = "https://example.org/feed"\nfull_text_selector = {value}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert "full_text_selector" in str(err.value) and err.value.line == 3

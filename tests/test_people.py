@@ -5,6 +5,7 @@ and `byline quotes --speaker` over the whole cache."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -260,9 +261,8 @@ def test_refresh_indexes_what_it_stores_and_the_cli_lists_people(
     )
     write_config([feed.as_uri()])
     assert in_cli("refresh").returncode == 0
-    result = run_cli("people", "--index", "--json")
+    result = run_cli("people", "--json")  # no --index: what is pending is read first
     assert result.returncode == 0, result.stderr
-    assert "indexing quotes" in result.stderr
     names = {p["name"]: p for p in json.loads(result.stdout)}
     assert set(names) == {"Volodymyr Zelensky", "Donald Trump"}
     assert names["Donald Trump"]["quotes"] == 1 and names["Donald Trump"]["key"] == "donald trump"
@@ -503,3 +503,119 @@ def test_stamps_of_a_text_that_changed_before_the_upgrade_are_dropped(tmp_path: 
     store.close()
     with Store(tmp_path / "cache.db") as store:
         assert quoteindex.pending_count(store) == 1 == len(quoteindex.pending(store))
+
+
+# ---------------------------------------------------------------- issue 30: who is listed
+
+
+def test_the_display_name_is_the_fullest_human_form() -> None:
+    from reader.core.quotes.people import display_name
+
+    assert display_name({"Okafor": 40, "Miriam Okafor": 2}) == "Miriam Okafor"
+    assert display_name({"Miriam Okafor": 3, "Photo Credit Miriam Okafor": 9}) == "Miriam Okafor"
+    assert display_name({"Getty Images": 5}) is None
+    assert display_name({"Anna de la Cruz": 1, "Cruz": 8}) == "Anna de la Cruz"
+    assert display_name({"the report": 7}) is None  # a description is no one to list
+    assert display_name({"Top 10 Dresses": 3}) is None  # a heading fragment
+
+
+@pytest.mark.parametrize(
+    ("title", "speaker"),
+    [
+        ("Harbour Gazette - World", "Harbour Gazette"),
+        ("The Weekly Lantern", "The Weekly Lantern"),
+        ("Lantern Media: Culture", "Lantern Media"),
+    ],
+)
+def test_the_site_itself_is_not_a_person(title: str, speaker: str) -> None:
+    from reader.core.quotes.people import site_keys
+
+    assert normalise(speaker).key in site_keys([title])
+    assert normalise("Miriam Okafor").key not in site_keys([title])
+
+
+@pytest.mark.parametrize(
+    "outlet",
+    ["The New York Times", "Reuters", "the Associated Press", "Al Jazeera", "Daily Herald"],
+)
+def test_outlets_are_not_people(outlet: str) -> None:
+    from reader.core.quotes.people import is_outlet
+
+    assert is_outlet(normalise(outlet).key)
+
+
+@pytest.mark.parametrize(
+    "person", ["Miriam Okafor", "Mark Carney", "Post Malone Jr.", "White House"]
+)
+def test_people_and_bodies_are_not_outlets(person: str) -> None:
+    from reader.core.quotes.people import is_outlet
+
+    assert not is_outlet(normalise(person).key)
+
+
+def test_people_leaves_out_the_site_and_outlets(tmp_path: Path) -> None:
+    site = _body("“Our readers asked for a longer edition every single week,” Lantern Weekly said.")
+    outlet = _body("“The port will close for repairs in the spring,” the Harbour Times reported.")
+    store, feed_ids = _store(
+        tmp_path,
+        {"https://a.example/feed": [_entry("s", site), _entry("o", outlet), _entry("t", TRUMP)]},
+    )
+    store.db.execute(
+        "UPDATE feeds SET title = ? WHERE id = ?",
+        ["Lantern Weekly", feed_ids["https://a.example/feed"]],
+    )
+    quoteindex.backfill(store)
+    assert [p.name for p in quoteindex.people(store)] == ["Donald Trump"]
+
+
+def test_catch_up_reads_pending_entries_with_plain_lines_or_a_bar(tmp_path: Path) -> None:
+    import io
+
+    from reader.core.quotes.backlog import catch_up
+
+    entries = [_entry(str(n), ZELENSKY if n % 2 else TRUMP, n) for n in range(40)]
+    store, _ = _store(tmp_path, {"https://a.example/feed": entries})
+    plain = io.StringIO()
+    assert catch_up(store, plain, tty=False) == 40
+    lines = plain.getvalue().splitlines()
+    assert (
+        lines[0] == "reading quotes: 0/40 entries" and lines[-1] == "reading quotes: 40/40 entries"
+    )
+    assert len(lines) <= 12 and all(line.startswith("reading quotes: ") for line in lines)
+    assert quoteindex.pending_count(store) == 0
+    assert catch_up(store, plain, tty=False) == 0 and plain.getvalue().count("\n") == len(lines)
+    store.db.execute("DELETE FROM quote_stamps")
+    bar = io.StringIO()
+    assert catch_up(store, bar, tty=True) == 40
+    shown = bar.getvalue()
+    assert "\rreading quotes [" in shown and "40/40 entries" in shown and shown.endswith("\r\x1b[K")
+    assert "\n" not in shown  # one line, redrawn, then cleared for the answer
+
+
+def test_cli_people_and_speaker_read_what_is_pending(
+    tmp_path: Path, write_config, in_cli, run_cli
+) -> None:
+    feed = tmp_path / "feed.json"
+    items = [
+        {"id": uid, "title": f"Story {uid}", "url": f"https://example.org/{uid}",
+         "date_published": "2026-01-02T10:00:00Z", "content_html": html}
+        for uid, html in (("z", ZELENSKY), ("t", TRUMP))
+    ]  # fmt: skip
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": items}),
+        encoding="utf-8",
+    )
+    write_config([feed.as_uri()])
+    assert in_cli("refresh").returncode == 0
+    data = Path(os.environ["BYLINE_DATA_DIR"])
+    with Store.in_dir(data) as store:
+        store.db.execute("DELETE FROM quote_stamps")
+        store.db.execute("DELETE FROM quote_index")
+    speaker = run_cli("quotes", "--speaker", "Zelensky")
+    assert speaker.returncode == 0, speaker.stderr
+    assert "reading quotes: 2/2 entries" in speaker.stderr and "occupier" in speaker.stdout
+    with Store.in_dir(data) as store:
+        store.db.execute("DELETE FROM quote_stamps")
+    people = run_cli("people")
+    assert "reading quotes: 0/2 entries" in people.stderr
+    assert "Donald Trump" in people.stdout and "Nobody quoted" not in people.stdout

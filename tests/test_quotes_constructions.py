@@ -746,7 +746,8 @@ def test_an_event_is_not_she() -> None:
         (
             "A joint statement from Britain, France, Germany, Sweden, and the Netherlands said "
             "they were “confident” he had been poisoned.",
-            "A joint statement from Britain, France, Germany, Sweden, and the Netherlands",
+            # the statement's issuers, all of them (issue 30: a document is not the speaker)
+            "Britain, France, Germany, Sweden, and the Netherlands",
         ),
         (
             "Britain and France said the attack was “a clear breach of international law.”",

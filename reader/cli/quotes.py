@@ -111,9 +111,11 @@ def _speaker_quotes(args: argparse.Namespace, config: Config) -> int:
     """`byline quotes --speaker NAME`: what someone said across the whole cache (the quote
     index), newest first, each with its entry_id."""
     from reader.core.quotes import index as quoteindex
+    from reader.core.quotes.backlog import catch_up
 
     since = _since(args.since)
     with open_store(args, config) as store:
+        catch_up(store, None if args.json else sys.stderr)  # pending entries first
         keys = quoteindex.keys_for(store, args.speaker)
         quotes = quoteindex.quotes_by(store, keys, since, limit=args.limit or 500)
         if args.json:
@@ -154,24 +156,19 @@ def _delete_quote(args: argparse.Namespace, config: Config) -> int:
 def _people_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", metavar="AGE", help="only quotes newer than AGE, like 7d, 12h")
     p.add_argument("--limit", type=int, default=None, metavar="N")
-    p.add_argument("--index", action="store_true", help="first read entries not yet indexed")
+    p.add_argument("--index", action="store_true", help="(kept for scripts: always done now)")
     p.add_argument("--json", action="store_true")
 
 
 def cmd_people(args: argparse.Namespace) -> int:
     """`byline people`: who is quoted most across the cache (the quote index)."""
     from reader.core.quotes import index as quoteindex
+    from reader.core.quotes.backlog import catch_up
 
     config = load_config(args)
     since = _since(args.since)
     with open_store(args, config) as store:
-        if args.index:
-
-            def tell(p: quoteindex.Progress) -> None:
-                sys.stderr.write(f"\rindexing quotes: {p.done}/{p.total} entries")
-
-            quoteindex.backfill(store, progress=tell)
-            sys.stderr.write("\n")
+        catch_up(store, None if args.json else sys.stderr)  # pending entries first
         found = quoteindex.people(store, since, args.limit)
         waiting = quoteindex.pending_count(store) if not args.json else 0
     if args.json:

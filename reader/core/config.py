@@ -77,10 +77,10 @@ class FeedConfig:
     title: str | None = None
     tags: tuple[str, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
-    command: tuple[
-        str, ...
-    ] = ()  # the feed is this program's output (url is then command_url(command))
+    command: tuple[str, ...] = ()  # the feed is this program's output (url is command_url(command))
     filter: tuple[str, ...] = ()  # the fetched bytes pass through this program before parsing
+    # CSS selector of the article on this feed's pages (issue 25): wins over extraction.
+    full_text_selector: str | None = None
 
     def setting(self, settings: Settings, name: str) -> Any:
         """This feed's value of a setting: its own override, else the global one."""
@@ -334,7 +334,7 @@ def feed_url_problem(url: str) -> str | None:
 def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
     if not isinstance(items, list):
         raise ConfigError(path, "feeds must be written as [[feeds]] tables", locate.top("feeds"))
-    allowed = {"url", "title", "tags", "command", "filter", *FEED_OVERRIDES}
+    allowed = {"url", "title", "tags", "command", "filter", "full_text_selector", *FEED_OVERRIDES}
     seen: dict[str, int] = {}
     feeds = []
     for index, item in enumerate(items):
@@ -362,8 +362,9 @@ def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
             for k in FEED_OVERRIDES
             if k in item
         }
+        selector = _selector(item.get("full_text_selector"), where, path, line_of)
         tags = tuple(t.strip() for t in tags)
-        feeds.append(FeedConfig(url, title, tags, overrides, command, filter_))
+        feeds.append(FeedConfig(url, title, tags, overrides, command, filter_, selector))
     return tuple(feeds)
 
 
@@ -397,6 +398,25 @@ def _argv(item: dict, key: str, where: str, path: Path, line: int | None) -> tup
             line,
         )
     return tuple(value)
+
+
+def _selector(value: Any, where: str, path: Path, line_of) -> str | None:
+    """A feed's `full_text_selector`: a non-empty string that parses as CSS, checked here so
+    a typo is reported at start-up, not as a silent miss at every refresh."""
+    if value is None:
+        return None
+    line = line_of("full_text_selector")
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(path, f"full_text_selector in {where} must be a CSS selector", line)
+    from cssselect import GenericTranslator, SelectorError  # only configs that use it pay
+
+    try:
+        GenericTranslator().css_to_xpath(value)
+    except SelectorError as err:
+        raise ConfigError(
+            path, f"full_text_selector in {where} is not valid CSS: {err}", line
+        ) from None
+    return value.strip()
 
 
 _SYNC_KEYS = {

@@ -22,21 +22,35 @@ Runner = Callable[..., Awaitable]
 HTML_TYPES = ("text/html", "application/xhtml")
 
 
-def extract_or_reason(body: bytes, url: str) -> tuple[Extracted | None, str | None]:
-    """Extraction that returns its failure instead of raising (it may run in another process)."""
+def extract_or_reason(
+    body: bytes, url: str, selector: str | None = None, summary: str | None = None
+) -> tuple[Extracted | None, str | None]:
+    """Extraction that returns its failure instead of raising (it may run in another process).
+
+    ``selector`` is the feed's ``full_text_selector``; ``summary`` the feed's own text of the
+    entry, which the extractor uses to notice an article it cut short (issue 25)."""
     try:
-        return extract_article(body, url), None
+        return extract_article(body, url, selector=selector, summary=summary), None
     except ExtractError as err:
         return None, str(err)
     except Exception as err:  # noqa: BLE001 - a library bug on one page must not stop a refresh
         return None, f"extraction failed: {type(err).__name__}: {err}"
 
 
-async def fetch_one(store: Store, fetcher: Fetcher, run: Runner, entry_id: int) -> FullText:
-    """Fetch, extract and store the full text of one entry; the outcome is always stored."""
+async def fetch_one(
+    store: Store,
+    fetcher: Fetcher,
+    run: Runner,
+    entry_id: int,
+    selectors: dict[str, str] | None = None,
+) -> FullText:
+    """Fetch, extract and store the full text of one entry; the outcome is always stored.
+
+    ``selectors`` maps a feed URL to its ``full_text_selector`` (see `feed_selectors`)."""
     entry = store.entry(entry_id)
     if entry is None:
         raise KeyError(entry_id)
+    selector = _selector_of(store, entry.feed_id, selectors or {})
     url = entry.link
     now = time.time()
     if not is_openable(url):
@@ -54,7 +68,10 @@ async def fetch_one(store: Store, fetcher: Fetcher, run: Runner, entry_id: int) 
         if mime and not mime.startswith(HTML_TYPES):
             extracted, reason = None, f"not an HTML page ({mime})"
         else:
-            extracted, reason = await run(extract_or_reason, result.body, result.final_url or url)
+            extracted, reason = await run(
+                extract_or_reason, result.body, result.final_url or url, selector,
+                entry.summary or entry.content or None,
+            )  # fmt: skip
         if extracted is None:
             text = FullText(entry_id, url, "", None, None, None, now, "error", reason)
         else:
@@ -81,7 +98,8 @@ async def fill_missing(
         if feed is not None and fc.setting(settings, "full_text"):
             feed_ids.append(feed.id)
     wanted = store.missing_fulltexts(feed_ids, include_saved=include_saved)
-    results = await asyncio.gather(*(fetch_one(store, fetcher, run, i) for i in wanted))
+    selectors = feed_selectors(config)
+    results = await asyncio.gather(*(fetch_one(store, fetcher, run, i, selectors) for i in wanted))
     failed = sum(1 for r in results if r.status != "ok")
     return len(results) - failed, failed
 
@@ -92,9 +110,22 @@ def fetch_text(config: Config, data_dir: Path, entry_id: int) -> FullText:
     async def main() -> FullText:
         with Store.in_dir(data_dir) as store:
             async with Fetcher.from_settings(config.settings) as fetcher:
-                return await fetch_one(store, fetcher, _in_thread, entry_id)
+                return await fetch_one(store, fetcher, _in_thread, entry_id, feed_selectors(config))
 
     return asyncio.run(main())
+
+
+def feed_selectors(config: Config) -> dict[str, str]:
+    """Feed URL -> its `full_text_selector`, for the feeds that set one."""
+    return {fc.url: fc.full_text_selector for fc in config.feeds if fc.full_text_selector}
+
+
+def _selector_of(store: Store, feed_id: int, selectors: dict[str, str]) -> str | None:
+    """The selector configured for the feed an entry came from, if any."""
+    if not selectors:
+        return None
+    feed = store.feed(feed_id)
+    return selectors.get(feed.url) if feed is not None else None
 
 
 async def _in_thread(func, *args):

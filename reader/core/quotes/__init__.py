@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.core.quotes.attribution import _attribute, _may_inherit, _standalone
+from reader.core.quotes.attribution import _attribute, _may_inherit, _modifies_noun, _standalone
 from reader.core.quotes.context import _Article
-from reader.core.quotes.lexicon import _LEAD_TRIM, _words
+from reader.core.quotes.lexicon import _FUNCTION, _LEAD_TRIM, _words
 from reader.core.quotes.marks import _DOUBLED, _JOINER, _find_spans
-from reader.core.quotes.speakers import _person_or_body, _plausible, _resolve
+from reader.core.quotes.speakers import _by_first_name, _person_or_body, _plausible, _resolve
 from reader.core.quotes.structure import CODE, Zones, code_string
 from reader.core.quotes.titles import _in_title_slot, _is_term, _looks_like_title
 
@@ -58,6 +58,7 @@ class Quote:
     confidence: str
     speaker_start: int | None = None
     speaker_end: int | None = None
+    rule: str = ""  # the construction that named the speaker: measured per source
 
 
 def _word_count(s: str) -> int:
@@ -113,6 +114,9 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
         if zone is not None:  # a heading, caption or link list: never attributed
             quotes.append(Quote(a, b, qtext, "partial", None, None, "low"))
             continue
+        if _linked_heading(text, a, b):  # a list item or heading that links elsewhere
+            quotes.append(Quote(a, b, qtext, "partial", None, None, "low"))
+            continue
         floor = art.sentence_start(a + 1)
         found = _attribute(art, a, b, floor)
         para = art.para_of(a)[0]
@@ -130,6 +134,14 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 name = None
             if name is not None and "[" in name:
                 name = _FOOTNOTE.sub("", name)  # “a release[4] from the RCMP”
+            if name is not None and _not_a_name(art, name):
+                name = None  # a place the text is set in, a currency code
+            if name is not None and (
+                _nobodys_words(art, a, b, words, found) or _denied(art, found)
+            ):
+                name = None  # a term, a title, or words the cue says were not said
+            if name is not None:
+                name = _by_first_name(art, name, found.start) or _expanded(art, name)
             cue = f"{mention} {found.cue}" if resolved else found.cue
             # a short quotation is a quote when it is an utterance of its own (“No,” she
             # said), not a word someone used (what he called “reunification”)
@@ -139,7 +151,7 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
                 q = Quote(a, b, qtext, kind, None, cue, "low")
             else:
                 conf = "high" if sure else "low"
-                q = Quote(a, b, qtext, kind, name, cue, conf, found.start, found.end)
+                q = Quote(a, b, qtext, kind, name, cue, conf, found.start, found.end, found.rule)
             last_by_para[para] = q
         else:
             if _looks_like_title(art, a, b) or _is_term(art, a, b):
@@ -153,7 +165,7 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
             if prev is not None and whole and prev.speaker and _may_inherit(art, prev, a):
                 q = Quote(
                     a, b, qtext, kind, prev.speaker, None, "low",
-                    prev.speaker_start, prev.speaker_end,
+                    prev.speaker_start, prev.speaker_end, "inherit",
                 )  # fmt: skip
                 last_by_para[para] = q
         quotes.append(q)
@@ -164,6 +176,151 @@ def extract(text: str, blocks: Sequence[Block] | None = None) -> list[Quote]:
         # with a third person (“No,” she said) still says someone spoke them.
         quotes = [_as_partial(q) if q.start not in spoken else _unnamed(q) for q in quotes]
     return quotes
+
+
+_TERMINAL = ".!?…,;:"
+_LINK_MARK_END = re.compile(r"[”\"’'»]?\s*\[\d{1,4}\][ \t]*(?:\n|$)")
+_LINE_LEAD = re.compile(
+    r"[ \t]*(?:[#*•\-–]+\s*|\d{1,3}[.)]\s*)?(?:(?:[A-Z][\w.’'\-]*[ \t]*){1,5}:\s*)?[“\"‘]?$"
+)
+
+
+def _linked_heading(text: str, a: int, b: int) -> bool:
+    """A quotation that is its line's whole text and ends in a link marker
+    (“Name: “Title of a piece”[12]”, “3. “…”[7]”): a list of linked headings, whose words
+    are titles, not anyone's speech."""
+    if not _LINK_MARK_END.match(text, b):
+        return False
+    line = text.rfind("\n", 0, a) + 1
+    return _LINE_LEAD.match(text, line, a) is not None
+
+
+def _nobodys_words(art: _Article, a: int, b: int, words: int, found) -> bool:
+    """Quoted words that are a term or a title, not what the named subject said: one word
+    with no punctuation of its own (what a site suggests after “liking”), or a Title Case
+    run with none (a song “That's My Name”, ‘No Good’), when only a loose frame ties them
+    to the subject: a label colon, a trailing dash, an according-to, or a cue more than a
+    short clause away. A cue close by keeps them (Trump called her “disgusting”), and an
+    utterance carries its punctuation inside the marks (“No,” she said)."""
+    inner = art.text[a:b].rstrip()
+    if inner[-1:] in _TERMINAL:
+        return False
+    term = words <= 1 or (words <= 3 and found.rule != "owned" and _modifier_term(art, a))
+    if not (term or (words <= 8 and _capitalised_run(inner))):
+        return False  # (a term in a noun phrase: “the group’s “deep state” theory”)
+    if found.rule in _LOOSE_FRAMES:
+        return True
+    if not found.rule.startswith("before:") or found.end > a:
+        return False
+    verb = (found.cue or "").split()[-1:] or [""]
+    follows = found.rule in ("before:cue", "before:frame") and len(verb[0]) > 1
+    at = art.masked.rfind(verb[0], found.end, a) if follows else -1
+    start = at + len(verb[0]) if at >= 0 else found.end  # from the cue when it follows
+    return len(re.findall(r"\w+", art.masked[start:a])) > _CLOSE_CUE_WORDS
+
+
+_DET_OR_POSS = re.compile(
+    r"(?:\w[’']s?|(?<![\w’'])(?i:the|a|an|its|their|his|her|this|that|these|those|our|my|your))"
+    r"[\s\u00a0]*[“„«‘\"]*$"
+)
+
+
+def _modifier_term(art: _Article, a: int) -> bool:
+    """A quoted term inside a noun phrase: a determiner or possessive before it, the noun it
+    modifies after (“the group’s “deep state” theory”, “the “Smart Reply” feature”)."""
+    return bool(_DET_OR_POSS.search(art.masked, max(0, a - 24), a)) and _modifies_noun(art, a)
+
+
+def _capitalised_run(inner: str) -> bool:
+    """Every word capitalised but the small ones: “That's My Name”, “Blue Harbour Lights”."""
+    every = re.findall(r"[^\W\d_][\w’'\-]*", inner)
+    words = [w for w in every if w.lower() not in _FUNCTION]
+    return len(every) >= 2 and bool(words) and all(w[0].isupper() for w in words)
+
+
+#: Frames that tie a quotation to a name without a verb of saying right beside it.
+_LOOSE_FRAMES = frozenset(("before:colon", "after:as-put/dash/read", "after:credit"))
+#: How many words may stand between the cue and a one-word quotation it reports.
+_CLOSE_CUE_WORDS = 12
+
+
+#: ISO codes of the currencies news quotes prices in, and abbreviations of formats and
+#: technologies: “USD said”, “PDF said” name nobody.
+_CURRENCIES = _words(
+    """USD EUR GBP JPY CNY RMB CHF CAD AUD NZD INR RUB BRL MXN KRW HKD SGD SEK NOK DKK PLN
+    TRY ZAR BTC ETH PDF FAQ URL API HTML CSV JSON USB GPS AI FYI IMO TLDR"""
+)
+
+
+def _not_a_name(art: _Article, name: str) -> bool:
+    """Tokens that are not a speaker whatever verb follows: a currency code, or a one-word
+    name the article uses as a place (“in Kyiv” … “Kyiv said”: a capital standing for its
+    government, whose named minister the text may give; precision first, nobody)."""
+    bare = name.removeprefix("the ").removeprefix("The ")
+    if bare in _CURRENCIES:
+        return True
+    if " " in bare or not bare[:1].isupper() or not art.place_like(bare):
+        return False
+    if not re.search(
+        rf"(?<![\w’'])(?:in|across|throughout|inside|outside)\s+{re.escape(bare)}"
+        rf"(?![\w’'\-])(?!\s+[A-Z])",
+        art.masked,
+    ):
+        return False  # “emails from Epstein”, “in Clinton's campaign”: not set there
+    # a word that is part of a full name the text writes is a person's
+    full = [c for _, c in art.by_surname().get(bare, ()) if " " in c]
+    return not full and bare not in art.name_openers()
+
+
+_NEGATION = re.compile(r"(?<![\w’'])(?:never|not|no\s+longer)(?![\w’'])|n[’']t(?![\w’'])")
+
+
+def _denied(art: _Article, found) -> bool:
+    """“X would never say”, “X did not say”, “X doesn't tell”: the subject of a negated cue
+    did not say the words, so nobody is named."""
+    verb = (found.cue or "").split()[-1:] or [""]
+    if not verb[0] or found.end >= len(art.masked):
+        return False
+    gap_end = art.masked.find(verb[0], found.end, found.end + 60)
+    if gap_end < 0:
+        return False
+    return _NEGATION.search(art.masked, found.end, gap_end) is not None
+
+
+_ACRONYM = re.compile(r"(?:the\s+|The\s+)?([A-Z]{2,6})")
+
+
+_DOCUMENT = re.compile(
+    r"(?i:an?|the|its|his|her|their)\s+(?:[\w\-]+\s+){0,2}?(?i:release|press\s+release|"
+    r"statement|report|post|letter|filing|memo|document|study|paper|tweet|email|notice|"
+    r"announcement|bulletin|advisory)"
+    r"(?:\s+(?:from|by|of)\s+(?P<by>[^\s].*))?"
+)
+
+
+_IN_MEDIUM = re.compile(
+    r"\s+(?:published|posted|printed|released|shared|aired|broadcast|uploaded)\s+(?:in|on|by)\s.*$"
+)
+
+
+def _expanded(art: _Article, name: str) -> str:
+    """The fullest form of a speaker: the issuer of a document (“a release from the RCMP”
+    → the RCMP), an acronym the article spells out (“the CIA” → “Central Intelligence
+    Agency”). A document that names no issuer (“the statement said”) stays itself: the
+    text gives nothing better."""
+    medium = _IN_MEDIUM.search(name)
+    if medium and name[:1].islower():  # “a study published in Nature”: the study, not Nature
+        name = name[: medium.start()]
+    doc = _DOCUMENT.fullmatch(name)
+    if doc is not None and doc.group("by"):
+        name = doc.group("by").strip()
+    m = _ACRONYM.fullmatch(name)
+    if m is None:
+        return name
+    letters = m.group(1)
+    words = r"\s+(?:(?:of|for|and|the|on|de|du|des)\s+)?".join(rf"{ch}[a-z]+" for ch in letters)
+    full = re.search(rf"(?<![\w’'])(?:{words})(?![\w’'])", art.text)
+    return full.group(0) if full else name
 
 
 def _unnamed(q: Quote) -> Quote:

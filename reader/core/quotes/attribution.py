@@ -15,6 +15,7 @@ from reader.core.quotes.lexicon import (
     _ACCORDING,
     _ACCORDING_RE,
     _AFTER_AS_PUT,
+    _AFTER_CREDIT,
     _AFTER_CUE_NAME_ROLE,
     _AFTER_CUE_NP,
     _AFTER_CUE_ROLE,
@@ -66,6 +67,16 @@ class _Attr:
     end: int
     cue: str
     adjacent: bool = False  # the cue touches the quote: “Yes,” he said
+    rule: str = ""  # the construction that found it (bench/eval_quotes.py groups by it)
+
+
+#: A name in apposition after a role: “…, said a senior analyst at a think tank, Jane Roe.”
+_NAMED_AFTER_ROLE = re.compile(
+    rf"(?:\s+(?:at|of|for|with|from|in)\s+[^,.;:~\n]{{1,60}})?,\s*(?P<n>{_NAME})\s*(?:[.;]|,\s|$)"
+)
+#: Verbs that say someone spoke, not that they thought or were believed to.
+_SAYING = re.compile(r"(?:said|says|told|tells|wrote|writes|added|adds|stated|declared|insisted)")
+_PARTY_TAG = re.compile(r"\s*\([A-Z][^()~\n]{0,30}\)$")
 
 
 def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
@@ -75,6 +86,9 @@ def _np_at_end(art: _Article, lo: int, hi: int) -> tuple[int, int] | None:
     window = _strip_fillers(raw)
     if re.search(r"(?:he|she|they|it|He|She|They|It)[’']s$", window):
         window = window[:-2]  # “He’s claiming”
+    tag = _PARTY_TAG.search(window)
+    if tag and tag.start() > 0 and window[tag.start() - 1].isalpha():
+        window = window[: tag.start()]  # “Gov. Pat McCrory (R) said”, “Rep. X (D-Calif.) said”
     m = _RELATIVE.search(window)
     if m:
         return base + m.start("rel"), base + m.end("rel")
@@ -175,7 +189,7 @@ def _nationality(s: str, a: int, b: int) -> bool:
     return " " not in word and word.endswith(("an", "ese", "ish", "ic", "i"))
 
 
-def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
+def _attr_after(art: _Article, qend: int, punct: str, sentence: bool = False) -> _Attr | None:
     """`“…,” X said` / `“…,” said X` / `“…,” according to X` / `“…” ― X`."""
     s = art.masked
     pos = qend + 1  # skip the closing mark
@@ -184,17 +198,32 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
     lead = re.match(_AFTER_LEAD, seg).end()
     m = _ACCORDING_RE.match(seg, lead)
     if m:
-        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+        return _Attr(
+            pos + m.start("np"), pos + m.end("np"), m.group("cue"), True, rule="after:according"
+        )
     m = _AFTER_CUE_NAME_ROLE.match(seg)
     if m and not m.group("cue").endswith("ing"):  # said Latvian foreign minister Baiba Braze
-        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+        return _Attr(
+            pos + m.start("np"), pos + m.end("np"), m.group("cue"), True, rule="after:cue-name-role"
+        )
     m = _AFTER_CUE_NP.match(seg)
     if m and not m.group("cue").endswith("ing") and seg[m.end() : m.end() + 2] not in ("’s", "'s"):
         end = m.end("np")
+        if seg[end - 2 : end] in ("’s", "'s"):  # “said Jane Roe’s spokesperson”: her spokesperson
+            noun = re.match(r"\s+[a-z][\w\-]*", seg[end:])
+            if noun is None:
+                return None
+            end += noun.end()
         if re.match(r"(?:a|an|the|another|one)\s", seg[m.start("np") :]):  # “said a 40-year-old
             # businessman in Tehran”: the lazy match stopped at the first word
             end = _NP_REST.match(seg, end).end()
-        return _Attr(pos + m.start("np"), pos + end, m.group("cue"), True)
+            named = _NAMED_AFTER_ROLE.match(seg, end)
+            if named:  # “said a senior analyst at a think tank, Jane Roe.”: the name wins
+                return _Attr(
+                    pos + named.start("n"), pos + named.end("n"), m.group("cue"), True,
+                    rule="after:cue-np",
+                )  # fmt: skip
+        return _Attr(pos + m.start("np"), pos + end, m.group("cue"), True, rule="after:cue-np")
     m = _AFTER_NP_CUE.match(seg)
     if m and strict and _NEW_CLAUSE.match(seg, m.end()):
         m = None  # “we’ve hardly noticed.” The Journal reported earlier that …
@@ -203,17 +232,23 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
     if m and not (strict and not _AFTER_OK.match(seg, m.end())):
         c = _CUE_RE.match(seg, m.start("cue"))
         if c.group("quoted"):
-            return _Attr(pos + c.start("qnp"), pos + c.end("qnp"), c.group(0), True)
+            return _Attr(
+                pos + c.start("qnp"),
+                pos + c.end("qnp"),
+                c.group(0),
+                True,
+                rule="after:quoted-as-saying",
+            )
         if c.group("verb") and not c.group(0).endswith("ing"):
             a, b = _trim_np(seg, m.start("np"), m.end("np"))
-            return _Attr(pos + a, pos + b, c.group(0), True)
+            return _Attr(pos + a, pos + b, c.group(0), True, rule="after:np-cue")
     m = _AFTER_INVERT.match(seg)
     if m:
         g, c = ("np", "cue") if m.group("np") else ("np2", "cue2")
-        return _Attr(pos + m.start(g), pos + m.end(g), m.group(c), True)
+        return _Attr(pos + m.start(g), pos + m.end(g), m.group(c), True, rule="after:inverted")
     m = _AFTER_SO.match(seg)
     if m:
-        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True, rule="after:so")
     m = _AFTER_ROLE_CUE.match(seg)
     if (
         m
@@ -221,13 +256,24 @@ def _attr_after(art: _Article, qend: int, punct: str) -> _Attr | None:
         and not (strict and not _AFTER_OK.match(seg, m.end()))
     ):
         g = "np" if m.group("np") else "poss"
-        return _Attr(pos + m.start(g), pos + m.end(g), m.group("cue"), True)
+        return _Attr(pos + m.start(g), pos + m.end(g), m.group("cue"), True, rule="after:role-cue")
     m = _AFTER_CUE_ROLE.match(seg)
     if m and not m.group("cue").endswith("ing"):
-        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+        return _Attr(
+            pos + m.start("np"), pos + m.end("np"), m.group("cue"), True, rule="after:cue-role"
+        )
     m = _AFTER_AS_PUT.match(seg) or _AFTER_DASH.match(seg) or _AFTER_READ.match(seg)
     if m:
-        return _Attr(pos + m.start("np"), pos + m.end("np"), m.group("cue"), True)
+        return _Attr(
+            pos + m.start("np"),
+            pos + m.end("np"),
+            m.group("cue"),
+            True,
+            rule="after:as-put/dash/read",
+        )
+    m = _AFTER_CREDIT.match(seg)
+    if m and (punct in (".", "!", "?", "…") or sentence):  # a saying, never a title (‘No Good’)
+        return _Attr(pos + m.start("np"), pos + m.end("np"), "—", True, rule="after:credit")
     return None
 
 
@@ -290,18 +336,18 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
         lead = _LEAD_TRIM.match(s, floor, open_mark).end()
         m = _ACCORDING_RE.match(s, lead, open_mark)
         if m:  # “According to X, … “…””: the frame covers the whole sentence
-            return _Attr(*_according_np(s, m), m.group("cue"))
+            return _Attr(*_according_np(s, m), m.group("cue"), rule="before:according")
         m = _COLON_LEAD.fullmatch(s, floor, open_mark)
         span = m and _strip_caps(s, m.start("np"), m.end("np"))
         if span and art.person_like(*span):  # never “Remember: “…””
-            return _Attr(span[0], span[1], ":", True)
+            return _Attr(span[0], span[1], ":", True, rule="before:colon")
         m = _AS_BEFORE.search(s, floor, open_mark)
         if m:  # “Reid has gone after Trump as a “human leech””: the subject's words
             subject = _SUBJECT_NAME.match(s, _LEAD_TRIM.match(s, floor, open_mark).end(), m.start())
             if subject and art.person_like(subject.start("np"), subject.end("np")):
                 span = _strip_caps(s, subject.start("np"), subject.end("np"))
                 if span:
-                    return _Attr(span[0], span[1], "as", False)
+                    return _Attr(span[0], span[1], "as", False, rule="before:as")
         return None
     gap = s[last.end() : open_mark].strip(" ,:;—–-")
     if re.search(r"\w\s*[—–]\s*\w|\w\s+-\s+\w", gap):
@@ -320,8 +366,8 @@ def _attr_before(art: _Article, qstart: int, floor: int) -> _Attr | None:
         return None
     frame = _reporting_frame(art, span, floor)
     if frame is not None:
-        return _Attr(frame[0], frame[1], frame[2], adjacent)
-    return _Attr(span[0], span[1], last.group(0), adjacent)
+        return _Attr(frame[0], frame[1], frame[2], adjacent, rule="before:frame")
+    return _Attr(span[0], span[1], last.group(0), adjacent, rule="before:cue")
 
 
 _AS_BEFORE = re.compile(r"\s(?:as|as\s+(?:a|an|the))\s*$")
@@ -482,7 +528,13 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     owner = _owned_words(art, a, close)
     if owner is not None:
         return owner
-    found = _attr_after(art, close, inner[-1:])
+    found = _attr_after(art, close, inner[-1:], len(inner.split()) >= 6)
+    if found is not None and found.rule == "after:according":
+        # “The minister said the plan was “…,” according to The Times”: the frame names
+        # who reports it; a verb of saying before the quotation names who said it
+        before = _attr_before(art, a, floor)
+        if before is not None and before.rule == "before:cue" and _SAYING.fullmatch(before.cue):
+            found = before
     if found is None:
         found = _attr_before(art, a, floor)
     lead = _LEAD_TRIM.match(art.masked, floor, a).end()
@@ -491,7 +543,7 @@ def _attribute(art: _Article, a: int, b: int, floor: int) -> _Attr | None:
     if found is None:
         found = _headline_source(art, a)
     if found is not None and art.text[found.end - 1 : found.end] == ".":
-        last = art.text[found.start : found.end - 1].rsplit(None, 1)[-1]
+        last = (art.text[found.start : found.end - 1].rsplit(None, 1) or [""])[-1]
         if len(last) > 3 and last.isalpha():  # “said the outlet.”, never “U.S.”
             found.end -= 1
     return found
@@ -511,7 +563,7 @@ def _owned_words(art: _Article, a: int, close: int) -> _Attr | None:
     if m is None or not _OWNED_AFTER.match(art.masked, close):
         return None
     span = _strip_caps(art.masked, m.start("np"), m.end("np"))
-    return _Attr(span[0], span[1], "’s", True) if span else None
+    return _Attr(span[0], span[1], "’s", True, rule="owned") if span else None
 
 
 _HEADLINE_SOURCE = re.compile(rf"\s*(?P<np>{_NAME}):\s")
@@ -527,7 +579,7 @@ def _headline_source(art: _Article, a: int) -> _Attr | None:
     if m is None or not _title_like(art.masked[m.end() : pb]):
         return None
     span = _strip_caps(art.masked, m.start("np"), m.end("np"))
-    return _Attr(span[0], span[1], ":", False) if span else None
+    return _Attr(span[0], span[1], ":", False, rule="headline") if span else None
 
 
 def _title_like(line: str) -> bool:
@@ -541,8 +593,8 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
     if k <= 0:
         return None
     pa, pb = art.paras[k - 1]
-    if not art.text[pa:pb].rstrip().endswith(":"):
-        return None
+    if not art.text[pa:pb].rstrip().endswith((":", " that", " saying", " said,")):
+        return None  # “X said in 1918, that¶“…””: a paragraph that opens the quotation
     if art.zones and art.zones.covers(pb - 1):
         return None  # a heading ending with a colon introduces nobody's words
     floor = art.sentence_start(pb - 1)
@@ -552,7 +604,7 @@ def _attr_lead_in(art: _Article, a: int) -> _Attr | None:
         by = _LEAD_IN_BY.search(lead)
         m = by or _LEAD_IN_SUBJECT.match(lead)
         if m and (by or art.person_like(floor + m.start("np"), floor + m.end("np"))):
-            found = _Attr(floor + m.start("np"), floor + m.end("np"), ":", True)
+            found = _Attr(floor + m.start("np"), floor + m.end("np"), ":", True, rule="lead-in")
     return found
 
 

@@ -21,6 +21,8 @@ from reader.core.quotes.lexicon import (
 from reader.core.quotes.marks import _paragraphs
 from reader.core.quotes.structure import Zones
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_OPENER = re.compile(r"(?<![\w’'])([A-ZÀ-ÖØ-Þ][\w’'\-]*)[ \t\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
 _FOOTNOTE = re.compile(r"(?<=[\w.,’'”\"])\[\d{1,3}\]")
 _PLACE = re.compile(
     r"\b(?:in|from|across|throughout|within|into|inside|outside)\s+([A-ZÀ-ÖØ-Þ][\w’'\-]*)"
@@ -43,12 +45,19 @@ class _Article:
 
     def __init__(self, text: str, spans: list[tuple[int, int]], zones: Zones | None = None):
         self.text = text
-        chars = list(text)
-        for a, b in spans:
-            for k in range(a, b):
-                if chars[k] != "\n":
-                    chars[k] = "~"
-        masked = "".join(chars)
+        pieces, at = [], 0
+        for a, b in sorted(spans):  # a quotation's characters become “~”, line breaks stay
+            a = max(a, at)  # a nested span's characters are masked once
+            if b <= a:
+                continue
+            piece = text[a:b]
+            pieces += (
+                text[at:a],
+                _NOT_NEWLINE.sub("~", piece) if "\n" in piece else "~" * len(piece),
+            )
+            at = b
+        pieces.append(text[at:])
+        masked = "".join(pieces)
         if "]" in masked:  # html2text's link references: “Politico[4] said”
             masked = _FOOTNOTE.sub(lambda m: " " * len(m.group(0)), masked)
         self.masked = masked
@@ -62,6 +71,8 @@ class _Article:
         self._places: set[str] | None = None
         self._lower: frozenset[str] | None = None
         self._surnames: dict[str, list[tuple[int, str]]] | None = None
+        self._firsts: dict[str, list[tuple[int, str]]] | None = None
+        self._openers: frozenset[str] | None = None
         self._gender: dict[str, dict[str, int]] | None = None
 
     def para_of(self, pos: int) -> tuple[int, int]:
@@ -109,7 +120,9 @@ class _Article:
         a pronoun may refer to them though they are not subjects themselves."""
         if self._poss is None:
             found = []
-            for m in _POSS_NAME.finditer(self.masked):
+            # no possessive before a speech noun anywhere: no name can be kept, no scan
+            names = _POSS_NAME.finditer(self.masked) if _POSS_SPEECH.search(self.masked) else ()
+            for m in names:
                 span = _strip_caps(self.masked, m.start("n"), m.end("n"))
                 if not _POSS_SPEECH.match(self.masked, m.end("n")):
                     continue  # only “Rubio’s speech”, never “McSweeney’s resignation”
@@ -156,6 +169,24 @@ class _Article:
                 name = self.text[a:b]
                 self._surnames.setdefault(name.split()[-1], []).append((a, name))
         return self._surnames
+
+    def name_openers(self) -> frozenset[str]:
+        """Capitalised words written before another capitalised word (“Kofi” of “Kofi
+        Mensah”): one pass, so a bare first name is looked up only when it could open one."""
+        if self._openers is None:
+            self._openers = frozenset(_OPENER.findall(self.text))
+        return self._openers
+
+    def by_first(self) -> dict[str, list[tuple[int, str]]]:
+        """Full names (two words or more) grouped by each word but the last (a role word
+        may open them: “Chef Ingrid Solberg Dahl” is found by “Ingrid”), in text order."""
+        if self._firsts is None:
+            self._firsts = {}
+            for a, b in self.names():
+                name = self.text[a:b]
+                for word in name.split()[:-1]:
+                    self._firsts.setdefault(word, []).append((a, name))
+        return self._firsts
 
     def gender_votes(self) -> dict[str, dict[str, int]]:
         """Pronouns names take in “Smith said she …” / “Smith told reporters he …”,

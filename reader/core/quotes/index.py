@@ -29,14 +29,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.core.quotes.people import SpeakerName, article_keys, merge_keys, normalise
+from reader.core.quotes.people import (
+    SpeakerName,
+    article_keys,
+    display_name,
+    is_outlet,
+    merge_keys,
+    normalise,
+    site_keys,
+)
 from reader.core.text.searchtext import fold
 
 if TYPE_CHECKING:
     from reader.core.store import Store
 
 _QUOTES_DIR = Path(__file__).resolve().parent
-_NOT_FINDER = {"index.py", "articles.py", "textfragment.py"}  # they read no quotation
+_NOT_FINDER = {"index.py", "articles.py", "textfragment.py", "backlog.py"}  # they read no quotation
 
 
 def _version() -> str:
@@ -328,10 +336,11 @@ def people(store: Store, since: float | None = None, limit: int | None = None) -
         person[3][name] = person[3].get(name, 0) + weight
         person[4].add(key)
     ranked = []
+    sites = site_keys(f.title for f in store.feeds(include_inactive=True))
     for key, (n, m, parts, names, keys) in found.items():
-        shown = next(iter(names)) if len(names) == 1 else max(names.items(), key=_heaviest)[0]
-        if not shown[:1].isupper():
-            continue  # "the report", "joint statement": said by no one to list
+        shown = display_name(names)  # the fullest human-name form: people.display_name
+        if shown is None or key in sites or is_outlet(key):
+            continue  # "the report", a caption or credit, an outlet, the site: no one to list
         ranked.append((-n, shown.casefold(), shown, key, m, parts, keys))
     ranked.sort()
     out = []
@@ -342,10 +351,6 @@ def people(store: Store, since: float | None = None, limit: int | None = None) -
         m = m if parts == 1 else _entries_of(store, keys, since)
         out.append(Person(shown, key, -minus_n, m, keys))
     return out
-
-
-def _heaviest(item: tuple[str, int]) -> int:
-    return item[1]
 
 
 def _entries_of(store: Store, keys: Sequence[str], since: float | None) -> int:

@@ -268,3 +268,85 @@ def merge_keys(keys: Iterable[str]) -> dict[str, str]:
         found = carriers.get(key) if surname_of(key) == key else None
         merged[key] = next(iter(found)) if found and len(found) == 1 else key
     return merged
+
+
+# ---------------------------------------------------------------- what the People view shows
+
+#: Words of a caption, a photo credit or a link, never of a person's name: “Photo Credit
+#: Jane Doe”, “Getty Images”, “Image courtesy of …”, “Read More”.
+_NOT_IN_NAMES = _words(
+    """photo photos photograph photography image images picture pictures credit credits
+    courtesy illustration caption via getty shutterstock alamy file video watch read more
+    click here listen subscribe newsletter podcast episode chapter part"""
+)
+
+
+def human_form(name: str) -> bool:
+    """Could ``name`` be shown as who someone is: capitalised words (particles and “of”
+    inside allowed), no digits, no caption, credit or link word, at most six words."""
+    tokens = name.split()
+    if not tokens or len(tokens) > 6 or any(ch.isdigit() for ch in name):
+        return False
+    for token in tokens:
+        low = token.casefold().strip(".,’'")
+        if low in _NOT_IN_NAMES:
+            return False
+        if not token[:1].isupper() and low not in _PARTICLES and low not in _GLUE:
+            return False
+    return True
+
+
+def display_name(forms: dict[str, int]) -> str | None:
+    """The name to show for one person from the forms written for them (form → weight):
+    the fullest human-name form (most words, then most used), never a caption, credit or
+    title fragment; None when no form is one (such a “person” is not listed)."""
+    human = [(len(f.split()), w, f) for f, w in forms.items() if human_form(f)]
+    if not human:
+        return None
+    return max(human)[2]
+
+
+_SITE_SPLIT = re.compile(r"\s+[-–—|:·»]\s+|:\s+")
+
+
+def site_keys(titles: Iterable[str]) -> set[str]:
+    """Keys that name the sites themselves, from their feed titles: “BBC News - World” gives
+    “bbc news” and “world”'s outlet part “bbc news”; “The Week” gives “week”. A speaker with
+    one of these keys is the site printing its own words, not a person."""
+    out: set[str] = set()
+    for title in titles:
+        parts = [p for p in _SITE_SPLIT.split(title or "") if p.strip()]
+        for part in parts[:1] if len(parts) > 1 else parts:
+            name = normalise(part)
+            if name is not None:
+                out.add(name.key)
+        whole = normalise(title or "")
+        if whole is not None:
+            out.add(whole.key)
+    return out
+
+
+#: Last words of a news outlet's name (“The New York Times”, “Washington Post”) and agencies
+#: or broadcasters known by one name. Their reports are sources, not people who speak, so
+#: the People view leaves them out (the quotes keep them as speakers).
+_OUTLET_HEADS = _words(
+    """times post journal guardian telegraph herald tribune gazette chronicle examiner
+    observer independent economist newsweek magazine daily weekly wire newswire press"""
+)
+_OUTLETS = _words(
+    """reuters ap afp bloomberg cnn bbc npr cbs nbc abc msnbc politico axios semafor vox
+    wired bankrate cnbc dpa xinhua tass ria kyodo yonhap ansa efe"""
+)
+_OUTLET_NAMES = frozenset(
+    ("associated press", "fox news", "al jazeera", "sky news", "agence france-presse")
+)
+
+
+def is_outlet(key: str) -> bool:
+    """Is this speaker key a news outlet (its report quoted, nobody speaking)?"""
+    tokens = key.split()
+    if not tokens:
+        return False
+    if key in _OUTLET_NAMES or (len(tokens) == 1 and tokens[0] in _OUTLETS):
+        return True
+    return tokens[-1] in _OUTLET_HEADS or (tokens[-1] == "news" and len(tokens) <= 3)

@@ -85,6 +85,11 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         art.far = a < near
         if b > pos:
             continue
+        described = _described_between(art.masked, b, pos, want)
+        if described:
+            return described  # “a friend's grandmother …, and she told me”: the nearer one
+        if _label_line(text, a, b):
+            continue  # “Old Solution: Baking Soda Cocktail” on a line of its own: a heading
         full = _full_name(art, text[a:b], a)
         if _ORG.search(full) or text[max(0, a - 4) : a] == "the ":
             continue  # “at the Kent County Republican headquarters”: a thing, not a person
@@ -105,6 +110,35 @@ def _nearest_name(art: _Article, pos: int, pron: str) -> str | None:
         if full in art.speakers_before(pos) or _ROLE_BEFORE.search(text, max(0, a - 30), a):
             return full
     return None
+
+
+def _described_between(text: str, b: int, pos: int, want: str) -> str | None:
+    """A person of the pronoun's gender described (not named) between the name ending at
+    ``b`` and the pronoun at ``pos`` (“a friend's grandmother”): the pronoun stands for that
+    description, never for the name before it (the label rule: a role phrase when only a
+    role is given)."""
+    nouns = _DESCRIBED_SHE if want == "she" else _DESCRIBED_HE
+    found = None
+    para = text.rfind("\n", 0, pos) + 1  # only in the pronoun's own paragraph
+    for m in nouns.finditer(text, max(b, para), pos):
+        if not _PREDICATE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            found = m.group(0)  # not “she is a black woman”, “Smith, a mother of two”
+    return found
+
+
+_PREDICATE_BEFORE = re.compile(
+    r"(?:,|\b(?:is|was|are|were|be|been|being|as|became|becomes|remains|like))\s*$", re.I
+)
+
+
+def _label_line(text: str, a: int, b: int) -> bool:
+    """A name ending a short line with no sentence punctuation (a heading, a label run in
+    with the prose by the feed): “Old Solution: Baking Soda Cocktail⏎”."""
+    if text[b : b + 1] != "\n":
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    line = text[line_start:b]
+    return len(line) <= 80 and not re.search(r"[.!?;,]\s", line)
 
 
 _ROLE_BEFORE = re.compile(
@@ -136,6 +170,18 @@ _MALE_ROLES = _words(
     """husband father son brother man boy actor widower king prince grandfather uncle nephew
     boyfriend businessman congressman chairman spokesman"""
 )
+_DET_WORD = r"(?:a|an|my|his|her|their|our|your|[\w]+[’']s)"
+_DESCRIBED_SHE = re.compile(
+    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w’'\-]+\s+){{0,2}}?"
+    rf"(?:{'|'.join(sorted(_FEMALE_ROLES))}|[a-z]+woman)(?![\w’'])",
+    re.I,
+)
+_DESCRIBED_HE = re.compile(
+    rf"(?<![\w’']){_DET_WORD}\s+(?:[\w’'\-]+\s+){{0,2}}?"
+    rf"(?:{'|'.join(sorted(_MALE_ROLES))}|(?:fisher|police|fire|sales|country|states|"
+    rf"spokes|business|congress|gentle|chair|door|handy|middle)man)(?![\w’'])",
+    re.I,
+)
 _ROLE_GENDER = re.compile(rf"\b({'|'.join(sorted(_FEMALE_ROLES | _MALE_ROLES))}),?\s+$", re.I)
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Mme|Mlle)\.|\b(?:Frau|Madame|Mademoiselle|госпожа)\s")
 _MALE_TITLE = re.compile(r"\b(?:Mr|M)\.\s|\b(?:Herr|Monsieur|господин)\s")
@@ -164,14 +210,31 @@ def _gender(art: _Article, full: str, name: str, before: str) -> set[str]:
 
 
 def _full_name(art: _Article, name: str, pos: int) -> str:
-    """Longest earlier form of a name (“Eismont” → “Natalia Eismont”)."""
+    """Longest earlier form of a name (“Eismont” → “Natalia Eismont”); a bare first name
+    is the one full name written before that starts with it (“Stephen says” after
+    “architect Stephen Francis Jones”), never one of two."""
     best = name
     for a, cand in art.by_surname().get(name.split()[-1], ()):
         if a >= pos:
             break
         if len(cand) > len(best) and "\n" not in cand:
             best = cand
+    if best == name:
+        best = _by_first_name(art, name, pos) or name
     return best
+
+
+def _by_first_name(art: _Article, name: str, pos: int) -> str | None:
+    """The one full name written before ``pos`` that starts with the bare first name
+    ``name`` (“Kofi says” after “designer Kofi Mensah Asante”); None for two or more."""
+    if " " in name or not name[:1].isupper() or name.isupper():
+        return None
+    if name not in art.name_openers():
+        return None  # never written as the start of a longer name: no look-up of every name
+    if any(a < pos for a, _ in art.by_surname().get(name, ()) if " " in _):
+        return None  # a surname too (“Trump”): the surname rule decides
+    firsts = {c for a, c in art.by_first().get(name, ()) if a < pos and "\n" not in c}
+    return firsts.pop() if len(firsts) == 1 else None
 
 
 def _described(art: _Article, pos: int, mention: str) -> str | None:

@@ -102,6 +102,14 @@ class Zones:
         zones = _block_zones(text, blocks) if blocks is not None else _plain_zones(text)
         self._zones = sorted(zones)
         self._starts = [z[0] for z in self._zones]
+        merged: list[list[int]] = []  # their union, for `covers` by one look-up
+        for x, y, _ in self._zones:
+            if merged and x <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], y)
+            else:
+                merged.append([x, y])
+        self._union_starts = [x for x, _ in merged]
+        self._union_ends = [y for _, y in merged]
 
     def __bool__(self) -> bool:
         return bool(self._zones)
@@ -123,8 +131,8 @@ class Zones:
 
     def covers(self, pos: int) -> bool:
         """Is ``pos`` inside any zone (a name there never speaks for body text)?"""
-        k = bisect.bisect_right(self._starts, pos)
-        return any(x <= pos < y for x, y, _ in self._zones[max(0, k - 64) : k])
+        k = bisect.bisect_right(self._union_starts, pos) - 1
+        return k >= 0 and pos < self._union_ends[k]
 
 
 #: A string handed to code: `println "…"`, `print("…")`, `uri = "…"`, `"key": "…"`.

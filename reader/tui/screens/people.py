@@ -121,8 +121,11 @@ class PeopleScreen(Screen):
         span = "this week" if self.week else "all time"
         self._title(f"People quoted {span} · {count(len(people), 'person', 'people')}")
         options = []
+        width = min(max((len(p.name) for p in people), default=0), 40)
         for p in people:
-            row = text((f"{p.quotes:>5}  ", "bold"), p.name)
+            # the count in its own column, two spaces after the longest name (issue 30)
+            name = p.name if len(p.name) <= width else p.name[: width - 1] + "…"
+            row = text((f"{p.quotes:>5}  ", "bold"), name.ljust(width))
             row.append_text(text(f"  {count(p.entries, 'article')}", style="dim"))
             options.append(Option(row, id=p.key))
         if not options:
