@@ -24,6 +24,7 @@ from test_media import FAKE_MPV
 from reader.core.config import PipeCommand
 from reader.core.store import Store
 from reader.core.text.parse import ParsedEntry
+from reader.tui.kinds import Source
 
 SIZE = (120, 40)
 
@@ -211,14 +212,19 @@ async def test_a_saved_article_shows_its_cached_picture_offline(app_env: AppEnv)
             await pilot.pause()
             assert main.entries.current.id == entry_id  # the newest: saved from the list, unread
             await pilot.press("s")  # saving keeps its pictures, without opening it
-            await wait_for(pilot, lambda: server.requests_for("/cat.png"))
+            images = app_env.data_dir / "images"
+            await wait_for(pilot, lambda: images.is_dir() and any(images.iterdir()))
             await pilot.app.workers.wait_for_complete()
             assert main.article.content is None
     finally:
         server.stop()
     async with app_env.app().run_test(size=SIZE) as pilot:  # the server is gone
         main = pilot.app.main
-        await open_entry(pilot, entry_id)
+        await pilot.pause()
+        # The feed's content: the full article kept at saving opens by default, and the
+        # extractor (reader/core/text/extract.py) keeps no pictures of this page.
+        main.articles.open_entry(entry_id, Source.FEED)
+        await pilot.pause()
         await wait_for(pilot, lambda: pictures_done(main) and halfcell_rows(main))
         assert halfcell_rows(main)
         assert "A red cat" in "\n".join(main.article.text_lines)
@@ -398,3 +404,20 @@ def test_in_tmux_the_picture_is_drawn_in_half_cells(http_server, tmp_path: Path)
         tmux("send-keys", "-t", "byline", "q")
     finally:
         tmux("kill-server", check=False)  # the server on our own socket only
+
+
+async def test_a_feed_with_images_off_shows_lines_until_the_toggle(
+    app_env: AppEnv, http_server
+) -> None:
+    entry_id = add_entry(app_env, "pics", picture_html(http_server))
+    world = replace(WORLD, overrides={"images": "off"})
+    app = app_env.app()
+    app.config = replace(app.config, feeds=(world, *app.config.feeds[1:]))
+    async with app.run_test(size=SIZE) as pilot:
+        main = pilot.app.main
+        await open_entry(pilot, entry_id)
+        await pilot.pause(0.3)
+        assert not main.article.content.pictures and not halfcell_rows(main)
+        assert not http_server.requests_for("/cat.png")
+        await pilot.press("i")  # the reader asks for them anyway: half-cells
+        await wait_for(pilot, lambda: pictures_done(main) and halfcell_rows(main))
