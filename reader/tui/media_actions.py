@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from reader.core.store import Entry
     from reader.tui.screens.panes import MainPanes
     from reader.tui.widgets.article import ArticleContent
+    from reader.tui.widgets.pictures import PictureLines
 
 
 def human_size(length: int | None) -> str:
@@ -63,7 +64,7 @@ class MediaActions:
         self.panes = panes
         self.open_entry = open_entry  # ArticleActions.open_entry: how the Podcasts view opens one
         self.pictures_override: bool | None = None  # the toggle key's choice, for this session
-        self._painters: dict[str, object] = {}
+        self._painters: dict[str, PictureLines] = {}  # one per drawing method, strips cached
 
     # ---------------------------------------------------------- settings
 
