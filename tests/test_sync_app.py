@@ -53,13 +53,13 @@ async def test_r_syncs_and_marks_made_in_the_app_reach_the_server(
         await pilot.press("s")  # and saves it
         await pilot.pause()
         with Store.in_dir(data) as store:
-            assert store._rows("SELECT count(*) FROM sync_queue")[0][0] == 2
+            assert store.sync_queue_count() == 2
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(server.ids("unread")) == 2 and len(server.ids("saved")) == 1
         with Store.in_dir(data) as store:
-            assert store._rows("SELECT count(*) FROM sync_queue")[0][0] == 0
+            assert store.sync_queue_count() == 0
         # The server goes down: R says so, the next change stays queued.
         await pilot.press("j", "enter")
         await pilot.pause()
@@ -72,9 +72,45 @@ async def test_r_syncs_and_marks_made_in_the_app_reach_the_server(
             assert any("sync failed: cannot reach" in m for m in messages), messages
             assert PASSWORD not in " ".join(messages)
             with Store.in_dir(data) as store:
-                assert store._rows("SELECT count(*) FROM sync_queue")[0][0] == 1
+                assert store.sync_queue_count() == 1
         finally:
             server.up()
         await pilot.press("R")
         await app.workers.wait_for_complete()
         assert len(server.ids("unread")) == 1
+
+
+async def test_r_while_a_cron_sync_runs_says_busy_and_keeps_the_queue(
+    server: GReaderServer, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's R and a `byline sync` from cron share the cache's sync lock (issue 29): while
+    another sync holds it, R waits briefly, then says so; nothing is sent or lost."""
+    from reader.core.sync.lock import sync_lock
+
+    monkeypatch.setenv("BYLINE_TEST_SYNC_PASSWORD", PASSWORD)
+    monkeypatch.setattr("reader.core.sync.lock.WAIT_S", 0.5)
+    path = write_config(isolated_env / "config.toml", "greader", server.url, server.username)
+    feed = server.add_feed("https://example.org/f.xml", "Server feed", "Theirs")
+    server.add_items(feed, 2, "story")
+    data = isolated_env / "data"
+    app = BylineApp(cfg.load(path), data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # read: one change queued
+        await pilot.pause()
+        calls = len(server.requests)
+        with sync_lock(data):  # the cron sync
+            await pilot.press("R")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("another sync of this cache is running" in m for m in messages), messages
+        assert len(server.requests) == calls
+        with Store.in_dir(data) as store:
+            assert store.sync_queue_count() == 1
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        with Store.in_dir(data) as store:
+            assert store.sync_queue_count() == 0

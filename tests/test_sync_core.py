@@ -172,3 +172,38 @@ def test_sync_without_a_sync_table_says_what_to_do(in_cli, write_config) -> None
     write_config([])
     result = in_cli("sync")
     assert result.returncode == 2 and "no [sync] table" in result.stderr
+
+
+def test_an_old_queue_keyed_by_server_id_moves_to_its_entries(tmp_path: Path) -> None:
+    """m009: rows queued by a version before issue 29 (keyed by the server's item id) follow
+    their entries, and the queue is the entry's from then on."""
+    store, ids = _synced_store(tmp_path)
+    conn = store.db.conn
+    conn.executescript(
+        """DROP TABLE sync_queue;
+           CREATE TABLE sync_queue (remote_id TEXT NOT NULL, field TEXT NOT NULL,
+             value INTEGER NOT NULL, at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+             next_try REAL NOT NULL DEFAULT 0, error TEXT, PRIMARY KEY (remote_id, field));
+           INSERT INTO sync_queue (remote_id, field, value, at) VALUES ('101', 'saved', 1, 5.0);
+           DELETE FROM _sqlite_migrations WHERE name = 'm009_sync_queue_by_entry';
+           PRAGMA user_version = 8;"""
+    )
+    store.close()
+    store = Store(tmp_path / "c.db")
+    (change,) = queue.due(store)
+    assert (change.entry_id, change.remote_id, change.field, change.value) == (
+        ids[1], "101", "saved", True,
+    )  # fmt: skip
+    store.db.execute("UPDATE sync_items SET remote_id = '201' WHERE entry_id = ?", [ids[1]])
+    assert [c.remote_id for c in queue.due(store)] == ["201"]  # the entry's, whatever its id
+    store.close()
+
+
+def test_redirects_stay_within_the_origin() -> None:
+    from reader.core.sync.base import same_origin
+
+    assert same_origin("http://a.example/fever/", "http://a.example:80/other")
+    assert same_origin("http://a.example/fever/", "https://a.example/fever/")  # an upgrade
+    assert not same_origin("https://a.example/", "http://a.example/")  # a downgrade
+    assert not same_origin("http://a.example/", "http://b.example/")
+    assert not same_origin("http://127.0.0.1:8080/", "http://127.0.0.1:8081/")

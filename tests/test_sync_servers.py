@@ -298,7 +298,7 @@ class Account:
 
     def queued(self) -> int:
         with Store.in_dir(self.data) as store:
-            return store._rows("SELECT count(*) FROM sync_queue")[0][0]
+            return store.sync_queue_count()
 
 
 def _kind(kind: str) -> str:
@@ -434,8 +434,11 @@ def test_bad_credentials(account: Account, backend: Backend, in_cli, monkeypatch
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "refused user" in result.stderr
     assert "wrong-password-123" not in result.stderr + result.stdout
-    result = in_cli("sync", "--json")
-    assert result.returncode == 2 and result.stdout == ""
+    result = in_cli("sync", "--json")  # --json: JSON even for a refused login (issue 29)
+    assert result.returncode == 2 and result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["reason"] == "auth" and "refused user" in data["error"]
+    assert "wrong-password-123" not in result.stdout
 
 
 def test_outage_keeps_queue_and_cache(account: Account, backend: Backend, in_cli) -> None:

@@ -34,6 +34,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if show:
             sys.stderr.write("\r\x1b[K")
     except (syncing.SyncAuthError, syncing.SyncConfigError, syncing.SyncUnsupported) as err:
+        if args.json:  # --json promises JSON on stdout, a refused login included (issue 29)
+            reason = "auth" if isinstance(err, syncing.SyncAuthError) else "config"
+            print_json({"ok": False, "error": str(err), "reason": reason})
+            return 2
         raise UserError(str(err)) from None
     except syncing.SyncServerError as err:
         pending = _pending_changes(args)

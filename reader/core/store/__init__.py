@@ -10,12 +10,13 @@
     rules.py        what rules read and write, duplicate stories, what notify is told
     filters.py      what each field of the filter language reads, as SQL (rules/expr.py joins them)
     media.py        the download queue, where each enclosure's playback stopped
+    sync.py         what sync keeps: server items matched with entries, the queue of changes
+                    to send (keyed by entry), the account and cursor
     schema.py       the migrations (SCHEMA_VERSION is their number); rows.py the row types
 
 Every part is a mixin over `StoreBase`; `Store` joins them on one connection, so a part calls
 another's methods through `self` (a full text is indexed by the entries part). The rest of the
-program calls named methods; no SQL is written outside this package (reader/core/sync's raw
-access is the last to go, below).
+program calls named methods; no SQL is written outside this package.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from reader.core.store.rows import Entry, EntryRow, Feed, FullText, SavedQuote
 from reader.core.store.rules import RulesPart
 from reader.core.store.savedquotes import SavedQuotesPart
 from reader.core.store.schema import SCHEMA_VERSION
+from reader.core.store.sync import SyncPart
 from reader.core.store.views import MAX_MERGED_FEEDS, Condition, View, ViewsPart, fts_query
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
 
 
 class Store(
+    SyncPart,
     ImportsPart,
     MediaPart,
     ViewsPart,
@@ -50,8 +53,4 @@ class Store(
     RulesPart,
     FeedsPart,
 ):
-    """One connection to the cache. Use one Store per thread or process.
-
-    sync's last raw access, to go: reader/core/sync still reaches `store.db` (the connection)
-    and `store._rows(sql)` directly, until its SQL moves into a part (store/sync.py). Nothing
-    else may use them."""
+    """One connection to the cache. Use one Store per thread or process."""

@@ -237,22 +237,6 @@ class EntriesPart(StoreBase):
 
     # ------------------------------------------------------------ read / saved state
 
-    def _enqueue_sync(self, entry_ids: Sequence[int], field: str, value: bool) -> None:
-        """Queue a change of synced entries for the sync server (reader.core.sync.queue), in
-        the caller's transaction: the app and `byline mark` share it, and a kill right after
-        the mark cannot lose the change. Entries that did not come from a server cost one
-        index lookup and queue nothing."""
-        now = time.time()
-        for chunk in _chunks(list(entry_ids)):
-            self.db.execute(
-                f"""INSERT INTO sync_queue (remote_id, field, value, at)
-                    SELECT remote_id, ?, ?, ? FROM sync_items
-                    WHERE entry_id IN ({",".join("?" * len(chunk))})
-                    ON CONFLICT (remote_id, field) DO UPDATE SET value = excluded.value,
-                      at = excluded.at, attempts = 0, next_try = 0, error = NULL""",
-                [field, int(value), now, *chunk],
-            )
-
     def set_read(self, entry_ids: Sequence[int], read: bool = True) -> None:
         with self.db.atomic():
             for chunk in _chunks(list(entry_ids)):

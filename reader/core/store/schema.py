@@ -152,16 +152,22 @@ def m002_sync(db: Database) -> None:
             remote_id TEXT PRIMARY KEY,
             entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id)
         );
+        -- A new cache gets the queue in the shape m009 gives an older one (keyed by entry):
+        -- rebuilding it there would cost a fresh cache writes for nothing.
         CREATE TABLE IF NOT EXISTS sync_queue (
-            remote_id TEXT NOT NULL,
+            entry_id INTEGER NOT NULL,
             field TEXT NOT NULL,
             value INTEGER NOT NULL,
             at REAL NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             next_try REAL NOT NULL DEFAULT 0,
             error TEXT,
-            PRIMARY KEY (remote_id, field)
+            uncertain_at REAL,
+            PRIMARY KEY (entry_id, field)
         );
+        CREATE TRIGGER IF NOT EXISTS sync_queue_gone AFTER DELETE ON entries BEGIN
+            DELETE FROM sync_queue WHERE entry_id = OLD.id;
+        END;
         CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TRIGGER IF NOT EXISTS sync_items_gone AFTER DELETE ON entries BEGIN
             DELETE FROM sync_items WHERE entry_id = OLD.id;
@@ -405,6 +411,53 @@ def m008_media(db: Database) -> None:
         CREATE TRIGGER IF NOT EXISTS media_follow_entry AFTER DELETE ON entries BEGIN
             DELETE FROM downloads WHERE entry_id = OLD.id AND status != 'done';
             DELETE FROM playback WHERE entry_id = OLD.id;
+        END;
+        """
+    )
+
+
+@migration
+def m009_sync_queue_by_entry(db: Database) -> None:
+    """Sync never loses what you did (issue 29): the queue of changes to send is keyed by the
+    entry, not by a server's item number, so it outlives a changed [sync] url or another
+    server (the entry is matched again by feed and link, and its change follows it).
+    `uncertain_at`: when a send of the change failed with an unknown outcome (a timeout): the
+    server may still apply it late, so a newer change of the entry is sent again until then
+    is long past. Each step can be run again after a kill (the old rows are copied before the
+    old table goes; a renamed-away table is renamed back in)."""
+
+    def columns(table: str) -> set[str]:
+        return {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+
+    if "remote_id" in columns("sync_queue"):
+        db.executescript(
+            """
+            DROP TRIGGER IF EXISTS sync_queue_gone;
+            DROP TABLE IF EXISTS sync_queue_by_entry;
+            CREATE TABLE sync_queue_by_entry (
+                entry_id INTEGER NOT NULL,
+                field TEXT NOT NULL,
+                value INTEGER NOT NULL,
+                at REAL NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_try REAL NOT NULL DEFAULT 0,
+                error TEXT,
+                uncertain_at REAL,
+                PRIMARY KEY (entry_id, field)
+            );
+            INSERT OR IGNORE INTO sync_queue_by_entry
+                (entry_id, field, value, at, attempts, next_try, error)
+                SELECT s.entry_id, q.field, q.value, q.at, q.attempts, q.next_try, q.error
+                FROM sync_queue q JOIN sync_items s ON s.remote_id = q.remote_id;
+            DROP TABLE sync_queue;
+            """
+        )
+    if not columns("sync_queue") and columns("sync_queue_by_entry"):
+        db.execute("ALTER TABLE sync_queue_by_entry RENAME TO sync_queue")
+    db.executescript(
+        """
+        CREATE TRIGGER IF NOT EXISTS sync_queue_gone AFTER DELETE ON entries BEGIN
+            DELETE FROM sync_queue WHERE entry_id = OLD.id;
         END;
         """
     )

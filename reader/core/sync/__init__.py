@@ -4,9 +4,11 @@ BazQux), the Fever API (and every server that speaks it), Tiny Tiny RSS and Next
 - `base`: the client interface, errors, password reading, the HTTP helper.
 - `limits`: rate limits (HTTP 429) as a named error, and how long to wait.
 - `greader`, `fever`, `ttrss`, `nextcloud`: one client per API.
-- `queue`: local changes waiting to be pushed (written by the store's mark functions).
-- `engine`: one sync (push, subscriptions, new items, read/starred state), subscribe and
-  unsubscribe.
+- `queue`: local changes waiting to be pushed (written by the store's mark functions, keyed by
+  entry; every statement of sync lives in reader/core/store/sync.py).
+- `lock`: one sync at a time per cache (the app and the CLI share it).
+- `engine`: one sync (account check, push, subscriptions, new items, read/starred state),
+  subscribe and unsubscribe.
 """
 
 from reader.core.sync.base import (

@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -24,6 +24,7 @@ from reader import __version__
 from reader.core.config import SyncConfig
 
 USER_AGENT = f"Byline/{__version__} (terminal news reader; sync)"
+REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 PASSWORD_COMMAND_TIMEOUT_S = 60
 
@@ -42,12 +43,17 @@ class SyncAuthError(SyncError):
 
 class SyncServerError(SyncError):
     """The server answered with an error, HTML, garbage, or not at all. `reason` names which:
-    unreachable | timeout | http | html | garbage | api."""
+    unreachable | timeout | http | html | garbage | api | busy. `maybe_applied`: the request
+    reached the server and no answer came (a timeout, a dropped connection): the server may
+    still apply it later."""
 
-    def __init__(self, message: str, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, reason: str, status: int | None = None, maybe_applied: bool = False
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.status = status
+        self.maybe_applied = maybe_applied
 
 
 class SyncUnsupported(SyncError):
@@ -194,8 +200,7 @@ class Http:
         self.max_bytes = max_bytes
         self.client = httpx.Client(
             timeout=timeout_s,
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
+            follow_redirects=False,  # followed by send(), within the same origin only
             headers={"User-Agent": USER_AGENT, **(headers or {})},
         )
         self.requests = 0
@@ -203,13 +208,43 @@ class Http:
     def close(self) -> None:
         self.client.close()
 
-    def error(self, message: str, reason: str, status: int | None = None) -> SyncServerError:
-        return SyncServerError(self.secrets.scrub(message), reason, status)
+    def error(
+        self, message: str, reason: str, status: int | None = None, maybe_applied: bool = False
+    ) -> SyncServerError:
+        return SyncServerError(self.secrets.scrub(message), reason, status, maybe_applied)
 
     def send(self, method: str, url: str, **kwargs: Any) -> Answer:
+        """One request, following at most MAX_REDIRECTS redirects, and only within the same
+        origin (or from http to https on the same host): a redirect elsewhere would carry the
+        form or JSON body, where Fever's api_key and TT-RSS's password travel, to another
+        site (issue 29). Such a redirect is an error that says why it was not followed."""
+        for _ in range(MAX_REDIRECTS + 1):
+            answer = self._send_once(method, url, **kwargs)
+            location = answer.headers.get("location")
+            if answer.status not in REDIRECTS or not location:
+                return answer
+            target = urljoin(url, location)
+            if not same_origin(url, target):
+                raise self.error(
+                    f"{self.host} redirects to {_origin(target)}, another site: Byline does not"
+                    " follow it, so your credentials are not sent there (if that is your server,"
+                    " set [sync] url to it)",
+                    "http",
+                    answer.status,
+                )
+            if answer.status in (301, 302, 303) and method != "GET":
+                method = "GET"  # what browsers and httpx do: the body is not sent again
+                kwargs = {k: v for k, v in kwargs.items() if k not in ("data", "json", "content")}
+            url = target
+            kwargs.pop("params", None)  # the Location already carries the query it wants
+        raise self.error(f"{self.host} redirects in a loop", "http")
+
+    def _send_once(self, method: str, url: str, **kwargs: Any) -> Answer:
         self.requests += 1
+        sent = False
         try:
             with self.client.stream(method, url, **kwargs) as response:
+                sent = True
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
@@ -220,16 +255,31 @@ class Http:
                         )
                     chunks.append(chunk)
                 return Answer(response.status_code, response.headers, b"".join(chunks))
-        except httpx.TimeoutException:
+        except httpx.DecodingError:
+            raise self.error(
+                f"{self.host} answered a body that cannot be decoded (broken compression)",
+                "garbage",
+            ) from None
+        except (httpx.ConnectTimeout, httpx.PoolTimeout):
             raise self.error(
                 f"no answer from {self.host} within {self.timeout_s:g} s (is the server up?)",
                 "timeout",
             ) from None
-        except httpx.TooManyRedirects:
-            raise self.error(f"{self.host} redirects in a loop", "http") from None
-        except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
+        except httpx.TimeoutException:
+            raise self.error(
+                f"no answer from {self.host} within {self.timeout_s:g} s (is the server up?)",
+                "timeout",
+                maybe_applied=True,
+            ) from None
+        except httpx.ConnectError as err:
             raise self.error(
                 f"cannot reach {self.host}: {_transport_reason(err)}", "unreachable"
+            ) from None
+        except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
+            raise self.error(
+                f"cannot reach {self.host}: {_transport_reason(err)}",
+                "unreachable",
+                maybe_applied=sent or isinstance(err, httpx.RemoteProtocolError | httpx.ReadError),
             ) from None
 
     def check_status(self, answer: Answer, what: str) -> None:
@@ -256,6 +306,29 @@ class Http:
             raise self.error(
                 f"{self.host} answered something that is not {self.api} JSON to {what}", "garbage"
             ) from None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").lower()
+    return f"{scheme}://{host}:{port}"
+
+
+def same_origin(url: str, target: str) -> bool:
+    """Same scheme, host and port; or http -> https on the same host (an upgrade)."""
+    if _origin(url) == _origin(target):
+        return True
+    a, b = urlsplit(url), urlsplit(target)
+    return (
+        a.scheme.lower() == "http"
+        and b.scheme.lower() == "https"
+        and (a.hostname or "").lower() == (b.hostname or "").lower()
+    )
 
 
 def looks_like_html(answer: Answer) -> bool:
@@ -321,9 +394,13 @@ class SyncClient(ABC):
     # can send fewer calls than changes (Fever marks one item per call, or a whole feed).
     bulk = False
 
-    def push_all(self, ids: list[str], field: str, value: bool, feed_of: dict[str, str]) -> None:
+    def push_all(
+        self, ids: list[str], field: str, value: bool, feed_of: dict[str, str],
+        newest: float | None = None,
+    ) -> None:  # fmt: skip
         """Send one kind of change for many items; feed_of maps the item ids known here to
-        their server feed ids."""
+        their server feed ids; newest: the newest publication time among the items (marking
+        read), so a bulk "mark read" can be bounded by what the user saw."""
         self.mark(ids, field, value)
 
     def subscribe(self, url: str, folder: str | None = None) -> None:

@@ -2,14 +2,17 @@
 
 Every call is `POST <url>?api&<command>` with `api_key = md5("user:password")` in the form;
 `auth: 0` in the answer means the key was refused. Items come 50 at a time above `since_id`;
-the unread and saved id lists are complete, so items the walk missed (a server that does
-not order by id) are fetched by `with_ids`. Fever cannot manage subscriptions.
+the unread and saved id lists are complete, so unread or saved items the walk missed are
+fetched by `with_ids`. The walk itself cannot skip: Coldsweat answers `since_id` with 50 items
+in no order (fever/routes.py get_entries_min: no ORDER BY), so taking the highest id as the
+next `since_id` skipped lower ones; when a page is out of order or the walk brought fewer
+items than the server's `total_items`, the ids it passed over are asked for by `with_ids`.
+A missing id list is an error, never "nothing unread". Fever cannot manage subscriptions.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +30,7 @@ from reader.core.sync.base import (
 
 PAGE = 50  # the API's fixed page size
 BULK_MIN = 10  # from this many items marked read, try one call per feed
+MAX_GAP_IDS = 20_000  # ids passed over by an out-of-order walk asked for again (400 calls)
 AS_READ = {"as": "read"}
 
 
@@ -90,21 +94,31 @@ class FeverClient(SyncClient):
     def new_items(
         self, cursor: Cursor, known: set[str], window_s: float
     ) -> Iterator[list[RemoteItem]]:
-        since = int(cursor.get("since_id", 0))
+        start = since = int(cursor.get("since_id", 0))
+        seen: set[int] = set()
+        out_of_order, total = False, None
         while True:
             data = self._call(f"items&since_id={since}", "the item list")
-            items = [_item(i) for i in _list(data.get("items"))]
-            items = [i for i in items if i is not None]
+            items = [i for i in map(_item, _list(data.get("items"))) if i is not None]
+            if isinstance(data.get("total_items"), int):
+                total = data["total_items"]
             if not items:
                 break
-            since = max(since, *(int(i.id) for i in items))
+            numbers = [int(i.id) for i in items]
+            out_of_order = out_of_order or numbers != sorted(numbers)
+            seen.update(numbers)
+            since = max(since, *numbers)
             fresh = [i for i in items if i.id not in known]
             known.update(i.id for i in fresh)
-            cursor.set("since_id", since)
             if fresh:
                 yield fresh
             if len(items) < PAGE:
                 break
+        have = len(known | {str(n) for n in seen})
+        if out_of_order or (total is not None and have < total):
+            gaps = [n for n in range(start + 1, since) if n not in seen and str(n) not in known]
+            yield from self.items_by_id([str(n) for n in gaps[:MAX_GAP_IDS]])
+        cursor.set("since_id", since)
 
     def items_by_id(self, ids: list[str]) -> Iterator[list[RemoteItem]]:
         for start in range(0, len(ids), PAGE):
@@ -114,11 +128,19 @@ class FeverClient(SyncClient):
             if items:
                 yield items
 
+    def _id_list(self, name: str, what: str) -> set[str]:
+        data = self._call(name, what)
+        if name not in data:  # not "nothing": a partial answer must not read all as read
+            raise self.http.error(
+                f"{self.http.host} answered {what} without its {name} field", "garbage"
+            )
+        return _ids(data[name])
+
     def unread_ids(self) -> set[str]:
-        return _ids(self._call("unread_item_ids", "the unread list").get("unread_item_ids"))
+        return self._id_list("unread_item_ids", "the unread list")
 
     def saved_ids(self) -> set[str]:
-        return _ids(self._call("saved_item_ids", "the saved list").get("saved_item_ids"))
+        return self._id_list("saved_item_ids", "the saved list")
 
     def mark(self, ids: list[str], field: str, value: bool) -> None:
         state = {"read": ("unread", "read"), "saved": ("unsaved", "saved")}[field][int(value)]
@@ -126,23 +148,31 @@ class FeverClient(SyncClient):
             try:
                 self._call("", f"marking an item {state}", mark="item", **{"as": state}, id=item_id)
             except SyncServerError as err:
-                if err.status != 404:  # 404: the server no longer has the item; nothing to do
+                # 404: the server no longer has the item; the engine keeps a saved one saved
+                if err.status != 404:
                     raise
 
     bulk = True
 
-    def push_all(self, ids: list[str], field: str, value: bool, feed_of: dict[str, str]) -> None:
+    def push_all(
+        self, ids: list[str], field: str, value: bool, feed_of: dict[str, str],
+        newest: float | None = None,
+    ) -> None:  # fmt: skip
         """Fever marks one item per call: 5,000 items marked read took 68 s on Coldsweat. So:
         items already in the wanted state on the server are skipped, and when every item the
         server has unread (in all feeds, or in one feed) is to be marked read, one
-        `mark=group`/`mark=feed` call does it; what is still unread after that (a server whose
-        `before` reads another date) is marked item by item."""
+        `mark=group`/`mark=feed` call does it, bounded by `before` = just after the newest item
+        marked here (not "now": items that reach the server while the call is on its way stay
+        unread, issue 29); what is still unread after that is marked item by item."""
         wanted = set(ids)
         current = self.unread_ids() if field == "read" else self.saved_ids()
         on = field == "read" and value or field == "saved" and not value
         todo = wanted & current if on else wanted - current
-        if field == "read" and value and len(todo) >= BULK_MIN and not current - feed_of.keys():
-            before = str(int(time.time()) + 1)
+        if (
+            field == "read" and value and newest is not None and len(todo) >= BULK_MIN
+            and not current - feed_of.keys()
+        ):  # fmt: skip
+            before = str(int(newest) + 1)
             if current <= wanted:
                 self._call("", "marking all read", mark="group", id="0", before=before, **AS_READ)
             else:

@@ -1,32 +1,28 @@
 """The offline change queue: local read/unread/saved/unsaved changes of synced entries,
 waiting to be pushed to the server.
 
-Rows are written by the store's own mark functions (`Store._enqueue_sync`) in the same
-transaction as the change itself, so the app, `byline mark` and a kill at any moment agree.
-One row per (item, field): marking read then unread leaves one row, the latest. A row leaves
-the queue only when the server accepted it and nobody changed it since; a failed push keeps
-it with a growing delay before automatic retries (`due(force=False)`), while an explicit
-sync (`byline sync`, the app's R) tries everything at once.
+Rows are written by the store's own mark functions (`Store._enqueue_sync`, in
+reader/core/store/sync.py) in the same transaction as the change itself, so the app, `byline
+mark` and a kill at any moment agree. One row per (entry, field): marking read then unread
+leaves one row, the latest. Rows belong to the entry, not to a server's item number, so they
+survive a changed [sync] url or a switch to another server (issue 29). A row leaves the queue
+only when the server accepted it, nobody changed it since, and no earlier send of it that
+timed out can still land; a failed push keeps it with a growing delay before automatic retries
+(`due(force=False)`), while an explicit sync (`byline sync`, the app's R) tries everything.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from reader.core.store import Store
+from reader.core.store.sync import QueuedChange
 
 MIN_RETRY_S = 30
 MAX_RETRY_S = 3600
 
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    remote_id: str
-    field: str  # "read" | "saved"
-    value: bool
-    at: float
-    attempts: int
+Change = QueuedChange
 
 
 def retry_delay(attempts: int) -> float:
@@ -35,41 +31,30 @@ def retry_delay(attempts: int) -> float:
 
 
 def due(store: Store, force: bool = True, now: float | None = None) -> list[Change]:
-    now = time.time() if now is None else now
-    where = "" if force else "WHERE next_try <= ?"
-    params = [] if force else [now]
-    rows = store._rows(
-        f"SELECT remote_id, field, value, at, attempts FROM sync_queue {where} ORDER BY at",
-        params,
-    )
-    return [Change(r[0], r[1], bool(r[2]), r[3], r[4]) for r in rows]
+    """Queued changes that can be sent now: their entry has a server item matched."""
+    return [c for c in store.sync_queue(force, now) if c.remote_id is not None]
 
 
-def pending_ids(store: Store) -> set[str]:
-    return {r[0] for r in store._rows("SELECT remote_id FROM sync_queue")}
+def pending_entries(store: Store) -> set[int]:
+    return store.sync_queued_entries()
 
 
 def count(store: Store) -> int:
-    return store._rows("SELECT count(*) FROM sync_queue")[0][0]
+    return store.sync_queue_count()
 
 
-def done(store: Store, changes: list[Change]) -> None:
-    """Forget pushed changes, unless the user changed the item again meanwhile (newer `at`)."""
-    with store.db.atomic():
-        store.db.conn.executemany(
-            "DELETE FROM sync_queue WHERE remote_id = ? AND field = ? AND at = ?",
-            [(c.remote_id, c.field, c.at) for c in changes],
-        )
+def done(store: Store, changes: Sequence[Change], settle_s: float = 0.0) -> None:
+    """Forget pushed changes, unless the user changed the entry again meanwhile (newer `at`)
+    or an earlier send of it timed out less than settle_s ago."""
+    store.sync_queue_sent(changes, time.time() - settle_s)
 
 
-def failed(store: Store, changes: list[Change], error: str, now: float | None = None) -> None:
+def failed(
+    store: Store, changes: Sequence[Change], error: str, now: float | None = None,
+    on_the_wire: bool = False,
+) -> None:  # fmt: skip
     now = time.time() if now is None else now
-    with store.db.atomic():
-        store.db.conn.executemany(
-            """UPDATE sync_queue SET attempts = attempts + 1, next_try = ?, error = ?
-               WHERE remote_id = ? AND field = ? AND at = ?""",
-            [
-                (now + retry_delay(c.attempts + 1), error, c.remote_id, c.field, c.at)
-                for c in changes
-            ],
-        )
+    store.sync_queue_failed(
+        changes, error, [now + retry_delay(c.attempts + 1) for c in changes],
+        now if on_the_wire else None,
+    )  # fmt: skip
