@@ -585,7 +585,9 @@ def test_keymap_table_is_plain_data() -> None:
     }
     assert imported <= {"__future__"}
     assert all(isinstance(v, tuple) and len(v) == 2 for v in DEFAULT_KEYS.values())
-    screens = (MainScreen, QuoteScreen, PeopleScreen, HelpScreen, PickScreen)
+    from reader.tui.screens.podcasts import PodcastsScreen
+
+    screens = (MainScreen, QuoteScreen, PeopleScreen, HelpScreen, PickScreen, PodcastsScreen)
     bound = {b.id for screen in screens for b in screen.BINDINGS}
     assert set(DEFAULT_KEYS) <= bound
 

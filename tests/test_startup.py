@@ -40,6 +40,12 @@ NOT_AT_START = (
     "webbrowser",  # opening a link
     "reader.core.rules.expr",  # the rule grammar: only a config with rules or views parses it
     "hashlib",  # content hashes: written by refreshes, not read by the first screen
+    # Pictures (issue 23): Pillow and textual-image load with the first article that has one.
+    "PIL",
+    "textual_image",
+    "reader.core.media",
+    "reader.tui.widgets.pictures",
+    "reader.tui.media_actions",
 )
 
 

@@ -40,6 +40,10 @@ MAIN_KEYS: dict[str, tuple[str, str]] = {
     "quotes_panel": ("Q", "Quotes of this article"),
     "group_quotes": ("S", "Group saved quotes by speaker (Quotes view)"),
     "delete_quote": ("d", "Delete the saved quote (Quotes view, or the current quote)"),
+    "toggle_pictures": ("i", "Show / hide the article's pictures"),
+    "play": ("P", "Play the article's enclosure (again: resume)"),
+    "download": ("D", "Download the article's enclosures"),
+    "pipe": ("vertical_line", "Pipe the article to a [pipe_commands] program"),
     "switch_pane": ("tab", "Switch pane"),
     "back": ("escape", "Back to the list"),
     "toggle_sidebar": ("backslash", "Show / hide the sidebar"),
@@ -66,6 +70,12 @@ PEOPLE_KEYS: dict[str, tuple[str, str]] = {
     "people_search": ("slash", "Search quotes"),
 }
 
+# The Podcasts view (reader/tui/screens/podcasts.py).
+PODCAST_KEYS: dict[str, tuple[str, str]] = {
+    "podcasts_back": ("escape,q", "Back to the reader"),
+    "podcasts_open": ("enter", "Open the episode's entry"),
+}
+
 # Every dialog (help, links, quotes, feed problems), and the help's scrolling.
 DIALOG_KEYS: dict[str, tuple[str, str]] = {
     "modal_close": ("escape,q", "Close the dialog"),
@@ -81,6 +91,7 @@ SCREENS: dict[str, dict[str, tuple[str, str]]] = {
     "Main": MAIN_KEYS,
     "Quote screen": QUOTE_KEYS,
     "People": PEOPLE_KEYS,
+    "Podcasts": PODCAST_KEYS,
     "Dialogs": DIALOG_KEYS,
 }
 
@@ -95,6 +106,7 @@ ALIASES: dict[str, str] = {
     "]": "right_square_bracket",
     "\\": "backslash",
     " ": "space",
+    "|": "vertical_line",
 }
 _SHOWN = {name: char for char, name in ALIASES.items() if char != " "}
 

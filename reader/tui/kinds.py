@@ -21,6 +21,7 @@ class ViewKind(StrEnum):
     QUOTES = "quotes"  # the saved quotes view (not an entry list)
     PEOPLE = "people"  # who is quoted across the cache (a screen of its own, issue 15)
     STATUS = "status"  # feed problems (opens a dialog)
+    PODCASTS = "podcasts"  # entries with enclosures and their state (a screen, issue 23)
 
     @property
     def lists_entries(self) -> bool:

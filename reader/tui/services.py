@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reader.core.config import Config
     from reader.core.store import SavedQuote, Store
     from reader.tui.quoteinfo import QuoteInfo
@@ -21,6 +23,7 @@ class AppServices(Protocol):
     """The app's state and long-running work, as the screens use them."""
 
     config: Config
+    data_dir: Path  # the cache's folder (pictures are kept under it)
     store: Store  # the UI thread's connection; workers open their own
     warming: bool  # the article path (quote finder) is still loading in a worker
 

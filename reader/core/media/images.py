@@ -150,3 +150,26 @@ async def fetch_image(fetcher, cache: ImageCache, url: str, timeout: float) -> C
     if result.status != "ok":
         raise ImageRefused(result.error or "not fetched")
     return cache.put(url, result.body)
+
+
+def fetch_pictures(settings, data_dir: Path, urls: list[str]) -> dict[str, CachedImage | str]:
+    """Every picture of an article, from the cache or the web (a few at once, within the fetch caps):
+    each address's kept picture, or the reason it is not shown. Run it in a thread, never the UI's."""
+    import asyncio
+
+    from reader.core.feeds.fetch import Fetcher
+
+    cache = ImageCache(data_dir, settings.image_cache_mb)
+
+    async def one(fetcher, url: str) -> CachedImage | str:
+        try:
+            return await fetch_image(fetcher, cache, url, settings.timeout_s)
+        except ImageRefused as err:
+            return str(err)
+
+    async def every() -> list[CachedImage | str]:
+        async with Fetcher.from_settings(settings) as fetcher:
+            return await asyncio.gather(*(one(fetcher, url) for url in unique))
+
+    unique = list(dict.fromkeys(urls))
+    return dict(zip(unique, asyncio.run(every()) if unique else [], strict=True))

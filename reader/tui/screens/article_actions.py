@@ -9,6 +9,7 @@ An object the main screen owns (`MainScreen.articles`); it holds the open articl
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reader.core.store import Entry, FullText
@@ -34,6 +35,8 @@ class ArticleActions:
         self.article_id: int | None = None
         self.article_source = Source.FEED
         self.fetching: set[int] = set()
+        # Called with each article before it is shown (MediaActions: pictures, enclosures).
+        self.opened: Callable[[ArticleContent], None] | None = None
 
     # ---------------------------------------------------------- the article
 
@@ -63,6 +66,8 @@ class ArticleActions:
         content.notes = self._notes(entry_id, source)
         content.fetching = entry_id in self.fetching
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
+        if self.opened is not None:
+            self.opened(content)
         panes.article.show(content)
         return entry
 

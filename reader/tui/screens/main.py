@@ -18,7 +18,7 @@ that cannot run now say why (`unavailable`, used by `check_action`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -50,6 +50,9 @@ from reader.tui.widgets.footer import KeyFooter
 from reader.tui.widgets.quotes_view import QuotesView
 from reader.tui.widgets.sidebar import Sidebar, saved_views_section
 from reader.tui.widgets.status import DONE_SECONDS, StatusLine
+
+if TYPE_CHECKING:
+    from reader.tui.media_actions import MediaActions
 
 W = TypeVar("W", bound=Widget)
 
@@ -115,11 +118,22 @@ class MainScreen(Screen):
         self.resumed = False
         self.articles = ArticleActions(self)
         self.quotes = SavedQuoteActions(self, self.articles)
+        self._media: MediaActions | None = None
+        self.articles.opened = lambda content: self.media.article_opened(content)
 
     @property
     def article_id(self) -> int | None:
         """The entry open in the article pane."""
         return self.articles.article_id
+
+    @property
+    def media(self) -> MediaActions:
+        """Pictures, enclosures and pipes (issue 23), loaded with the first article opened."""
+        if self._media is None:
+            from reader.tui.media_actions import MediaActions
+
+            self._media = MediaActions(self, self.articles.open_entry)
+        return self._media
 
     @property
     def article_source(self) -> Source:
@@ -209,7 +223,7 @@ class MainScreen(Screen):
     def unavailable(self, action: str) -> str | None:
         """Why `action` cannot run now, or None when it can (one place for every guard)."""
         content = self.article.content
-        if action in ("quotes_panel", "links", "next_quote", "prev_quote", "open_link"):
+        if action in ("quotes_panel", "links", "next_quote", "prev_quote", "open_link", "pipe"):
             if content is None:
                 return NO_ARTICLE
             if action in ("quotes_panel", "next_quote", "prev_quote") and not content.quotes:
@@ -290,6 +304,8 @@ class MainScreen(Screen):
             self.quotes.show()
         elif kind == ViewKind.PEOPLE:
             self.show_people()
+        elif kind == ViewKind.PODCASTS:
+            self.media.show_podcasts()
         elif kind.lists_entries:
             self.show_view(event.item.view)
             self.set_focus(self.entries)
@@ -519,6 +535,8 @@ class MainScreen(Screen):
         self.entries.update_row(entry.id, saved=saved)
         self.refresh_sidebar()
         self.say("saved" if saved else "unsaved")
+        if saved:
+            self.media.keep_pictures(entry.id)  # shown offline later (issue 23)
         if saved and entry.link and self.store.fulltext(entry.id) is None:
             self.articles.fetch_full_text(entry.id, show=False)
 
@@ -572,11 +590,25 @@ class MainScreen(Screen):
     def action_quotes_panel(self) -> None:
         self.articles.quotes_panel()
 
+    def action_toggle_pictures(self) -> None:
+        self.media.toggle_pictures()
+
+    def action_play(self) -> None:
+        self.media.play()
+
+    def action_download(self) -> None:
+        self.media.download()
+
+    def action_pipe(self) -> None:
+        self.media.pipe()
+
     def on_finder_ready(self, message: FinderReady) -> None:
         self.articles.finder_loaded(message)
 
     def on_full_text_done(self, message: FullTextDone) -> None:
         self.articles.full_text_done(message)
+        if message.error is None:
+            self.media.full_text_kept(message.entry_id)
 
     # ---------------------------------------------------------- saved quotes' keys
 

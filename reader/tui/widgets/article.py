@@ -44,6 +44,7 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
     from reader.core.text.render import Rendered
+    from reader.tui.widgets.pictures import PictureLines, PictureSlot, Placed
 
 
 @dataclass
@@ -56,6 +57,11 @@ class ArticleContent:
     fetching: bool = False  # the full text is being fetched: a spinner turns in the header
     also_in: list[str] = field(default_factory=list)  # feeds that told the same story (dedupe)
     quotes_pending: bool = False  # shown before the quote finder was loaded: quotes to come
+    # The article's pictures, one slot per `rendered.pictures` item, drawn in place of their
+    # `[image: alt]` lines while `show_pictures` (reader/tui/media_actions.py fills them in).
+    pictures: list[PictureSlot] = field(default_factory=list)
+    show_pictures: bool = False
+    media: list[str] = field(default_factory=list)  # enclosure lines, shown under the header
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -95,6 +101,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._spin = 0
         self._spinner: Timer | None = None
         self._spinner_y: int | None = None  # the header line the spinner is drawn on
+        self.painter: PictureLines | None = None  # draws pictures (loaded with the first one)
 
     # ---------------------------------------------------------- content
 
@@ -111,6 +118,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if fetching is not None:
                 self.content.fetching = fetching
             self._changed()
+
+    def pictures_changed(self) -> None:
+        """A picture arrived or failed, or pictures were toggled: lay out again where we are."""
+        self._changed()
 
     def _changed(self) -> None:
         self._version += 1
@@ -188,8 +199,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         return component_style(self, name, partial=True)
 
+    @property
+    def text_width(self) -> int:
+        """The cells a line of the article has (the pane less its margins)."""
+        return max(10, self.scrollable_content_region.width - 2 * MARGIN)
+
     def _ensure(self) -> None:
-        width = max(10, self.scrollable_content_region.width - 2 * MARGIN)
+        width = self.text_width
         key = (width, self._version)
         if self._built_for == key:
             return
@@ -206,7 +222,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _build(self, width: int) -> list[Strip]:
         console = self.app.console
-        texts: list[Text] = []
+        texts: list[Text | Strip] = []
         self._line_starts, self._line_ys, self._to_display = [], [], []
         self._spinner_y = None
         content = self.content
@@ -223,15 +239,25 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             texts.append(Text(""))
             self._body_y = len(texts)
             body = self._body(content)
+            pictures = self._picture_lines(content)
             offset = 0
             for line in body.split("\n", allow_blank=True):
                 first_y = len(texts)
-                starts = self._wrap(line, width, texts) if line.plain else [0]
-                if not line.plain:
-                    texts.append(Text(""))
+                placed = pictures.get(offset)  # pictures in or in place of this line
+                if placed is not None and not placed.keep_line:
+                    starts = [0]
+                else:
+                    starts = self._wrap(line, width, texts) if line.plain else [0]
+                    if not line.plain:
+                        texts.append(Text(""))
                 for k, start in enumerate(starts):
                     self._line_starts.append(offset + start)
                     self._line_ys.append(first_y + k)
+                for item in placed.items if placed is not None else ():
+                    if isinstance(item, Strip):
+                        texts.append(item)
+                    else:
+                        self._wrap(item, width, texts)
                 offset += len(line.plain) + 1
             if content.rendered.links:
                 texts += [Text(""), Text("Links", self._style("article--heading"))]
@@ -245,11 +271,32 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         pad = [Segment(" " * MARGIN, line_start(self))]
         strips = []
         for text in texts:
+            if isinstance(text, Strip):
+                strips.append(Strip(pad + list(text)).adjust_cell_length(width + 2 * MARGIN))
+                continue
             if text.style and not text.spans:  # Text.render drops the style of a span-less Text
                 text = Text(text.plain, spans=[Span(0, len(text), text.style)])
             segments = pad + list(text.render(console))
             strips.append(Strip(segments).adjust_cell_length(width + 2 * MARGIN))
         return strips
+
+    def _picture_lines(self, content: ArticleContent) -> dict[int, Placed]:
+        """What replaces each picture's `[image: alt]` line, by its display offset (pictures.py);
+        pictures not drawn yet at this width are drawn in a worker, then laid out again."""
+        if not content.show_pictures or not content.pictures or self.painter is None:
+            return {}
+        styles = self._style("article--note"), self._style("article--caption")
+        out, missing = self.painter.layout(
+            content, self.text_width, self.app.console, self.display_offset, styles
+        )
+        if missing:
+            self.painter.draw_later(self, missing, self.text_width, self._drawn)
+        return out
+
+    def _drawn(self) -> None:
+        self._built_for = None
+        self._ensure()
+        self.refresh()
 
     def _header(self, content: ArticleContent) -> list[Text | None]:
         """The header's lines; None stands for the spinner's line."""
@@ -269,6 +316,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             lines.append(None)
         for note in content.notes:
             lines.append(Text(note, self._style("article--note")))
+        for media in content.media:
+            lines.append(Text(media, self._style("article--meta")))
         return lines
 
     @staticmethod

@@ -91,6 +91,11 @@ def people_section(store: Store) -> Section:
     return Section(None, [SidebarItem(ViewKind.PEOPLE, "People")])
 
 
+def podcasts_section(store: Store) -> Section:
+    """The Podcasts row (issue 23): entries with enclosures; no count, so reloading costs nothing."""
+    return Section(None, [SidebarItem(ViewKind.PODCASTS, "Podcasts")])
+
+
 def tags_section(store: Store) -> Section | None:
     tags = store.tags()
     if not tags:
@@ -128,7 +133,9 @@ def saved_views_section(views: Sequence[SavedView]) -> SectionSource:
     return section
 
 
-SECTIONS: list[SectionSource] = [views_section, people_section, tags_section, feeds_section]
+SECTIONS: list[SectionSource] = [
+    views_section, people_section, podcasts_section, tags_section, feeds_section,
+]  # fmt: skip
 
 
 def _row(item: SidebarItem, width: int = WIDTH) -> Content:
