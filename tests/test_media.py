@@ -101,7 +101,7 @@ def test_the_cache_drops_the_least_recently_shown_past_its_cap(tmp_path: Path) -
     import time
 
     old = time.time() - 100
-    os.utime(cache._path("b"), (old, old))
+    os.utime(cache.path_of("b"), (old, old))
     cache.put("c", noisy[2])
     assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
     assert cache.size() <= cache.cap
@@ -233,3 +233,29 @@ def test_a_finished_episode_loses_its_file_only_with_delete_played(tmp_path: Pat
         assert file.exists()
         assert record_playback(store, replace(Settings(), delete_played=True), entry.id, url, done)
         assert not file.exists() and store.downloads() == [] and store.playback(url).finished
+
+
+def test_a_refresh_keeps_the_pictures_of_saved_and_full_text_entries(
+    tmp_path: Path, http_server, run_cli
+) -> None:
+    """So a saved article, or one of a full_text feed, shows its pictures offline (issue 23)."""
+    from samples import rss20
+
+    pic = http_server.route("/kestrel.png", body=_png(), content_type="image/png")
+    other = http_server.route("/heron.png", body=_png(20, 20), content_type="image/png")
+    item = {"title": "Birds", "link": "https://x.example/1", "guid": "b1",
+            "body": f'<p>Look.</p><img src="{pic}" alt="A kestrel">'}  # fmt: skip
+    plain = {"title": "More birds", "link": "https://x.example/2", "guid": "b2",
+             "body": f'<p>Look.</p><img src="{other}" alt="A heron">'}  # fmt: skip
+    feed = http_server.route("/feed.xml", body=rss20([item, plain]))
+    (tmp_path / "config.toml").write_text(f'[[feeds]]\nurl = "{feed}"\n')
+    run_cli("refresh")
+    cache = images.ImageCache(tmp_path / "data", cap_mb=200)
+    assert not cache.path_of(pic).exists()  # nothing saved, no full_text feed: nothing fetched
+    (entry,) = [e for e in json.loads(run_cli("entries", "--json").stdout) if e["title"] == "Birds"]
+    assert run_cli("mark", "saved", str(entry["id"])).returncode == 0
+    out = json.loads(run_cli("refresh", "--json").stdout)
+    assert (out["pictures_kept"], out["pictures_refused"]) == (1, 0)
+    assert cache.path_of(pic).read_bytes() == _png() and not cache.path_of(other).exists()
+    again = json.loads(run_cli("refresh", "--json").stdout)
+    assert again["pictures_kept"] == 0  # kept once

@@ -54,16 +54,28 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     )
     if show_bar:
         sys.stderr.write("\r\x1b[K")
+    kept, refused = _keep_pictures(config, data_dir(args))
     if args.json:
-        print_json(report.to_json())
+        print_json({**report.to_json(), "pictures_kept": kept, "pictures_refused": refused})
     else:
         for outcome in report.outcomes:
             if outcome.status in ("error", "skipped"):
                 print(f"{outcome.status}: {outcome.title} <{outcome.url}>: {outcome.error}")
         print(report.summary())
+        if kept or refused:
+            print(f"{count(kept, 'picture')} kept for offline reading ({refused} not shown)")
     attempted = [o for o in report.outcomes if o.status != "skipped"]
     nothing_done = bool(attempted) and all(o.status == "error" for o in attempted)
     return 1 if nothing_done or not report.outcomes and config.feeds else 0
+
+
+def _keep_pictures(config, data: Path) -> tuple[int, int]:
+    """Saved entries' and full-text feeds' pictures into the cache, so they show offline (issue 23)."""
+    from reader.core.media.images import keep_pictures
+    from reader.core.store import Store
+
+    with Store.in_dir(data) as store:
+        return keep_pictures(store, config, data)
 
 
 def _progress_bar(p) -> None:

@@ -150,10 +150,18 @@ def _main() -> None:
 
 
 def _refresh_job(config, data_dir, urls, force, only_due, full_text, progress) -> RefreshReport:
-    return refresh(
+    report = refresh(
         config, data_dir, urls, force=force, only_due=only_due, full_text=full_text,
         progress=progress,
     )  # fmt: skip
+    from reader.core.media.images import (
+        keep_pictures,  # saved and full-text articles show them offline
+    )
+    from reader.core.store import Store
+
+    with Store.in_dir(data_dir) as store:
+        keep_pictures(store, config, data_dir)
+    return report
 
 
 def _index_job(data_dir: Path, progress) -> int:

@@ -86,12 +86,13 @@ class ImageCache:
         self.dir = Path(data_dir) / "images"
         self.cap = int(cap_mb * 1024 * 1024)
 
-    def _path(self, url: str) -> Path:
+    def path_of(self, url: str) -> Path:
+        """Where the picture of `url` is kept (it may not be there)."""
         return self.dir / hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
     def get(self, url: str) -> Path | None:
         """The kept picture of `url`, marked as just used, or None."""
-        path = self._path(url)
+        path = self.path_of(url)
         try:
             os.utime(path)
         except OSError:
@@ -102,7 +103,7 @@ class ImageCache:
         """Check and keep a picture (atomically: a kill never leaves half a file), then trim."""
         kind, width, height = check(data)
         self.dir.mkdir(parents=True, exist_ok=True)
-        path = self._path(url)
+        path = self.path_of(url)
         fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".part-")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -173,3 +174,33 @@ def fetch_pictures(settings, data_dir: Path, urls: list[str]) -> dict[str, Cache
 
     unique = list(dict.fromkeys(urls))
     return dict(zip(unique, asyncio.run(every()) if unique else [], strict=True))
+
+
+def keep_pictures(store, config, data_dir: Path, limit: int = 200) -> tuple[int, int]:
+    """After a refresh: the pictures of saved entries and of `full_text` feeds' entries, fetched into the cache so
+    those articles show them offline (`images = "off"` feeds are left alone). Only pictures not yet kept are
+    fetched; returns (kept now, refused or failed)."""
+    settings = config.settings
+    if settings.images == "off" and not any(
+        f.overrides.get("images") not in (None, "off") for f in config.feeds
+    ):
+        return 0, 0
+    feeds = {f.url: f for f in config.feeds if f.setting(settings, "images") != "off"}
+    full = [store.feed_by_url(url) for url, f in feeds.items() if f.setting(settings, "full_text")]
+    feed_ids = [feed.id for feed in full if feed is not None]
+    wanted = {feed.id for feed in (store.feed_by_url(url) for url in feeds) if feed is not None}
+    from reader.core.quotes.articles import render_entry
+
+    cache = ImageCache(data_dir, settings.image_cache_mb)
+    urls: list[str] = []
+    for entry_id in store.picture_candidates(feed_ids, limit):
+        entry = store.entry(entry_id)
+        if entry is None or entry.feed_id not in wanted:
+            continue
+        rendered = render_entry(entry, store.fulltext(entry_id))
+        urls += [p.url for p in rendered.pictures if not cache.path_of(p.url).exists()]
+    if not urls:
+        return 0, 0
+    found = fetch_pictures(settings, data_dir, urls)
+    kept = sum(1 for value in found.values() if not isinstance(value, str))
+    return kept, len(found) - kept

@@ -91,3 +91,16 @@ class MediaPart(StoreBase):
                ORDER BY e.sort_ts DESC LIMIT ?""",
             [limit],
         )
+
+    def picture_candidates(self, feed_ids: Sequence[int], limit: int = 200) -> list[int]:
+        """Entries whose pictures are kept for offline reading: saved ones and those of the given feeds (full-text
+        feeds), newest first."""
+        marks = ", ".join("?" * len(feed_ids)) or "NULL"
+        return [
+            row[0]
+            for row in self._rows(
+                f"""SELECT id FROM entries WHERE hidden = 0 AND (saved = 1 OR feed_id IN ({marks}))
+                    ORDER BY sort_ts DESC LIMIT ?""",
+                [*feed_ids, limit],
+            )
+        ]
