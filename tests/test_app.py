@@ -585,7 +585,7 @@ def test_keymap_table_is_plain_data() -> None:
     }
     assert imported <= {"__future__"}
     assert all(isinstance(v, tuple) and len(v) == 2 for v in DEFAULT_KEYS.values())
-    screens = (MainScreen, QuoteScreen, PeopleScreen, HelpScreen, PickScreen)
+    screens = (MainScreen, QuoteScreen, PeopleScreen, HelpScreen, PickScreen, FeedStatusScreen)
     bound = {b.id for screen in screens for b in screen.BINDINGS}
     assert set(DEFAULT_KEYS) <= bound
 

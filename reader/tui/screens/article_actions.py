@@ -12,7 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from reader.core.store import Entry, FullText
-from reader.tui.format import date
+from reader.tui.format import date, speaker_label
 from reader.tui.kinds import Mode, Source
 from reader.tui.messages import FinderReady, FullTextDone
 from reader.tui.quoteinfo import QuoteInfo
@@ -64,6 +64,7 @@ class ArticleActions:
         content.fetching = entry_id in self.fetching
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
         panes.article.show(content)
+        panes.say("")  # a note about the list ("No article open…") is stale now
         return entry
 
     def finder_loaded(self, message: FinderReady) -> None:
@@ -204,8 +205,8 @@ class ArticleActions:
         if content is None or not 0 <= index < len(content.quotes):
             return
         panes.article.select_quote(index)
-        quote = content.quotes[index]
-        who = f" — {quote.speaker}" if quote.speaker and quote.confidence != "low" else ""
+        label = speaker_label(content.quotes[index])
+        who = f" — {label}" if label else ""
         panes.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
         if panes.focused is not panes.article:
             panes.set_focus(panes.article)
@@ -221,7 +222,8 @@ class ArticleActions:
 
         from reader.tui.screens.dialogs import quotes_screen
 
-        self.panes.app.push_screen(quotes_screen(content.quotes), picked)
+        current = self.panes.article.current_quote
+        self.panes.app.push_screen(quotes_screen(content.quotes, current), picked)
 
     def quote_info(self, index: int) -> QuoteInfo | None:
         content = self.panes.article.content

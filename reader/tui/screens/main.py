@@ -299,6 +299,7 @@ class MainScreen(Screen):
         from reader.tui.screens.people import PeopleScreen
 
         def picked(quote) -> None:
+            self.highlight_current_view()  # the sidebar's cursor was left on People
             if quote is not None:  # found again by entry and text, like a saved quote
                 self.quotes.open_saved(quote)
                 index = self.article.current_quote
@@ -319,6 +320,11 @@ class MainScreen(Screen):
         self.entries.display = True
         self.entries.load(view)
         self.update_status()
+        self.say("")  # a note about the view left is stale
+
+    def highlight_current_view(self) -> None:
+        """Put the sidebar's cursor on the row of what the list shows (none for a search)."""
+        self.sidebar.select_key("quotes" if self.mode == Mode.QUOTES else self.view.key)
 
     def view_label(self) -> str:
         view = self.view
@@ -530,6 +536,7 @@ class MainScreen(Screen):
         self.undo_stack.append(MarkedRead(ids))
         self.entries.reload()
         self.refresh_sidebar()
+        self.say("")  # the toast says it; "marked unread" from before would contradict it
         notify(self, f"Marked {count(len(ids), 'entry', 'entries')} read. u: undo", timeout=4)
 
     def action_undo(self) -> None:

@@ -43,6 +43,7 @@ class SavedQuoteActions:
         view.display = True
         panes.set_focus(view)
         panes.update_status()
+        panes.say("")  # "quote 3/5 — …" was about the article
 
     def toggle_grouped(self) -> None:
         self.panes.quotes_view.grouped = not self.panes.quotes_view.grouped

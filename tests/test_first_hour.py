@@ -1,0 +1,191 @@
+"""Issue 28: the first hour of a newsboat/elfeed user. Each bug has a test here that failed
+on the main of the day (Pilot on the real app and cache of conftest_app.py)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from conftest_app import AppEnv
+from textual.binding import Binding
+from textual.widgets import OptionList
+
+from reader.tui.app import BylineApp, MainScreen
+from reader.tui.keymap import ALIASES
+from reader.tui.screens.dialogs import PickScreen
+from reader.tui.screens.people import PeopleScreen
+
+SIZE = (120, 40)
+
+
+def main_of(app: BylineApp) -> MainScreen:
+    main = app.main
+    assert main is not None
+    return main
+
+
+async def browser_calls(pilot, app_env: AppEnv, count: int, timeout: float = 30) -> list:
+    deadline = time.monotonic() + timeout
+    while len(app_env.browser_calls()) < count and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    return app_env.browser_calls()
+
+
+# ---------------------------------------------------------------- bug 1: j/k in pick lists
+
+
+async def test_bug1_j_and_k_move_in_the_links_list(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "l")
+        assert isinstance(pilot.app.screen, PickScreen)
+        await pilot.press("j", "enter")
+        calls = await browser_calls(pilot, app_env, 1)
+        assert calls == [["--new-tab", "https://ferry.example/timetable"]]
+
+
+async def test_bug1_j_and_k_move_in_the_quotes_popup(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter", "Q")
+        assert isinstance(pilot.app.screen, PickScreen)
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        assert main.article.current_quote == 2
+
+
+# ---------------------------------------------------------------- bug 4: Q opens on the quote
+
+
+async def test_bug4_the_quotes_popup_opens_on_the_current_quote(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "right_square_bracket", "right_square_bracket")
+        await pilot.press("right_square_bracket")
+        await pilot.press("Q")
+        assert isinstance(pilot.app.screen, PickScreen)
+        assert pilot.app.screen.query_one(OptionList).highlighted == 2
+
+
+# ---------------------------------------------------------------- bug 5: stale status notes
+
+
+async def test_bug5_no_article_note_goes_when_the_article_opens(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("right_square_bracket")
+        assert "No article open" in main.status.line
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "No article open" not in main.status.line
+
+
+async def test_bug5_marked_unread_goes_after_mark_all_read(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("m", "m")
+        assert "marked unread" in main.status.line
+        await pilot.press("A")
+        await pilot.pause()
+        assert "marked unread" not in main.status.line
+
+
+async def test_bug5_the_quotes_view_drops_the_article_quote_note(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter", "right_square_bracket", "right_square_bracket")
+        await pilot.press("right_square_bracket")
+        assert "quote 3/" in main.status.line
+        main.sidebar.select_key("quotes")
+        main.sidebar.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "quote 3/" not in main.status.line
+        main.status.flash("quote 3/4 — Tomas Reyes")
+        await pilot.press("S")
+        await pilot.pause()
+        assert "quote 3/" not in main.status.line
+
+
+# ---------------------------------------------------------------- bug 6: sidebar after People
+
+
+async def test_bug6_leaving_people_highlights_the_view_shown(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.pause()
+        main.sidebar.select_key("people")
+        main.sidebar.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PeopleScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is main
+        option = main.sidebar.get_option_at_index(main.sidebar.highlighted)
+        assert option.id == "all"
+
+
+# ---------------------------------------------------------------- bug 10: one speaker label
+
+
+async def test_bug10_status_line_and_quotes_popup_name_the_same_speaker(
+    app_env: AppEnv,
+) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter", "right_square_bracket", "right_square_bracket")
+        quote = main.article.content.quotes[1]
+        assert quote.confidence == "low"  # the fixture's second quote: a guessed speaker
+        assert "quote 2/" in main.status.line
+        assert "— Councillor Ines Okafor (uncertain)" in main.status.line
+        await pilot.press("Q")
+        rows = [str(o.prompt) for o in pilot.app.screen.query_one(OptionList).options]
+        assert "— Councillor Ines Okafor (uncertain)" in rows[1]
+
+
+# ---------------------------------------------------------------- bug 2: no dead scrollbar row
+
+
+async def test_bug2_a_long_list_has_no_horizontal_scrollbar(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=(80, 16)) as pilot:
+        main = main_of(pilot.app)
+        await pilot.pause()
+        entries = main.entries
+        assert entries.show_vertical_scrollbar  # the list is longer than its pane
+        assert not entries.show_horizontal_scrollbar
+        assert entries.scrollable_content_region.height == entries.content_region.height
+
+
+# ---------------------------------------------------------------- bug 3: bad key names
+
+
+@pytest.mark.parametrize(
+    ("keys", "says"),
+    [
+        ('next_quote = "ctrl+shift+banana"', "'banana' is not a key name"),
+        ('prev_quote = ",,["', "write comma for the , key"),
+        ('help = "hyperctrl+x"', "'hyperctrl' is not a modifier"),
+    ],
+)
+def test_bug3_a_key_name_textual_cannot_send_exits_2(write_config, in_cli, keys, says) -> None:
+    path = write_config(text=f"[settings]\nrefresh_minutes = 0\n\n[keys]\n{keys}\n")
+    result = in_cli("feeds")
+    assert result.returncode == 2, result.stdout
+    assert says in result.stderr
+    assert f"{path}:5" in result.stderr  # the line of the entry
+
+
+def test_bug3_every_character_alias_is_the_name_textual_binds() -> None:
+    for char, name in ALIASES.items():
+        if char != " ":
+            assert [b.key for b in Binding.make_bindings([Binding(char, "x")])] == [name]
+
+
+async def test_bug3_comma_binds_the_comma_key(app_env: AppEnv) -> None:
+    config = replace(app_env.config, keys={"prev_quote": "comma,left_square_bracket"})
+    async with BylineApp(config, app_env.data_dir).run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter", "right_square_bracket", "right_square_bracket")
+        assert main.article.current_quote == 1
+        await pilot.press("comma")
+        assert main.article.current_quote == 0
