@@ -3,11 +3,18 @@ on the main of the day (Pilot on the real app and cache of conftest_app.py)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest_app import AppEnv
+from test_tmux_e2e import REPO, Tmux
 from textual.binding import Binding
 from textual.widgets import OptionList
 
@@ -189,3 +196,100 @@ async def test_bug3_comma_binds_the_comma_key(app_env: AppEnv) -> None:
         assert main.article.current_quote == 1
         await pilot.press("comma")
         assert main.article.current_quote == 0
+
+
+# ---------------------------------------------------------------- bug 9: the unknown table's line
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[settings]\nrefresh_minutes = 0\n\n[key]\nquit = "x"\n', 4),
+        ("[settings]\nrefresh_minutes = 0\n\n[[feed]]\nurl = 'https://a.example/f'\n", 4),
+        ('colour = "red"\n\n[settings]\nrefresh_minutes = 0\n', 1),
+        ("[settings]\nrefresh_minutes = 0\n[themes.dark]\nx = 1\n", 3),
+    ],
+)
+def test_bug9_an_unknown_table_is_reported_at_its_line(write_config, in_cli, text, line) -> None:
+    path = write_config(text=text)
+    result = in_cli("feeds")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"byline: {path}:{line}: "), result.stderr
+
+
+# ---------------------------------------------------------------- bug 7: demo cache on hang-up
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("how", ["close the terminal", "kill"])
+def test_bug7_demo_removes_its_cache_when_its_terminal_closes(tmp_path: Path, how: str) -> None:
+    tmux = Tmux(f"byline-hup-{os.getpid()}-{tmp_path.name}")  # a server of its own
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = (
+        f"cd {REPO} && TMPDIR={scratch} TERM=xterm-256color {sys.executable} -m reader.cli demo"
+    )
+    tmux("new-session", "-d", "-s", "byline", "-x", "100", "-y", "30", command)
+    try:
+        tmux.wait_for("Harbour town votes")
+        assert len(list(scratch.glob("byline-demo-*"))) == 1
+        if how == "kill":
+            pid = tmux("display", "-p", "-t", "byline", "#{pane_pid}").strip()
+            found = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout
+            os.kill(int((found.split() or [pid])[0]), signal.SIGTERM)
+        else:
+            tmux("kill-session", "-t", "byline")  # the pane's process gets SIGHUP
+        deadline = time.monotonic() + 20
+        while list(scratch.glob("byline-demo-*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        tmux("kill-server", check=False)  # the server on its own socket only
+    assert list(scratch.glob("byline-demo-*")) == []
+
+
+# ---------------------------------------------------------------- bug 8: changes from outside
+
+
+async def test_bug8_a_mark_from_the_cli_shows_in_the_open_app(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reader.tui.app.WATCH_SECONDS", 0.1, raising=False)
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.pause(0.3)
+        ferry = app_env.ids["ferry"]
+        assert not main.entries.row(0).saved and main.entries.row(0).id == ferry
+        with app_env.store() as other:  # what `byline mark saved` does: its own connection
+            other.set_saved(ferry, True)
+        deadline = time.monotonic() + 10
+        while not main.entries.row(0).saved and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert main.entries.row(0).saved
+        assert "★" in "".join(s.text for s in main.entries.render_line(0))
+
+
+async def test_bug8_a_feed_added_to_the_config_shows_in_the_open_app(
+    app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reader.tui.app.WATCH_SECONDS", 0.1, raising=False)
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.pause(0.3)
+        feeds = [
+            app_env.config.feeds[0].url,
+            app_env.config.feeds[1].url,
+            "https://new.example/rss",
+        ]
+        app_env.config.path.write_text(
+            "".join(f'[[feeds]]\nurl = "{url}"\n\n' for url in feeds), encoding="utf-8"
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "new.example" not in _sidebar(main):
+            await pilot.pause(0.1)
+        assert "new.example" in _sidebar(main)
+        assert "Broken Feed" not in _sidebar(main)  # taken out of the config: hidden
+        assert [f.url for f in pilot.app.config.feeds] == feeds  # R refreshes these
+
+
+def _sidebar(main: MainScreen) -> str:
+    return "\n".join(str(o.prompt) for o in main.sidebar.options)

@@ -484,8 +484,19 @@ class _Locator:
         return start, stop
 
     def top(self, key: str | None) -> int | None:
+        """The line of a top-level `key = …`, else of its `[key]`/`[[key]]`/`[key.sub]`
+        header (an unknown table was reported at line 1: issue 28, bug 9)."""
+        if not key:
+            return None
         stop = self.headers[0][0] if self.headers else len(self.lines)
-        return self._key_line(key, 0, stop) if key else None
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range(stop):
+            if pattern.match(self.lines[number]):
+                return number + 1
+        for number, name, _is_array in self.headers:
+            if name.strip("\"'") == key or name.split(".")[0].strip("\"'") == key:
+                return number + 1
+        return None
 
     def in_table(self, name: str):
         start, stop = self._section(name, None)

@@ -287,6 +287,11 @@ class Store:
                  GROUP BY j.value ORDER BY j.value COLLATE NOCASE"""
         return [(t, u or 0, n or 0) for t, u, n in self._rows(sql)]
 
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version`: it changes when another connection commits, so
+        the app notices a `byline mark` or refresh from the CLI without re-reading (issue 28)."""
+        return self._rows("PRAGMA data_version")[0][0]
+
     def totals(self) -> dict[str, int]:
         """Counts for the fixed views, from the trigger-kept counters (no row scans), and how
         many feeds are failing (`failing`)."""

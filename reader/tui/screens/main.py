@@ -33,6 +33,7 @@ from reader.core.text.words import count
 from reader.tui.keymap import MAIN_KEYS, keys_of, parse_keys
 from reader.tui.kinds import Mode, Source, ViewKind
 from reader.tui.messages import (
+    CacheChanged,
     FinderReady,
     FullTextDone,
     QuotesChanged,
@@ -666,6 +667,9 @@ class MainScreen(Screen):
             notify(self, f"Refresh failed: {message.error}", severity="error")
         else:
             self.status.set_progress(message.text, expire=DONE_SECONDS)
+        self.after_refresh()
+
+    def on_cache_changed(self, message: CacheChanged) -> None:
         self.after_refresh()
 
     def after_refresh(self) -> None:
