@@ -18,10 +18,12 @@ from test_tmux_e2e import REPO, Tmux
 from textual.binding import Binding
 from textual.widgets import OptionList
 
+from reader.core.quotes import index as quoteindex
 from reader.tui.app import BylineApp, MainScreen
 from reader.tui.keymap import ALIASES
-from reader.tui.screens.dialogs import PickScreen
+from reader.tui.screens.dialogs import HelpScreen, PickScreen
 from reader.tui.screens.people import PeopleScreen
+from reader.tui.widgets.footer import KeyFooter
 
 SIZE = (120, 40)
 
@@ -156,6 +158,7 @@ async def test_bug10_status_line_and_quotes_popup_name_the_same_speaker(
 async def test_bug2_a_long_list_has_no_horizontal_scrollbar(app_env: AppEnv) -> None:
     async with app_env.app().run_test(size=(80, 16)) as pilot:
         main = main_of(pilot.app)
+        await pilot.press("enter")  # the list shares the screen with the article
         await pilot.pause()
         entries = main.entries
         assert entries.show_vertical_scrollbar  # the list is longer than its pane
@@ -293,3 +296,224 @@ async def test_bug8_a_feed_added_to_the_config_shows_in_the_open_app(
 
 def _sidebar(main: MainScreen) -> str:
     return "\n".join(str(o.prompt) for o in main.sidebar.options)
+
+
+# ---------------------------------------------------------------- friction 1: room and layout
+
+
+async def test_f1_the_list_has_the_room_until_an_article_opens(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.pause()
+        assert not main.article.display  # no empty article pane
+        assert main.entries.size.height > 30
+        await pilot.press("tab", "tab")  # sidebar, list: tab never stops on a hidden pane
+        assert main.focused in (main.sidebar, main.entries)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main.article.display and main.entries.size.height < 20
+        await pilot.press("z")  # maximise the list (it has focus) ...
+        await pilot.pause()
+        assert not main.article.display
+        await pilot.press("z", "tab")  # ... both again; to the article and maximise it
+        await pilot.pause()
+        assert main.focused is main.article
+        await pilot.press("z")
+        await pilot.pause()
+        assert not main.entries.display and not main.sidebar.display
+        assert main.article.size.height > 30
+
+
+async def test_f1_layout_side_puts_the_article_beside_the_list(app_env: AppEnv) -> None:
+    async with app_env.app(layout="side").run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main.has_class("side")
+        assert main.article.region.x > main.entries.region.x + main.entries.region.width - 1
+        assert main.article.region.y == main.entries.region.y
+
+
+def test_f1_a_layout_that_does_not_exist_exits_2(write_config, in_cli) -> None:
+    write_config(text='[settings]\nlayout = "diagonal"\n')
+    result = in_cli("feeds")
+    assert result.returncode == 2
+    assert 'layout in [settings] must be one of "auto", "stacked", "side"' in result.stderr
+
+
+# ---------------------------------------------------------------- friction 2: q goes back
+
+
+async def test_f2_q_goes_back_and_quits_only_from_the_all_list(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter", "q")  # closes the article
+        await pilot.pause()
+        assert pilot.app.is_running and main.article.content is None
+        main.sidebar.select_key("tag:tech")
+        main.sidebar.focus()
+        await pilot.press("enter", "q")  # back from a view to All
+        await pilot.pause()
+        assert pilot.app.is_running and main.view.kind == "all"
+        await pilot.press("quotation_mark", "q")  # the Quotes view, back
+        await pilot.pause()
+        assert pilot.app.is_running and main.mode == "entries"
+        await pilot.press("q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+
+async def test_f2_ctrl_q_quits_from_an_article(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "tab", "ctrl+q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+
+# ---------------------------------------------------------------- friction 3: keys for views
+
+
+async def test_f3_keys_for_saved_quotes_people_and_feeds(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("s", "asterisk")
+        await pilot.pause()
+        assert main.view.kind == "saved" and main.entries.count == 1
+        await pilot.press("quotation_mark")
+        assert main.mode == "quotes" and main.focused is main.quotes_view
+        await pilot.press("f")
+        option = main.sidebar.get_option_at_index(main.sidebar.highlighted)
+        assert main.focused is main.sidebar and option.id.startswith("feed:")
+        await pilot.press("f")
+        assert main.sidebar.get_option_at_index(main.sidebar.highlighted).id != option.id
+        await pilot.press("at")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PeopleScreen)
+
+
+async def test_f3_n_moves_on_to_the_next_feed_with_unread(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        main.sidebar.select_key(f"feed:{_feed_id(app_env, 'World Wire')}")
+        main.sidebar.focus()
+        await pilot.press("enter")
+        world, opened = _feed_id(app_env, "World Wire"), []
+        for _ in range(5):
+            await pilot.press("n")
+            await pilot.pause()
+            if main.view.value != world:
+                break
+            opened.append(main.article_id)
+        assert opened[-1] == app_env.ids["hostile"]  # World Wire's last entry came first
+        assert main.view.value == _feed_id(app_env, "Tech Daily")
+        assert main.article_id in (app_env.ids["chips"], app_env.ids["javascript"])
+        assert "next feed with unread entries: Tech Daily" in main.status.line
+
+
+async def test_f3_space_at_the_end_of_an_article_opens_the_next_unread(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("enter", "tab")
+        first = main.article_id
+        for _ in range(6):
+            await pilot.press("space")
+            await pilot.pause()
+            if main.article_id != first:
+                break
+        assert main.article_id != first
+
+
+def _feed_id(app_env: AppEnv, title: str) -> int:
+    with app_env.store() as store:
+        return next(f.id for f in store.feeds() if f.title == title)
+
+
+# ---------------------------------------------------------------- friction 4: the footer
+
+
+def _footer(pilot) -> str:
+    return " ".join(
+        f"{key}:{label}"
+        for key, _shown, label, _on, _tip in pilot.app.screen.query_one(KeyFooter).shown()
+    )
+
+
+async def test_f4_the_footer_shows_the_keys_of_what_has_focus(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "s:Save" in _footer(pilot) and "q:Quit" in _footer(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Q:Quotes" in _footer(pilot) and "q:Close" in _footer(pilot)
+        assert "s:Save" not in _footer(pilot)
+        await pilot.press("quotation_mark")
+        await pilot.pause()
+        assert "S:By speaker" in _footer(pilot) and "d:Delete" in _footer(pilot)
+        assert "q:Back" in _footer(pilot)
+
+
+# ---------------------------------------------------------------- friction 4: help, People's ?
+
+
+async def test_f4_question_mark_closes_help_and_g_ends_it(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        screen = pilot.app.screen
+        assert isinstance(screen, HelpScreen)
+        await pilot.press("G")
+        await pilot.pause()
+        scroll = screen.query_one("#help-scroll")
+        assert scroll.scroll_y == scroll.max_scroll_y > 0
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_f4_question_mark_in_people_opens_help_not_the_filter(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("at")
+        await pilot.pause()
+        people = pilot.app.screen
+        assert isinstance(people, PeopleScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert people.filter_box.value == ""
+        assert any(i == "people_span" for _k, _d, i in pilot.app.screen.rows)
+
+
+# ---------------------------------------------------------------- friction 5: People
+
+
+async def test_f5_people_opens_on_all_time_when_nobody_was_quoted_this_week(
+    app_env: AppEnv,
+) -> None:
+    with app_env.store() as store:
+        quoteindex.backfill(store)
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("at")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert not screen.week  # the fixture's entries are from 2026-01-01
+        assert any("Ines Okafor" in str(o.prompt) for o in screen.list.options)
+
+
+async def test_f5_escape_from_an_article_returns_to_the_persons_page(app_env: AppEnv) -> None:
+    with app_env.store() as store:
+        quoteindex.backfill(store)
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("at")
+        await pilot.pause()
+        await pilot.press(*"okafor", "enter")
+        await pilot.pause()
+        assert pilot.app.screen.mode == "person"
+        await pilot.press("enter")  # the quote: its article opens
+        await pilot.pause()
+        await pilot.pause()
+        assert pilot.app.screen is main and main.article_id == app_env.ids["ferry"]
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, PeopleScreen)
+        assert screen.mode == "person" and screen.person.name == "Ines Okafor"
+        assert not screen.week  # the span chosen before is kept

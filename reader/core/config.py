@@ -48,6 +48,7 @@ class Settings:
     full_text: bool = False
     browser: str = ""
     theme: str = "textual-dark"
+    layout: str = "auto"  # article below the list (stacked), beside it (side), or by width
     dedupe: bool = True  # the same story in several feeds is shown once
     notify_command: tuple[str, ...] = ()  # argv run after a refresh that brought new entries
 
@@ -127,6 +128,7 @@ _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
 _POSITIVE = {"concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed"}
 _NON_NEGATIVE = {"refresh_minutes", "keep_days"}
+_CHOICES = {"layout": ("auto", "stacked", "side")}
 _MAX_NUMBER = 10**12
 
 
@@ -189,6 +191,9 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
     if kind in ("int", "float") and value > _MAX_NUMBER:
         # Past this SQLite cannot bind the value (OverflowError deep inside a refresh).
         raise ConfigError(path, f"{name} in {where} must be at most {_MAX_NUMBER:,}", line)
+    if name in _CHOICES and value not in _CHOICES[name]:
+        choices = ", ".join(f'"{c}"' for c in _CHOICES[name])
+        raise ConfigError(path, f"{name} in {where} must be one of {choices}, not {value!r}", line)
     if name in _POSITIVE and value <= 0:
         raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
     if name in _NON_NEGATIVE and value < 0:

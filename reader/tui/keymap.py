@@ -13,9 +13,9 @@ MAIN_KEYS: dict[str, tuple[str, str]] = {
     "cursor_down": ("j,down", "Next entry (or scroll the article down)"),
     "cursor_up": ("k,up", "Previous entry (or scroll the article up)"),
     "open": ("enter", "Open the entry (in the article: open the current quote)"),
-    "page_down": ("space,pagedown", "Page the article down"),
+    "page_down": ("space,pagedown", "Page the article down (at its end: the next unread)"),
     "page_up": ("b,pageup", "Page the article up"),
-    "next_unread": ("n", "Next unread entry"),
+    "next_unread": ("n", "Next unread entry (at a feed's end: the next feed with unread)"),
     "prev_unread": ("p", "Previous unread entry"),
     "toggle_read": ("m", "Toggle read"),
     "toggle_saved": ("s", "Toggle saved (saving fetches the full text)"),
@@ -40,11 +40,17 @@ MAIN_KEYS: dict[str, tuple[str, str]] = {
     "quotes_panel": ("Q", "Quotes of this article"),
     "group_quotes": ("S", "Group saved quotes by speaker (Quotes view)"),
     "delete_quote": ("d", "Delete the saved quote (Quotes view, or the current quote)"),
+    "go_saved": ("asterisk", "Saved entries"),
+    "go_quotes": ("quotation_mark", "Saved quotes"),
+    "go_people": ("at", "People: who is quoted, and what they said"),
+    "go_feeds": ("f", "The feeds in the sidebar (again: the next feed)"),
+    "maximise": ("z", "Maximise the article (or the list); again: both"),
     "switch_pane": ("tab", "Switch pane"),
     "back": ("escape", "Back to the list"),
+    "close": ("q", "Close the article, search or view; quit from the All list"),
     "toggle_sidebar": ("backslash", "Show / hide the sidebar"),
     "help": ("question_mark", "This help"),
-    "quit": ("q", "Quit"),
+    "quit": ("ctrl+q", "Quit, from anywhere"),
 }
 
 # The quote screen.
@@ -64,6 +70,7 @@ PEOPLE_KEYS: dict[str, tuple[str, str]] = {
     "people_up": ("up", "Previous row"),
     "people_span": ("ctrl+t", "This week / all time"),
     "people_search": ("slash", "Search quotes"),
+    "people_help": ("question_mark", "All keys (this help)"),
 }
 
 # Every dialog (help, links, quotes, feed problems), and the lists of links and quotes.
@@ -79,6 +86,9 @@ HELP_KEYS: dict[str, tuple[str, str]] = {
     "help_up": ("k,up", "Scroll the help up"),
     "help_page_down": ("space,pagedown", "Page the help down"),
     "help_page_up": ("b,pageup", "Page the help up"),
+    "help_top": ("g,home", "The help's top"),
+    "help_end": ("G,end", "The help's end"),
+    "help_close": ("question_mark", "Close the help"),
 }
 
 # Each screen's table, with the title the help screen gives it. A key may serve two

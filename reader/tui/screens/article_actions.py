@@ -65,7 +65,17 @@ class ArticleActions:
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
         panes.article.show(content)
         panes.say("")  # a note about the list ("No article open…") is stale now
+        panes.sync_panes()
         return entry
+
+    def close(self) -> None:
+        """Close the article: the list has the room again (q)."""
+        self.article_id = None
+        self.panes.article.show(None)
+        self.panes.sync_panes()
+        self.panes.set_focus(
+            self.panes.entries if self.panes.mode == Mode.ENTRIES else self.panes.quotes_view
+        )
 
     def finder_loaded(self, message: FinderReady) -> None:
         """The quote finder is loaded: an article shown before it gets its quotes."""

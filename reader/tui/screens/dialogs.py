@@ -44,6 +44,9 @@ class HelpScreen(_Modal):
             ("help_up", "scroll(-1)", "Up"),
             ("help_page_down", "scroll_page(1)", "Page down"),
             ("help_page_up", "scroll_page(-1)", "Page up"),
+            ("help_top", "scroll_end(0)", "Top"),
+            ("help_end", "scroll_end(1)", "End"),
+            ("help_close", "dismiss_none", "Close"),
         )
     ]
 
@@ -81,11 +84,17 @@ class HelpScreen(_Modal):
             with VerticalScroll(id="help-scroll"):
                 for part in tables:
                     yield Static(part, classes="help-part")
-            yield Static("j/k: scroll · escape: close", classes="dialog-hint")
+            yield Static(
+                "j/k, space: scroll · g/G: top/end · ? or escape: close", classes="dialog-hint"
+            )
 
     def action_scroll(self, lines: int) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
         scroll.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_end(self, end: int) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.max_scroll_y if end else 0, animate=False)
 
     def action_scroll_page(self, pages: int) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)

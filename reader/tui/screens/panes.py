@@ -49,6 +49,10 @@ class MainPanes(Protocol):
 
     def refresh_sidebar(self) -> None: ...
 
+    def sync_panes(self) -> None:
+        """Show and size the panes for what is open now (an article opened or closed)."""
+        ...
+
     def update_status(self, message: str = "") -> None: ...
 
     def say(self, message: str) -> None:
