@@ -517,3 +517,57 @@ async def test_f5_escape_from_an_article_returns_to_the_persons_page(app_env: Ap
         assert isinstance(screen, PeopleScreen)
         assert screen.mode == "person" and screen.person.name == "Ines Okafor"
         assert not screen.week  # the span chosen before is kept
+
+
+# ---------------------------------------------------------------- friction 7: config messages
+
+
+def test_f7_a_mistyped_theme_exits_2_with_a_suggestion(write_config, run_cli) -> None:
+    path = write_config(text='[settings]\nrefresh_on_start = false\ntheme = "textual-drak"\n')
+    result = run_cli()  # the bare command opens the app: the theme is checked first
+    assert result.returncode == 2, result.stderr
+    assert f"{path}:3:" in result.stderr and "did you mean 'textual-dark'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_f7_an_unknown_key_says_did_you_mean(write_config, in_cli) -> None:
+    write_config(text="[settings]\nrefrsh_minutes = 5\n")
+    result = in_cli("feeds")
+    assert result.returncode == 2
+    assert "unknown key 'refrsh_minutes' in [settings]; did you mean 'refresh_minutes'?" in (
+        result.stderr
+    )
+    assert "allowed:" not in result.stderr
+
+
+# ---------------------------------------------------------------- friction 6: browser argv
+
+
+def test_f6_browser_takes_an_argv_list_like_notify_command(tmp_path: Path) -> None:
+    from reader.core.config import ConfigError, parse
+
+    path = tmp_path / "config.toml"
+    config = parse('[settings]\nbrowser = ["my browser", "--new-tab"]\n', path)
+    assert config.settings.browser == ("my browser", "--new-tab")
+    with pytest.raises(ConfigError, match="browser in \\[settings\\] must be a command"):
+        parse("[settings]\nbrowser = [1]\n", path)
+
+
+async def test_f6_an_argv_browser_gets_the_url_as_one_argument(app_env: AppEnv) -> None:
+    fake = app_env.config.settings.browser.split()[0]
+    async with app_env.app(browser=(fake, "--new-tab", "two words")).run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        calls = await browser_calls(pilot, app_env, 1)
+        assert calls == [["--new-tab", "two words", "https://world.example/ferry"]]
+
+
+def test_f6_opml_folders_are_tags_whatever_their_case() -> None:
+    from reader.core.feeds.opml import parse_opml
+
+    opml = b"""<?xml version="1.0"?><opml version="2.0"><head/><body>
+      <outline text="Blogs"><outline text="A" xmlUrl="https://a.example/feed"/></outline>
+      <outline text="blogs"><outline text="B" xmlUrl="https://b.example/feed"/></outline>
+      <outline text="C" xmlUrl="https://c.example/feed" category="BLOGS,news"/>
+    </body></opml>"""
+    feeds = parse_opml(opml).feeds
+    assert [f.tags for f in feeds] == [("Blogs",), ("Blogs",), ("Blogs", "news")]

@@ -46,7 +46,7 @@ class Settings:
     max_items_per_feed: int = 1000
     mark_read_on_open: bool = True
     full_text: bool = False
-    browser: str = ""
+    browser: str | tuple[str, ...] = ""  # a command line, or an argv list like notify_command
     theme: str = "textual-dark"
     layout: str = "auto"  # article below the list (stacked), beside it (side), or by width
     dedupe: bool = True  # the same story in several feeds is shown once
@@ -122,7 +122,7 @@ def data_dir(cli_value: str | None = None) -> Path:
 
 # ---------------------------------------------------------------- reading
 
-_LIST_SETTINGS = {"notify_command"}  # checked by _settings itself
+_LIST_SETTINGS = {"notify_command", "browser"}  # checked by _settings itself
 _SETTING_TYPES = {f.name: f.type for f in fields(Settings) if f.name not in _LIST_SETTINGS}
 _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
@@ -172,10 +172,20 @@ def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) 
         raise ConfigError(path, f"{where} must be a table", line_of(None))
     for key in table:
         if key not in allowed:
-            choices = ", ".join(sorted(allowed))
             raise ConfigError(
-                path, f"unknown key {key!r} in {where}; allowed: {choices}", line_of(key)
+                path, f"unknown key {key!r} in {where}; {_hint(key, allowed)}", line_of(key)
             )
+
+
+def _hint(key: str, allowed: set[str]) -> str:
+    """ "did you mean …" for a near miss (issue 28: a typo listed every allowed key), else
+    the allowed keys."""
+    import difflib
+
+    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"allowed: {', '.join(sorted(allowed))}"
 
 
 def _check_value(name: str, value: Any, where: str, path: Path, line: int | None) -> Any:
@@ -219,7 +229,24 @@ def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
                 line_of("notify_command"),
             )
         values["notify_command"] = tuple(argv)
+    if "browser" in table:
+        values["browser"] = _browser(table["browser"], path, line_of("browser"))
     return replace(Settings(), **values)
+
+
+def _browser(value: Any, path: Path, line: int | None) -> str | tuple[str, ...]:
+    """`browser` as a command line ("firefox --new-tab", split without a shell) or, like
+    notify_command, an argv list (["firefox", "--new-tab"]): issue 28."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(a, str) and a for a in value):
+        return tuple(value)
+    raise ConfigError(
+        path,
+        'browser in [settings] must be a command ("firefox --new-tab") or a list of strings'
+        ' (["firefox", "--new-tab"])',
+        line,
+    )
 
 
 def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
@@ -228,7 +255,10 @@ def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
         raise ConfigError(path, '[keys] must be a table of binding id = "keys"', line_of(None))
     for name, value in table.items():
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(path, f'keys.{name} must be a string such as "j,down"', line_of(name))
+            shown = name if str(name).isprintable() else repr(name)  # one line, always
+            raise ConfigError(
+                path, f'keys.{shown} must be a string such as "j,down"', line_of(name)
+            )
     return dict(table)
 
 

@@ -454,8 +454,29 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+def check_theme(config: Config) -> None:
+    """A theme Textual does not have stops with the config's line, like every other config
+    error (issue 28: it was a note in the app); "did you mean …" for a near miss."""
+    import difflib
+
+    from textual.theme import BUILTIN_THEMES
+
+    from reader.core.config import ConfigError, key_line
+
+    theme = config.settings.theme
+    if theme in BUILTIN_THEMES:
+        return
+    close = difflib.get_close_matches(theme, sorted(BUILTIN_THEMES), n=1)
+    hint = (
+        f"did you mean {close[0]!r}?" if close else f"themes: {', '.join(sorted(BUILTIN_THEMES))}"
+    )
+    line = key_line(config.path, "settings", "theme")
+    raise ConfigError(config.path, f"theme {theme!r} in [settings] is not a theme; {hint}", line)
+
+
 def run_app(config: Config, data_dir: Path, *, demo: bool = False, notice: str = "") -> None:
     """Open the reader on `data_dir`'s cache (the CLI's bare `byline` and `byline demo`)."""
+    check_theme(config)
     app = BylineApp(config, data_dir, demo=demo, notice=notice)
     with _hangup_quits(app):
         app.run()

@@ -412,11 +412,11 @@ class MainScreen(Screen):
 
     def update_status(self, message: str = "") -> None:
         if self.mode == Mode.QUOTES:
-            place = f"{self.view_label()} · {count(self.quotes_view.count, 'quote')}"
+            place = f"{self.view_label()} · {count(self.quotes_view.count, 'quote', grouped=True)}"
         elif not self.entries.count_known:  # a [[views]] view being counted in a thread
             place = f"{self.view_label()} · … entries"
         else:
-            place = f"{self.view_label()} · {count(self.entries.count, 'entry', 'entries')}"
+            place = f"{self.view_label()} · {count(self.entries.count, 'entry', 'entries', grouped=True)}"
         self.status.set_place(place)
         if message:
             self.say(message)
@@ -699,7 +699,11 @@ class MainScreen(Screen):
         self.entries.reload()
         self.refresh_sidebar()
         self.say("")  # the toast says it; "marked unread" from before would contradict it
-        notify(self, f"Marked {count(len(ids), 'entry', 'entries')} read. u: undo", timeout=4)
+        notify(
+            self,
+            f"Marked {count(len(ids), 'entry', 'entries', grouped=True)} read. u: undo",
+            timeout=4,
+        )
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -710,7 +714,7 @@ class MainScreen(Screen):
             self.store.set_read(last.ids, False)
             self.entries.reload()
             self.refresh_sidebar()
-            self.say(f"{count(len(last.ids), 'entry', 'entries')} unread again")
+            self.say(f"{count(len(last.ids), 'entry', 'entries', grouped=True)} unread again")
             return
         if self.services.restore_quote(last.quote):
             self.say("quote restored")
