@@ -571,3 +571,18 @@ def test_f6_opml_folders_are_tags_whatever_their_case() -> None:
     </body></opml>"""
     feeds = parse_opml(opml).feeds
     assert [f.tags for f in feeds] == [("Blogs",), ("Blogs",), ("Blogs", "news")]
+
+
+# ---------------------------------------------------------------- polish
+
+
+async def test_polish_palette_hides_keys_and_screenshot_and_names_the_theme(
+    app_env: AppEnv,
+) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        commands = list(pilot.app.get_system_commands(main_of(pilot.app)))
+        titles = [c.title for c in commands]
+        assert "Keys" not in titles and "Screenshot" not in titles
+        theme = next(c for c in commands if c.title == "Theme")
+        assert "now: textual-dark" in theme.help
+        assert "Saved quotes" in titles  # the new keys are commands too

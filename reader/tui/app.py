@@ -253,7 +253,15 @@ class BylineApp(App):
             notify(self, f"Could not remember the theme: {err}", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Byline's commands after Textual's, without its "Keys" panel and "Screenshot"
+        (`?` lists the keys; issue 28), and the theme command saying which theme is on."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Keys", "Screenshot"):
+                continue
+            if command.title == "Theme":
+                help_text = f"Change the current theme (now: {self.theme})"
+                command = SystemCommand(command.title, markup(help_text), command.callback)
+            yield command
         main = self.main
         if main is None:
             return
@@ -392,6 +400,7 @@ class BylineApp(App):
 
     def _refresh_finished(self, report, error: str | None, synced: str = "") -> None:
         self._refreshing = False
+        self._seen = None  # what the refresh wrote is reloaded below, not again by the watcher
         if synced.startswith("sync failed"):
             error = synced + (f"; {error}" if error else "")
         if error:

@@ -140,7 +140,8 @@ class ArticleActions:
             self.panes.warn("No link to copy.")
             return
         self.panes.app.copy_to_clipboard(entry.link)
-        self.panes.say("link copied")
+        # OSC 52: the terminal puts it on its clipboard, if it allows that (tmux: set-clipboard)
+        self.panes.say("link copied to the terminal's clipboard (OSC 52)")
 
     # ---------------------------------------------------------- full text
 
