@@ -586,3 +586,14 @@ async def test_polish_palette_hides_keys_and_screenshot_and_names_the_theme(
         theme = next(c for c in commands if c.title == "Theme")
         assert "now: textual-dark" in theme.help
         assert "Saved quotes" in titles  # the new keys are commands too
+
+
+def test_polish_the_quotes_list_keeps_the_articles_own_marks() -> None:
+    from reader.core.quotes import extract
+    from reader.tui.screens.dialogs import quotes_screen
+
+    body = "„Wir bleiben hier“, sagte Anna Berg. «Nous restons», a dit Paul Martin."
+    quotes = extract(body)
+    assert len(quotes) == 2
+    rows = [str(o) for o in quotes_screen(quotes, body=body).options]
+    assert rows[0].startswith("„Wir bleiben hier“") and rows[1].startswith("«Nous restons»")

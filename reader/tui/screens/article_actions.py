@@ -234,7 +234,8 @@ class ArticleActions:
         from reader.tui.screens.dialogs import quotes_screen
 
         current = self.panes.article.current_quote
-        self.panes.app.push_screen(quotes_screen(content.quotes, current), picked)
+        screen = quotes_screen(content.quotes, current, content.rendered.text)
+        self.panes.app.push_screen(screen, picked)
 
     def quote_info(self, index: int) -> QuoteInfo | None:
         content = self.panes.article.content

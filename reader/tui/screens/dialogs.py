@@ -146,11 +146,15 @@ def links_screen(links) -> PickScreen:
     return PickScreen("Links", options, "enter: open in the browser · j/k: move · escape: close")
 
 
-def quotes_screen(quotes: list[Quote], current: int | None = None) -> PickScreen:
-    """The article's quotes, opened on the `current` one (the status line's "quote n/m")."""
+def quotes_screen(quotes: list[Quote], current: int | None = None, body: str = "") -> PickScreen:
+    """The article's quotes, opened on the `current` one (the status line's "quote n/m"),
+    each in the marks the article gives it („…“, «…»; `body` is the article's text)."""
+    from reader.core.quotes.locate import marks_around
+
     options = []
     for q in quotes:
-        line = text(("“", "bold"), _short(q.text, 200), ("”", "bold"))
+        opening, closing = marks_around(body, q.start, q.end) if body else ("“", "”")
+        line = text((opening, "bold"), _short(q.text, 200), (closing, "bold"))
         who = speaker_label(q) or "unattributed"
         line.append_text(
             text(f"\n    — {who}" + (" (partial)" if q.kind == "partial" else ""), style="dim")
