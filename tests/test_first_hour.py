@@ -597,3 +597,12 @@ def test_polish_the_quotes_list_keeps_the_articles_own_marks() -> None:
     assert len(quotes) == 2
     rows = [str(o) for o in quotes_screen(quotes, body=body).options]
     assert rows[0].startswith("„Wir bleiben hier“") and rows[1].startswith("«Nous restons»")
+
+
+def test_the_default_keys_never_clash_on_one_screen() -> None:
+    from reader.tui.keymap import DEFAULT_KEYS, key_clash, key_problem, parse_keys
+
+    assert key_clash({}) is None
+    assert all(
+        key_problem(k) is None for keys, _ in DEFAULT_KEYS.values() for k in parse_keys(keys)
+    )
