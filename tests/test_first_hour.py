@@ -606,3 +606,11 @@ def test_the_default_keys_never_clash_on_one_screen() -> None:
     assert all(
         key_problem(k) is None for keys, _ in DEFAULT_KEYS.values() for k in parse_keys(keys)
     )
+
+
+def test_f6_add_with_a_file_path_suggests_its_file_url(write_config, in_cli, tmp_path) -> None:
+    write_config([])
+    feed = tmp_path / "feed.xml"
+    result = in_cli("add", str(feed))
+    assert result.returncode != 0
+    assert f"for a local feed give '{feed.as_uri()}'" in result.stderr

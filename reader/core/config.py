@@ -278,6 +278,9 @@ def feed_url_problem(url: str) -> str | None:
         return None
     if scheme == "file":
         return None if parts.path not in ("", "/") else f"{url!r} is incomplete: no file path"
+    if url.startswith(("/", "./", "../", "~/")):  # a path (issue 28): say its file:// address
+        local = Path(url).expanduser().absolute().as_uri()
+        return f"{url!r} is a file path, not an address: for a local feed give '{local}'"
     if "://" not in url:
         hint = f" such as 'https://{url}'" if ":" not in url else ""
         return f"{url!r} is not a full address: give an http(s) address{hint}, or file:// for a local feed"
