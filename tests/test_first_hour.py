@@ -614,3 +614,18 @@ def test_f6_add_with_a_file_path_suggests_its_file_url(write_config, in_cli, tmp
     result = in_cli("add", str(feed))
     assert result.returncode != 0
     assert f"for a local feed give '{feed.as_uri()}'" in result.stderr
+
+
+async def test_polish_the_search_words_are_marked_in_the_opened_article(app_env: AppEnv) -> None:
+    async with app_env.app().run_test(size=SIZE) as pilot:
+        main = main_of(pilot.app)
+        await pilot.press("slash", *"ferry", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        content = main.article.content
+        assert content.highlight == ("ferry",)
+        body = main.article._body(content)
+        marked = main.article._style("article--search")
+        found = {body.plain[s.start : s.end].lower() for s in body.spans if s.style == marked}
+        assert found == {"ferry"}

@@ -9,11 +9,12 @@ An object the main screen owns (`MainScreen.articles`); it holds the open articl
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING
 
 from reader.core.store import Entry, FullText
 from reader.tui.format import date, speaker_label
-from reader.tui.kinds import Mode, Source
+from reader.tui.kinds import Mode, Source, ViewKind
 from reader.tui.messages import FinderReady, FullTextDone
 from reader.tui.quoteinfo import QuoteInfo
 from reader.tui.widgets.article import ArticleContent
@@ -63,6 +64,8 @@ class ArticleActions:
         content.notes = self._notes(entry_id, source)
         content.fetching = entry_id in self.fetching
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
+        if panes.view.kind == ViewKind.SEARCH and panes.mode == Mode.ENTRIES:
+            content.highlight = tuple(re.findall(r"\w{2,}", str(panes.view.value)))
         panes.article.show(content)
         panes.say("")  # a note about the list ("No article open…") is stale now
         panes.sync_panes()
