@@ -54,7 +54,7 @@ async def test_footer_at_80_columns_shows_help_and_quit_whole(app_env: AppEnv) -
     async with app_env.app().run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         footer = screen_text(pilot.app).rstrip("\n").splitlines()[-1]
-        assert "? Help" in footer and "q Quit" in footer, footer
+        assert "? Help" in footer and "q Close" in footer, footer  # issue 28: q closes it
         assert "palettes" not in footer
 
 

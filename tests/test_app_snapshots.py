@@ -84,7 +84,7 @@ def test_snapshot_people_view_120x36(app_env: AppEnv, snap_compare) -> None:
         main = pilot.app.main
         main.sidebar.select_key("people")
         main.sidebar.focus()
-        await pilot.press("enter", "ctrl+t")
+        await pilot.press("enter")  # on all time: nobody was quoted this week (issue 28)
         await pilot.pause()
 
     assert snap_compare(app_env.app(), run_before=run_before, terminal_size=(120, 36))

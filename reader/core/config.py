@@ -47,8 +47,9 @@ class Settings:
     max_items_per_feed: int = 1000
     mark_read_on_open: bool = True
     full_text: bool = False
-    browser: str = ""
+    browser: str | tuple[str, ...] = ""  # a command line, or an argv list like notify_command
     theme: str = "textual-dark"
+    layout: str = "auto"  # article below the list (stacked), beside it (side), or by width
     dedupe: bool = True  # the same story in several feeds is shown once
     notify_command: tuple[str, ...] = ()  # argv run after a refresh that brought new entries
     images: str = "auto"  # pictures in articles: auto (the best the terminal has), blocks, off
@@ -154,13 +155,16 @@ def data_dir(cli_value: str | None = None) -> Path:
 # ---------------------------------------------------------------- reading
 
 _LIST_SETTINGS = {"notify_command", "player"}  # argv lists, checked by _settings itself
-_SETTING_TYPES = {f.name: f.type for f in fields(Settings) if f.name not in _LIST_SETTINGS}
+_ANY_SETTINGS = {"browser"}  # a command line or an argv list (_browser)
+_SETTING_TYPES = {
+    f.name: f.type for f in fields(Settings) if f.name not in _LIST_SETTINGS | _ANY_SETTINGS
+}
 _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
 _POSITIVE = {
     "concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed", "max_download_mb",
 }  # fmt: skip
-_CHOICES = {"images": IMAGE_MODES}
+_CHOICES = {"images": IMAGE_MODES, "layout": ("auto", "stacked", "side")}
 _NON_NEGATIVE = {"refresh_minutes", "keep_days", "image_cache_mb"}
 _MAX_NUMBER = 10**12
 
@@ -235,10 +239,20 @@ def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) 
         raise ConfigError(path, f"{where} must be a table", line_of(None))
     for key in table:
         if key not in allowed:
-            choices = ", ".join(sorted(allowed))
             raise ConfigError(
-                path, f"unknown key {key!r} in {where}; allowed: {choices}", line_of(key)
+                path, f"unknown key {key!r} in {where}; {_hint(key, allowed)}", line_of(key)
             )
+
+
+def _hint(key: str, allowed: set[str]) -> str:
+    """ "did you mean …" for a near miss (issue 28: a typo listed every allowed key), else
+    the allowed keys."""
+    import difflib
+
+    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"allowed: {', '.join(sorted(allowed))}"
 
 
 def _check_value(name: str, value: Any, where: str, path: Path, line: int | None) -> Any:
@@ -254,6 +268,9 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
     if kind in ("int", "float") and value > _MAX_NUMBER:
         # Past this SQLite cannot bind the value (OverflowError deep inside a refresh).
         raise ConfigError(path, f"{name} in {where} must be at most {_MAX_NUMBER:,}", line)
+    if name in _CHOICES and value not in _CHOICES[name]:
+        choices = ", ".join(f'"{c}"' for c in _CHOICES[name])
+        raise ConfigError(path, f"{name} in {where} must be one of {choices}, not {value!r}", line)
     if name in _POSITIVE and value <= 0:
         raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
     if name in _NON_NEGATIVE and value < 0:
@@ -266,11 +283,12 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
 
 def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
     line_of = locate.in_table("settings")
-    _check_keys(table, set(_SETTING_TYPES) | _LIST_SETTINGS, "[settings]", path, line_of)
+    allowed = set(_SETTING_TYPES) | _LIST_SETTINGS | _ANY_SETTINGS
+    _check_keys(table, allowed, "[settings]", path, line_of)
     values = {
         k: _check_value(k, v, "[settings]", path, line_of(k))
         for k, v in table.items()
-        if k not in _LIST_SETTINGS
+        if k not in _LIST_SETTINGS | _ANY_SETTINGS
     }
     examples = {"notify_command": '["notify-send", "Byline"]', "player": '["mpv", "--no-video"]'}
     for name in sorted(_LIST_SETTINGS & set(table)):
@@ -283,7 +301,24 @@ def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
                 line_of(name),
             )
         values[name] = tuple(argv)
+    if "browser" in table:
+        values["browser"] = _browser(table["browser"], path, line_of("browser"))
     return replace(Settings(), **values)
+
+
+def _browser(value: Any, path: Path, line: int | None) -> str | tuple[str, ...]:
+    """`browser` as a command line ("firefox --new-tab", split without a shell) or, like
+    notify_command, an argv list (["firefox", "--new-tab"]): issue 28."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(a, str) and a for a in value):
+        return tuple(value)
+    raise ConfigError(
+        path,
+        'browser in [settings] must be a command ("firefox --new-tab") or a list of strings'
+        ' (["firefox", "--new-tab"])',
+        line,
+    )
 
 
 def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
@@ -292,7 +327,10 @@ def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
         raise ConfigError(path, '[keys] must be a table of binding id = "keys"', line_of(None))
     for name, value in table.items():
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(path, f'keys.{name} must be a string such as "j,down"', line_of(name))
+            shown = name if str(name).isprintable() else repr(name)  # one line, always
+            raise ConfigError(
+                path, f'keys.{shown} must be a string such as "j,down"', line_of(name)
+            )
     return dict(table)
 
 
@@ -325,6 +363,9 @@ def feed_url_problem(url: str) -> str | None:
         return None
     if scheme == "file":
         return None if parts.path not in ("", "/") else f"{url!r} is incomplete: no file path"
+    if url.startswith(("/", "./", "../", "~/")):  # a path (issue 28): say its file:// address
+        local = Path(url).expanduser().absolute().as_uri()
+        return f"{url!r} is a file path, not an address: for a local feed give '{local}'"
     if "://" not in url:
         hint = f" such as 'https://{url}'" if ":" not in url else ""
         return f"{url!r} is not a full address: give an http(s) address{hint}, or file:// for a local feed"
@@ -615,8 +656,19 @@ class _Locator:
         return start, stop
 
     def top(self, key: str | None) -> int | None:
+        """The line of a top-level `key = …`, else of its `[key]`/`[[key]]`/`[key.sub]`
+        header (an unknown table was reported at line 1: issue 28, bug 9)."""
+        if not key:
+            return None
         stop = self.headers[0][0] if self.headers else len(self.lines)
-        return self._key_line(key, 0, stop) if key else None
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range(stop):
+            if pattern.match(self.lines[number]):
+                return number + 1
+        for number, name, _is_array in self.headers:
+            if name.strip("\"'") == key or name.split(".")[0].strip("\"'") == key:
+                return number + 1
+        return None
 
     def in_table(self, name: str):
         start, stop = self._section(name, None)

@@ -25,8 +25,9 @@ from textual.screen import Screen
 import reader
 from reader.core.config import Config, set_setting
 from reader.core.store import SavedQuote, Store
-from reader.tui.keymap import MAIN_KEYS, display_keys, keys_of, validate
+from reader.tui.keymap import MAIN_KEYS, KeymapError, display_keys, keys_of, validate
 from reader.tui.messages import (
+    CacheChanged,
     FinderReady,
     FullTextDone,
     QuotesChanged,
@@ -38,6 +39,7 @@ from reader.tui.screens.main import MainScreen, action_name
 
 INDEX_DELAY_S = 1.0  # the quote index's background reading starts after the first screen
 INDEX_SHOW_FROM = 200  # entries to read before the status line shows its progress
+WATCH_SECONDS = 2.0  # how often the app looks for changes made outside it (CLI, cron)
 
 if TYPE_CHECKING:
     from reader.tui.quoteinfo import QuoteInfo
@@ -71,6 +73,8 @@ class BylineApp(App):
         self._saved_theme = config.settings.theme
         self.warming = False  # the article path is loading in a worker (`_warm_up`)
         self._refreshing = False
+        self._config_stamp = _stamp(config.path)
+        self._seen: tuple[int, dict[str, int]] | None = None  # data_version and totals
         if demo:
             self.sub_title = "demo"
 
@@ -103,6 +107,7 @@ class BylineApp(App):
             self.call_after_refresh(self.start_refresh, None, False, False)
         if settings.refresh_minutes > 0 and fetches:
             self.set_interval(settings.refresh_minutes * 60, self._timer_refresh)
+        self.set_interval(WATCH_SECONDS, self.notice_outside_changes)
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -161,6 +166,44 @@ class BylineApp(App):
         if quotes:
             sentence_around(sample, quotes[0].start, quotes[0].end)
 
+    # ---------------------------------------------------------- changes from outside
+
+    def notice_outside_changes(self) -> None:
+        """Follow what the CLI or cron changed while the app is open (issue 28, bug 8): a
+        feed added to the config shows in the sidebar (and R refreshes it); a `byline mark`
+        shows its ★ or ●. Another connection committed when SQLite's data_version moved
+        (the app's own marks do not move it) and the counts tell whether the list could
+        differ, so the app's own background work (the quote index) reloads nothing."""
+        if self._reload_config_if_changed():
+            return
+        seen = (self.store.data_version(), self.store.totals())  # ~1 ms: kept counters
+        before, self._seen = self._seen, seen
+        if before is None or before[0] == seen[0] or before[1] == seen[1]:
+            return
+        if not self._refreshing:  # a refresh reloads as it goes
+            self.tell_main(CacheChanged())
+
+    def _reload_config_if_changed(self) -> bool:
+        stamp = _stamp(self.config.path)
+        if stamp == self._config_stamp or self.demo:
+            return False
+        self._config_stamp = stamp
+        from reader.core.config import ConfigError, load
+
+        try:
+            config = load(self.config.path)
+            validate(config.keys)
+        except (ConfigError, KeymapError) as err:
+            notify(self, f"The config changed and has a problem: {err}", severity="warning")
+            return False
+        self.config = config
+        if config.feeds:
+            self.store.sync_feeds(config.feeds)
+        if config.keys:
+            self.set_keymap(dict(config.keys))
+        self.tell_main(CacheChanged())
+        return True
+
     # ---------------------------------------------------------- the quote index
 
     def index_quotes(self) -> None:
@@ -210,7 +253,15 @@ class BylineApp(App):
             notify(self, f"Could not remember the theme: {err}", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Byline's commands after Textual's, without its "Keys" panel and "Screenshot"
+        (`?` lists the keys; issue 28), and the theme command saying which theme is on."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Keys", "Screenshot"):
+                continue
+            if command.title == "Theme":
+                help_text = f"Change the current theme (now: {self.theme})"
+                command = SystemCommand(command.title, markup(help_text), command.callback)
+            yield command
         main = self.main
         if main is None:
             return
@@ -278,6 +329,7 @@ class BylineApp(App):
         self.start_refresh(None, False, True)
 
     def start_refresh(self, urls: list[str] | None, force: bool = False, only_due: bool = False):
+        self._reload_config_if_changed()  # a feed `byline add` wrote a moment ago is refreshed too
         if self._refreshing:
             notify(self, "A refresh is already running.", timeout=2)
             return
@@ -348,6 +400,7 @@ class BylineApp(App):
 
     def _refresh_finished(self, report, error: str | None, synced: str = "") -> None:
         self._refreshing = False
+        self._seen = None  # what the refresh wrote is reloaded below, not again by the watcher
         if synced.startswith("sync failed"):
             error = synced + (f"; {error}" if error else "")
         if error:
@@ -401,6 +454,77 @@ class BylineApp(App):
         self.call_from_thread(self.tell_main, FullTextDone(entry_id, show, error))
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a config file changed without reading it: its mtime and size."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def check_theme(config: Config) -> None:
+    """A theme Textual does not have stops with the config's line, like every other config
+    error (issue 28: it was a note in the app); "did you mean …" for a near miss."""
+    import difflib
+
+    from textual.theme import BUILTIN_THEMES
+
+    from reader.core.config import ConfigError, key_line
+
+    theme = config.settings.theme
+    if theme in BUILTIN_THEMES:
+        return
+    close = difflib.get_close_matches(theme, sorted(BUILTIN_THEMES), n=1)
+    hint = (
+        f"did you mean {close[0]!r}?" if close else f"themes: {', '.join(sorted(BUILTIN_THEMES))}"
+    )
+    line = key_line(config.path, "settings", "theme")
+    raise ConfigError(config.path, f"theme {theme!r} in [settings] is not a theme; {hint}", line)
+
+
 def run_app(config: Config, data_dir: Path, *, demo: bool = False, notice: str = "") -> None:
     """Open the reader on `data_dir`'s cache (the CLI's bare `byline` and `byline demo`)."""
-    BylineApp(config, data_dir, demo=demo, notice=notice).run()
+    check_theme(config)
+    app = BylineApp(config, data_dir, demo=demo, notice=notice)
+    with _hangup_quits(app):
+        app.run()
+
+
+@contextlib.contextmanager
+def _hangup_quits(app: BylineApp):
+    """A closed terminal (SIGHUP) or a plain `kill` (SIGTERM) quits the app as `q` does, so
+    the caller's clean-up runs (`byline demo` removes its throwaway cache: issue 28, bug 7).
+    Python's default for both signals ends the process at once, skipping every `finally`.
+
+    After a hang-up Textual's own shutdown writes to a terminal that is gone, and on a busy
+    machine it was seen to stall there: if the process has not ended `HANGUP_GRACE_S` later,
+    a demo's throwaway cache is removed here and the process ends."""
+    import signal
+    import threading
+
+    def quit_app(signum: int, frame: object) -> None:
+        app.exit(return_code=128 + signum)
+        if signum == getattr(signal, "SIGHUP", None):
+            threading.Thread(target=_end_after_hangup, args=(app, signum), daemon=True).start()
+
+    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
+    old = {name: signal.signal(getattr(signal, name), quit_app) for name in wanted}
+    try:
+        yield
+    finally:
+        for name, handler in old.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+HANGUP_GRACE_S = 2.0
+
+
+def _end_after_hangup(app: BylineApp, signum: int) -> None:
+    import os
+    import shutil
+
+    time.sleep(HANGUP_GRACE_S)
+    if app.demo:
+        shutil.rmtree(app.data_dir, ignore_errors=True)
+    os._exit(128 + signum)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 import webbrowser
+from collections.abc import Sequence
 
 from reader.core.text.sanitize import is_openable
 
@@ -24,14 +25,20 @@ def check(url: str) -> None:
         raise BrowserError(f"not opening {url[:80]!r}: only http and https links are opened")
 
 
-def open_url(url: str, command: str = "") -> None:
-    """Open `url` with `command` (e.g. "firefox --new-tab") or the system's browser."""
+def open_url(url: str, command: str | Sequence[str] = "") -> None:
+    """Open `url` with `command` (e.g. "firefox --new-tab", or the argv list
+    ["firefox", "--new-tab"]) or the system's browser."""
     check(url)
-    if command.strip():
+    if not isinstance(command, str):
+        argv = [*command, url]
+    elif command.strip():
         try:
             argv = [*shlex.split(command), url]
         except ValueError as err:
             raise BrowserError(f"the browser setting is not a valid command: {err}") from None
+    else:
+        argv = []
+    if argv:
         try:
             subprocess.Popen(
                 argv,

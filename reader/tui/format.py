@@ -31,3 +31,12 @@ def date(ts: float | None) -> str:
     if not ts:
         return ""
     return datetime.fromtimestamp(ts).strftime("%a %d %b %Y %H:%M")
+
+
+def speaker_label(quote) -> str:
+    """Who said a quote, as the status line and the quotes list both say it: a guessed
+    speaker (confidence "low") is named with "(uncertain)" rather than named in one place
+    and hidden in the other (issue 28, bug 10). "" when nobody is named."""
+    if not quote.speaker:
+        return ""
+    return f"{quote.speaker} (uncertain)" if quote.confidence == "low" else quote.speaker

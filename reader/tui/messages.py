@@ -52,6 +52,11 @@ class FinderReady(Message, bubble=False):
     quotes now."""
 
 
+class CacheChanged(Message, bubble=False):
+    """Something outside the app changed the cache or the config (a `byline mark`, `add` or
+    refresh from the CLI): the list and the sidebar read them again."""
+
+
 class QuotesChanged(Message, bubble=False):
     """A quote was saved or deleted outside the main screen (the quote dialog).
 

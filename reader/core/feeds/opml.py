@@ -48,6 +48,8 @@ def parse_opml(data: bytes) -> ImportResult:
     seen: set[str] = set()
     count = 0
 
+    spelling: dict[str, str] = {}
+
     def walk(node: ET.Element, folders: tuple[str, ...]) -> None:
         nonlocal count
         for outline in node.findall("outline"):
@@ -68,9 +70,11 @@ def parse_opml(data: bytes) -> ImportResult:
                 continue
             seen.add(url)
             categories = [clean_line(c) for c in (outline.get("category") or "").split(",")]
-            tags = tuple(
-                dict.fromkeys(t.strip("/") for t in (*folders, *categories) if t.strip("/"))
-            )
+            # Folders are tags whatever their case: "Blogs" and "blogs" are one tag, spelt as
+            # it was first met (issue 28).
+            named = (spelling.setdefault(t.strip("/").casefold(), t.strip("/"))
+                     for t in (*folders, *categories) if t.strip("/"))  # fmt: skip
+            tags = tuple(dict.fromkeys(named))
             result.feeds.append(FeedConfig(url, title or None, tags))
 
     walk(body, ())

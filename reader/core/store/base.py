@@ -137,6 +137,11 @@ class StoreBase:
         conn = self.db.conn
         return id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version`: it changes when another connection commits, so
+        the app notices a `byline mark` or refresh from the CLI without re-reading (issue 28)."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         return self.db.conn.execute(sql, params).fetchall()
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-def count(n: int, one: str, many: str | None = None) -> str:
-    """`n` (thousands grouped: "1,234") and the noun that agrees with it; `many` defaults to
-    `one` + "s"."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+def count(n: int, one: str, many: str | None = None, *, grouped: bool = False) -> str:
+    """`n` and the noun that agrees with it; `many` defaults to `one` + "s". `grouped`
+    writes thousands as the app's status line does ("1,234"); the CLI's output does not."""
+    number = f"{n:,}" if grouped else str(n)
+    return f"{number} {one if n == 1 else (many or one + 's')}"

@@ -9,12 +9,13 @@ An object the main screen owns (`MainScreen.articles`); it holds the open articl
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reader.core.store import Entry, FullText
-from reader.tui.format import date
-from reader.tui.kinds import Mode, Source
+from reader.tui.format import date, speaker_label
+from reader.tui.kinds import Mode, Source, ViewKind
 from reader.tui.messages import FinderReady, FullTextDone
 from reader.tui.quoteinfo import QuoteInfo
 from reader.tui.widgets.article import ArticleContent
@@ -66,10 +67,23 @@ class ArticleActions:
         content.notes = self._notes(entry_id, source)
         content.fetching = entry_id in self.fetching
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
+        if panes.view.kind == ViewKind.SEARCH and panes.mode == Mode.ENTRIES:
+            content.highlight = tuple(re.findall(r"\w{2,}", str(panes.view.value)))
         if self.opened is not None:
             self.opened(content)
         panes.article.show(content)
+        panes.say("")  # a note about the list ("No article open…") is stale now
+        panes.sync_panes()
         return entry
+
+    def close(self) -> None:
+        """Close the article: the list has the room again (q)."""
+        self.article_id = None
+        self.panes.article.show(None)
+        self.panes.sync_panes()
+        self.panes.set_focus(
+            self.panes.entries if self.panes.mode == Mode.ENTRIES else self.panes.quotes_view
+        )
 
     def finder_loaded(self, message: FinderReady) -> None:
         """The quote finder is loaded: an article shown before it gets its quotes."""
@@ -134,7 +148,8 @@ class ArticleActions:
             self.panes.warn("No link to copy.")
             return
         self.panes.app.copy_to_clipboard(entry.link)
-        self.panes.say("link copied")
+        # OSC 52: the terminal puts it on its clipboard, if it allows that (tmux: set-clipboard)
+        self.panes.say("link copied to the terminal's clipboard (OSC 52)")
 
     # ---------------------------------------------------------- full text
 
@@ -209,8 +224,8 @@ class ArticleActions:
         if content is None or not 0 <= index < len(content.quotes):
             return
         panes.article.select_quote(index)
-        quote = content.quotes[index]
-        who = f" — {quote.speaker}" if quote.speaker and quote.confidence != "low" else ""
+        label = speaker_label(content.quotes[index])
+        who = f" — {label}" if label else ""
         panes.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
         if panes.focused is not panes.article:
             panes.set_focus(panes.article)
@@ -226,7 +241,9 @@ class ArticleActions:
 
         from reader.tui.screens.dialogs import quotes_screen
 
-        self.panes.app.push_screen(quotes_screen(content.quotes), picked)
+        current = self.panes.article.current_quote
+        screen = quotes_screen(content.quotes, current, content.rendered.text)
+        self.panes.app.push_screen(screen, picked)
 
     def quote_info(self, index: int) -> QuoteInfo | None:
         content = self.panes.article.content

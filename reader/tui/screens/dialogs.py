@@ -14,8 +14,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.store import Feed
-from reader.tui.format import date
-from reader.tui.keymap import DIALOG_KEYS, QUOTE_KEYS, SCREENS, display_keys, keys_of
+from reader.tui.format import date, speaker_label
+from reader.tui.keymap import DIALOG_KEYS, HELP_KEYS, QUOTE_KEYS, SCREENS, display_keys, keys_of
 from reader.tui.quoteinfo import QuoteInfo
 from reader.tui.safe import notify, text
 
@@ -38,12 +38,15 @@ class HelpScreen(_Modal):
     description column folds onto a second line."""
 
     BINDINGS = [
-        Binding(DIALOG_KEYS[binding_id][0], action, label, show=False, id=binding_id)
+        Binding(HELP_KEYS[binding_id][0], action, label, show=False, id=binding_id)
         for binding_id, action, label in (
             ("help_down", "scroll(1)", "Down"),
             ("help_up", "scroll(-1)", "Up"),
             ("help_page_down", "scroll_page(1)", "Page down"),
             ("help_page_up", "scroll_page(-1)", "Page up"),
+            ("help_top", "scroll_end(0)", "Top"),
+            ("help_end", "scroll_end(1)", "End"),
+            ("help_close", "dismiss_none", "Close"),
         )
     ]
 
@@ -81,11 +84,17 @@ class HelpScreen(_Modal):
             with VerticalScroll(id="help-scroll"):
                 for part in tables:
                     yield Static(part, classes="help-part")
-            yield Static("j/k: scroll · escape: close", classes="dialog-hint")
+            yield Static(
+                "j/k, space: scroll · g/G: top/end · ? or escape: close", classes="dialog-hint"
+            )
 
     def action_scroll(self, lines: int) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
         scroll.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_end(self, end: int) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.max_scroll_y if end else 0, animate=False)
 
     def action_scroll_page(self, pages: int) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
@@ -93,13 +102,22 @@ class HelpScreen(_Modal):
 
 
 class PickScreen(_Modal):
-    """A list to pick from; dismisses with the picked option's index."""
+    """A list to pick from; dismisses with the picked option's index. j/k move as in the
+    main list (the arrows are the OptionList's own); `highlighted` is the row it opens on."""
 
-    def __init__(self, title: str, options: list[Text | str], hint: str = "") -> None:
+    BINDINGS = [
+        Binding(DIALOG_KEYS["pick_down"][0], "pick_move(1)", "Down", show=False, id="pick_down"),
+        Binding(DIALOG_KEYS["pick_up"][0], "pick_move(-1)", "Up", show=False, id="pick_up"),
+    ]
+
+    def __init__(
+        self, title: str, options: list[Text | str], hint: str = "", highlighted: int = 0
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.options = options
         self.hint = hint
+        self.start = highlighted
 
     def compose(self) -> ComposeResult:
         options = [o if isinstance(o, Text) else text(o) for o in self.options]
@@ -107,6 +125,14 @@ class PickScreen(_Modal):
             yield Static(text(self.title_text), classes="dialog-title")
             yield OptionList(*[Option(o, id=str(i)) for i, o in enumerate(options)])
             yield Static(text(self.hint or "enter: pick · escape: close"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        if 0 < self.start < len(self.options):
+            self.query_one(OptionList).highlighted = self.start
+
+    def action_pick_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id))
@@ -117,21 +143,25 @@ def links_screen(links) -> PickScreen:
         text((f"[{link.number}] ", "bold"), link.text, "\n    ", (link.url, "dim"))
         for link in links
     ]
-    return PickScreen("Links", options, "enter: open in the browser · escape: close")
+    return PickScreen("Links", options, "enter: open in the browser · j/k: move · escape: close")
 
 
-def quotes_screen(quotes: list[Quote]) -> PickScreen:
+def quotes_screen(quotes: list[Quote], current: int | None = None, body: str = "") -> PickScreen:
+    """The article's quotes, opened on the `current` one (the status line's "quote n/m"),
+    each in the marks the article gives it („…“, «…»; `body` is the article's text)."""
+    from reader.core.quotes.locate import marks_around
+
     options = []
     for q in quotes:
-        line = text(("“", "bold"), _short(q.text, 200), ("”", "bold"))
-        who = q.speaker or "unattributed"
-        if q.speaker and q.confidence == "low":
-            who += " (uncertain)"
+        opening, closing = marks_around(body, q.start, q.end) if body else ("“", "”")
+        line = text((opening, "bold"), _short(q.text, 200), (closing, "bold"))
+        who = speaker_label(q) or "unattributed"
         line.append_text(
             text(f"\n    — {who}" + (" (partial)" if q.kind == "partial" else ""), style="dim")
         )
         options.append(line)
-    return PickScreen("Quotes in this article", options, "enter: jump to it · escape: close")
+    hint = "enter: jump to it · j/k: move · escape: close"
+    return PickScreen("Quotes in this article", options, hint, highlighted=current or 0)
 
 
 class QuoteScreen(_Modal):

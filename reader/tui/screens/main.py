@@ -17,6 +17,7 @@ that cannot run now say why (`unavailable`, used by `check_action`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,6 +34,7 @@ from reader.core.text.words import count
 from reader.tui.keymap import MAIN_KEYS, keys_of, parse_keys
 from reader.tui.kinds import Mode, Source, ViewKind
 from reader.tui.messages import (
+    CacheChanged,
     FinderReady,
     FullTextDone,
     QuotesChanged,
@@ -57,16 +59,21 @@ if TYPE_CHECKING:
 W = TypeVar("W", bound=Widget)
 
 NARROW = 100  # below this many columns the sidebar hides and panes stack tighter
-# The footer's keys and their short names: at 80 columns help and quit must still fit.
+SIDE_BY_SIDE = 180  # layout = "auto": from this many columns the article sits beside the list
+# Short names for the footer, and which keys it shows for what has focus (issue 28: the
+# Quotes view's S and d were hidden behind the list's keys). At 80 columns all must fit.
+LABELS = {
+    "open": "Open", "next_unread": "Next unread", "toggle_saved": "Save", "search": "Search",
+    "refresh_all": "Refresh", "help": "Help", "close": "Quit", "next_quote": "Quote",
+    "quotes_panel": "Quotes", "full_text": "Full text", "maximise": "Max",
+    "group_quotes": "By speaker", "delete_quote": "Delete", "quit": "Quit",
+}  # fmt: skip
 FOOTER = {
-    "open": "Open",
-    "next_unread": "Next unread",
-    "toggle_saved": "Save",
-    "search": "Search",
-    "refresh_all": "Refresh",
-    "help": "Help",
-    "quit": "Quit",
-}
+    "list": ("open", "next_unread", "toggle_saved", "search", "refresh_all", "help", "close"),
+    "article": ("next_unread", "next_quote", "quotes_panel", "full_text", "maximise", "help",
+                "close"),
+    "quotes": ("open", "group_quotes", "delete_quote", "search", "help", "close"),
+}  # fmt: skip
 
 
 def hidden(widget: W) -> W:
@@ -87,8 +94,8 @@ def _bindings() -> list[Binding]:
         Binding(
             keys,
             action_name(binding_id),
-            FOOTER.get(binding_id) or description.split(" (")[0] or binding_id,
-            show=binding_id in FOOTER,
+            LABELS.get(binding_id) or description.split(" (")[0] or binding_id,
+            show=binding_id in LABELS,  # the footer picks those of the moment (`active_bindings`)
             id=binding_id,
             priority=binding_id in ("quit", "toggle_sidebar", "help"),
         )
@@ -113,7 +120,13 @@ class MainScreen(Screen):
         self.view = View(ViewKind.ALL)
         self.mode = Mode.ENTRIES
         self.undo_stack: list[MarkedRead | DeletedQuote] = []
-        self.sidebar_choice = False  # the user toggled the sidebar: stop auto-hiding it
+        self.sidebar_choice: bool | None = None  # shown or hidden by the user (None: by width)
+        self.maximised: str | None = None  # "article" or "list" (z), else both shown
+        self.cache_empty = False  # no entries at all: the article pane says how to get some
+        self.people_week: bool | None = None  # the People view's last span (None: its choice)
+        # (article id, person key, span) of an article opened from a person's page: escape
+        # from it goes back to that page.
+        self.people_return: tuple[int, str, bool] | None = None
         self.view_before_search: View | None = None
         self.resumed = False
         self.articles = ArticleActions(self)
@@ -202,7 +215,8 @@ class MainScreen(Screen):
         self.update_status()
 
     def _empty_message(self) -> str:
-        if self.store.totals()["all"]:
+        self.cache_empty = not self.store.totals()["all"]
+        if not self.cache_empty:
             return "Press enter to read the highlighted entry · ? for keys"
         return (
             "No entries yet. R refreshes all feeds; e shows feed problems.\n"
@@ -213,10 +227,58 @@ class MainScreen(Screen):
         self._layout(self.app.size.width)
 
     def _layout(self, width: int) -> None:
-        narrow = width < NARROW
-        self.set_class(narrow, "narrow")
-        if not self.sidebar_choice:
-            self.sidebar.display = not narrow
+        self.set_class(width < NARROW, "narrow")
+        self.sync_panes()
+
+    def sync_panes(self) -> None:
+        """Show the panes for what is open (issue 28): the list has the room until an article
+        is open, then shares it (stacked, or side by side on a wide terminal or with
+        `layout = "side"`); `z` gives one of them all of it; the sidebar follows the width
+        unless the user toggled it."""
+        width = self.app.size.width
+        reading = self.article.content is not None or self.cache_empty
+        if not reading:
+            self.maximised = None
+        layout = self.services.config.settings.layout
+        side = layout == "side" or (layout == "auto" and width >= SIDE_BY_SIDE)
+        self.set_class(reading, "reading")
+        self.set_class(reading and side and self.maximised is None, "side")
+        listing = self._list_widget()
+        listing.display = self.maximised != "article"
+        other = self.entries if listing is self.quotes_view else self.quotes_view
+        other.display = False
+        self.article.display = reading and self.maximised != "list"
+        wanted = self.sidebar_choice if self.sidebar_choice is not None else width >= NARROW
+        self.sidebar.display = wanted and self.maximised != "article"
+        focused = self.focused
+        if focused is None or not focused.display:
+            self.set_focus(listing if listing.display else self.article)
+        self.refresh_bindings()
+
+    @property
+    def active_bindings(self):
+        """The footer shows the keys of what has focus: the list's, the open article's or the
+        Quotes view's (`FOOTER`); every key works wherever it did."""
+        context = "quotes" if self.mode == Mode.QUOTES else "list"
+        if self.article.content is not None and (
+            self.focused is self.article or self.focused is self.entries
+        ):
+            context = "article"
+        shown = FOOTER[context]
+        close = "Close" if context == "article" else "Back"
+        if context == "list" and self.view.kind == ViewKind.ALL:
+            close = "Quit"
+        out = {}
+        for key, active in super().active_bindings.items():
+            binding = active.binding
+            if binding.id in LABELS:
+                show = binding.id in shown
+                label = close if binding.id == "close" else binding.description
+                if show != binding.show or label != binding.description:
+                    binding = dataclasses.replace(binding, show=show, description=label)
+                    active = active._replace(binding=binding)
+            out[key] = active
+        return out
 
     # ---------------------------------------------------------- what can run now
 
@@ -310,13 +372,22 @@ class MainScreen(Screen):
             self.show_view(event.item.view)
             self.set_focus(self.entries)
 
-    def show_people(self) -> None:
+    def show_people(self, person_key: str | None = None) -> None:
         """The People view (reader/tui/screens/people.py); a quote picked there opens here."""
         from reader.tui.screens.people import PeopleScreen
 
+        screen = PeopleScreen(
+            self.store, self.people_week, person_key, dict(self.services.config.keys)
+        )
+
         def picked(quote) -> None:
+            self.highlight_current_view()  # the sidebar's cursor was left on People
+            self.people_week = screen.week
             if quote is not None:  # found again by entry and text, like a saved quote
                 self.quotes.open_saved(quote)
+                person = screen.person if screen.mode == "person" else None
+                if person is not None and self.article_id is not None:
+                    self.people_return = (self.article_id, person.key, bool(screen.week))
                 index = self.article.current_quote
                 if index is not None:  # scrolled again once the new article is laid out
                     self.set_timer(
@@ -326,15 +397,19 @@ class MainScreen(Screen):
                         ),
                     )
 
-        self.app.push_screen(PeopleScreen(self.store), picked)
+        self.app.push_screen(screen, picked)
 
     def show_view(self, view: View) -> None:
         self.mode = Mode.ENTRIES
         self.view = view
-        self.quotes_view.display = False
-        self.entries.display = True
+        self.sync_panes()
         self.entries.load(view)
         self.update_status()
+        self.say("")  # a note about the view left is stale
+
+    def highlight_current_view(self) -> None:
+        """Put the sidebar's cursor on the row of what the list shows (none for a search)."""
+        self.sidebar.select_key("quotes" if self.mode == Mode.QUOTES else self.view.key)
 
     def view_label(self) -> str:
         view = self.view
@@ -353,11 +428,11 @@ class MainScreen(Screen):
 
     def update_status(self, message: str = "") -> None:
         if self.mode == Mode.QUOTES:
-            place = f"{self.view_label()} · {count(self.quotes_view.count, 'quote')}"
+            place = f"{self.view_label()} · {count(self.quotes_view.count, 'quote', grouped=True)}"
         elif not self.entries.count_known:  # a [[views]] view being counted in a thread
             place = f"{self.view_label()} · … entries"
         else:
-            place = f"{self.view_label()} · {count(self.entries.count, 'entry', 'entries')}"
+            place = f"{self.view_label()} · {count(self.entries.count, 'entry', 'entries', grouped=True)}"
         self.status.set_place(place)
         if message:
             self.say(message)
@@ -421,6 +496,10 @@ class MainScreen(Screen):
     def action_page_down(self) -> None:
         if self.focused is self.entries and self.article.content is None:
             self.entries.move(max(1, self.entries.size.height - 1))
+        elif (
+            self.article.content is not None and self.article.scroll_y >= self.article.max_scroll_y
+        ):
+            self._next_unread(True)  # space at the end of an article, as newsboat does
         else:
             self.article.scroll_page_down(animate=False)
 
@@ -457,6 +536,9 @@ class MainScreen(Screen):
         target = self.store.next_unread(self.view, current, forward)
         if target is None and current is None:
             target = self.store.next_unread(self.view, None)
+        at_feed_end = target is None and forward and self.view.kind == ViewKind.FEED
+        if at_feed_end and self._next_feed_with_unread():
+            return
         if target is None:
             self.say("No more unread entries here." if forward else "No newer unread entries.")
             return
@@ -464,6 +546,28 @@ class MainScreen(Screen):
             self.entries.load(self.view, current)  # rows read since loading drop out
         self.entries.go_to_id(target)
         self.articles.open_entry(target)
+
+    def _next_feed_with_unread(self) -> bool:
+        """At the end of a feed's unread entries, n moves on to the next feed (in the
+        sidebar's order, wrapping) that has some, as newsboat does; False when none has."""
+        feeds = [
+            (feed_id, unread) for feed_id, _title, unread, _failing in self.store.feed_counts()
+        ]
+        ids = [feed_id for feed_id, _ in feeds]
+        here = int(self.view.value) if self.view.value in ids else -1
+        start = ids.index(here) + 1 if here in ids else 0
+        for feed_id, unread in feeds[start:] + feeds[:start]:
+            if unread and feed_id != here:
+                self.show_view(View(ViewKind.FEED, feed_id))
+                self.highlight_current_view()
+                target = self.store.next_unread(self.view, None)
+                if target is not None:
+                    self.entries.go_to_id(target)
+                    self.articles.open_entry(target)
+                    title = self.view_label()
+                    self.say(f"next feed with unread entries: {title}")
+                return True
+        return False
 
     def action_switch_pane(self) -> None:
         order = [w for w in (self.sidebar, self._list_widget(), self.article) if w.display]
@@ -480,6 +584,12 @@ class MainScreen(Screen):
         if self.search_box.display:
             self._close_search()
             return
+        back = self.people_return
+        if back is not None and back[0] == self.article_id and self.focused is self.article:
+            self.people_return = None  # escape from an article opened from a person's page
+            self.people_week = back[2]
+            self.show_people(back[1])
+            return
         if self.article.current_quote is not None and self.focused is self.article:
             self.article.select_quote(None)
             return
@@ -495,13 +605,71 @@ class MainScreen(Screen):
             self.sidebar.select_key(self.view.key)
 
     def action_toggle_sidebar(self) -> None:
-        self.sidebar_choice = True
-        sidebar = self.sidebar
-        sidebar.display = not sidebar.display
-        if sidebar.display:
-            self.set_focus(sidebar)
-        elif self.focused is None or self.focused is sidebar:
+        self.sidebar_choice = not self.sidebar.display
+        if self.sidebar_choice and self.maximised == "article":
+            self.maximised = None
+        self.sync_panes()
+        if self.sidebar.display:
+            self.set_focus(self.sidebar)
+        elif self.focused is None or self.focused is self.sidebar:
             self.set_focus(self._list_widget())
+
+    def action_close(self) -> None:
+        """q goes back, as in newsboat, mutt and less (issue 28): it closes the search box,
+        then the article, then a search or a view other than All; only from the All list
+        does it quit (ctrl+q quits from anywhere)."""
+        if self.search_box.display:
+            self._close_search()
+        elif self.article.content is not None and not self.cache_empty:
+            self.articles.close()
+        elif self.mode == Mode.QUOTES:
+            self.show_view(self.view)
+            self.highlight_current_view()
+            self.set_focus(self.entries)
+        elif self.view.kind == ViewKind.SEARCH:
+            self.show_view(self.view_before_search or View(ViewKind.ALL))
+            self.highlight_current_view()
+        elif self.view.kind != ViewKind.ALL:
+            self.show_view(View(ViewKind.ALL))
+            self.highlight_current_view()
+            self.set_focus(self.entries)
+        else:
+            self.app.exit()
+
+    def action_maximise(self) -> None:
+        """z: the article (or, from the list, the list) takes the whole screen; again: both."""
+        if self.maximised is not None or self.article.content is None:
+            self.maximised = None
+        else:
+            self.maximised = "list" if self.focused is self._list_widget() else "article"
+        self.sync_panes()
+
+    def action_go_saved(self) -> None:
+        self.show_view(View(ViewKind.SAVED))
+        self.highlight_current_view()
+        self.set_focus(self.entries)
+
+    def action_go_quotes(self) -> None:
+        self.quotes.show()
+        self.highlight_current_view()
+
+    def action_go_people(self) -> None:
+        self.show_people()
+
+    def action_go_feeds(self) -> None:
+        """f: the sidebar's first feed row (again: the next one), focused to pick with enter."""
+        sidebar = self.sidebar
+        if not sidebar.display:
+            self.sidebar_choice = True
+            self.sync_panes()
+        rows = [i for i, o in enumerate(sidebar.options) if (o.id or "").startswith("feed:")]
+        if not rows:
+            self.say("No feeds yet: byline add URL")
+            return
+        here = sidebar.highlighted if self.focused is sidebar else None
+        later = [i for i in rows if here is not None and i > here]
+        sidebar.highlighted = later[0] if later else rows[0]
+        self.set_focus(sidebar)
 
     def action_help(self) -> None:
         from reader.tui.screens.dialogs import HelpScreen  # dialogs load when first opened
@@ -548,7 +716,12 @@ class MainScreen(Screen):
         self.undo_stack.append(MarkedRead(ids))
         self.entries.reload()
         self.refresh_sidebar()
-        notify(self, f"Marked {count(len(ids), 'entry', 'entries')} read. u: undo", timeout=4)
+        self.say("")  # the toast says it; "marked unread" from before would contradict it
+        notify(
+            self,
+            f"Marked {count(len(ids), 'entry', 'entries', grouped=True)} read. u: undo",
+            timeout=4,
+        )
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -559,7 +732,7 @@ class MainScreen(Screen):
             self.store.set_read(last.ids, False)
             self.entries.reload()
             self.refresh_sidebar()
-            self.say(f"{count(len(last.ids), 'entry', 'entries')} unread again")
+            self.say(f"{count(len(last.ids), 'entry', 'entries', grouped=True)} unread again")
             return
         if self.services.restore_quote(last.quote):
             self.say("quote restored")
@@ -693,10 +866,14 @@ class MainScreen(Screen):
             self.status.set_progress(message.text, expire=DONE_SECONDS)
         self.after_refresh()
 
+    def on_cache_changed(self, message: CacheChanged) -> None:
+        self.after_refresh()
+
     def after_refresh(self) -> None:
         if self.article.content is None:  # the placeholder may still say "No entries yet"
             self.article.empty_message = self._empty_message()
             self.article.show(None)
+            self.sync_panes()
         if self.mode == Mode.ENTRIES:
             self.entries.reload()
         self.refresh_sidebar()

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.widget import Widget
 
-    from reader.core.store import Store
+    from reader.core.store import Store, View
     from reader.tui.kinds import Mode
     from reader.tui.services import AppServices
     from reader.tui.widgets.article import ArticleView
@@ -25,6 +25,7 @@ class MainPanes(Protocol):
     services: AppServices
     store: Store
     mode: Mode  # what the upper pane holds: entries or saved quotes
+    view: View  # the entries' view (a search: its words are marked in the article)
 
     @property
     def app(self) -> App[Any]: ...
@@ -48,6 +49,10 @@ class MainPanes(Protocol):
         ...
 
     def refresh_sidebar(self) -> None: ...
+
+    def sync_panes(self) -> None:
+        """Show and size the panes for what is open now (an article opened or closed)."""
+        ...
 
     def update_status(self, message: str = "") -> None: ...
 

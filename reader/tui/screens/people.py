@@ -42,6 +42,7 @@ _ACTIONS = {
     "people_up": ("move(-1)", ""),
     "people_span": ("toggle_span", "Week/all time"),
     "people_search": ("search", "Search quotes"),
+    "people_help": ("keys_help", ""),
 }
 
 
@@ -60,6 +61,14 @@ def _bindings() -> list[Binding]:
     ]
 
 
+class FilterBox(Input):
+    """The filter box, which leaves `?` to the screen's help key (issue 28: it was typed into
+    the filter; no name has one)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != "?" and super().check_consume_key(key, character)
+
+
 class PeopleScreen(Screen):
     """People, a person's quotes, or quote search: `mode` says which the list shows."""
 
@@ -72,11 +81,21 @@ class PeopleScreen(Screen):
     PeopleScreen #people-list { height: 1fr; }
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self,
+        store: Store,
+        week: bool | None = None,
+        person_key: str | None = None,
+        keys: dict[str, str] | None = None,
+    ) -> None:
+        """`week`: the span to open on (None: this week if anyone was quoted in it, else all
+        time, issue 28); `person_key`: open on that person's page (back from an article)."""
         super().__init__()
         self.store = store
         self.mode = "people"  # "people", "person" or "search"
-        self.week = True
+        self.week = week
+        self.open_person = person_key
+        self.keys = keys or {}
         self.everyone: list[Person] = []
         self.shown_people: list[Person] = []
         self.person: Person | None = None
@@ -86,7 +105,7 @@ class PeopleScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="people-title")
-        yield Input(placeholder="Type to filter people · / searches quotes", id="people-filter")
+        yield FilterBox(placeholder="Type to filter people · / searches quotes", id="people-filter")
         yield OptionList(id="people-list")
         yield Footer(compact=True)
 
@@ -99,8 +118,18 @@ class PeopleScreen(Screen):
         return self.query_one("#people-filter", Input)
 
     def on_mount(self) -> None:
+        if self.week is None:
+            self.week = bool(quoteindex.people(self.store, time.time() - WEEK))
         self.load_people()
         self.filter_box.focus()
+        person = next((p for p in self.everyone if p.key == self.open_person), None)
+        if person is not None:
+            self.show_person(person)
+
+    def action_keys_help(self) -> None:
+        from reader.tui.screens.dialogs import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.keys))
 
     # ---------------------------------------------------------- people
 

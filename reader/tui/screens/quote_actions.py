@@ -39,10 +39,10 @@ class SavedQuoteActions:
         panes.mode = Mode.QUOTES
         view = panes.quotes_view
         view.load()
-        panes.entries.display = False
-        view.display = True
+        panes.sync_panes()
         panes.set_focus(view)
         panes.update_status()
+        panes.say("")  # "quote 3/5 — …" was about the article
 
     def toggle_grouped(self) -> None:
         self.panes.quotes_view.grouped = not self.panes.quotes_view.grouped

@@ -62,6 +62,7 @@ class ArticleContent:
     pictures: list[PictureSlot] = field(default_factory=list)
     show_pictures: bool = False
     media: list[str] = field(default_factory=list)  # enclosure lines, shown under the header
+    highlight: tuple[str, ...] = ()  # the search's words, marked where they occur (issue 28)
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -84,6 +85,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         "article--current-quote",
         "article--speaker",
         "article--empty",
+        "article--search",
     }
 
     def __init__(self, **kwargs) -> None:
@@ -369,6 +371,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         for at, string, _ in inserts:
             da = self.display_offset(at - 1) + 1
             text.stylize(self._style("article--speaker"), da + 1, da + len(string))
+        if content.highlight:
+            words = "|".join(re.escape(w) for w in content.highlight)
+            for match in re.finditer(rf"(?i)\b(?:{words})\w*", display):
+                text.stylize(self._style("article--search"), match.start(), match.end())
         return text
 
     def _style_structure(self, text: Text, rendered: Rendered) -> None:
