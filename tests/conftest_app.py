@@ -124,3 +124,18 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppEnv:
     settings = Settings(refresh_on_start=False, refresh_minutes=0, browser=f"{fake} --new-tab")
     config = Config(path=config_path, settings=settings, feeds=(WORLD, TECH, BROKEN))
     return AppEnv(config, data_dir, ids, log)
+
+
+async def settle(app) -> None:
+    """Wait until the app's workers are done. An exclusive worker replaced by a newer one ends
+    cancelled, and `wait_for_complete` raises for it: wait again for the one that replaced it
+    (under load this happens to the quote-index worker a refresh restarts)."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(50):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+    raise AssertionError("the app's workers kept being replaced")

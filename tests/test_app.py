@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest_app import NOW, AppEnv
+from conftest_app import NOW, AppEnv, settle
 from textual.widgets import OptionList
 
 from reader.core.quotes.textfragment import text_fragment_url
@@ -454,7 +454,7 @@ async def test_refresh_all_and_feed_from_files(tmp_path: Path, monkeypatch) -> N
         main = main_of(app)
         assert main.entries.count == 0
         await pilot.press("R")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert main.entries.count == 3, [n.message for n in app._notifications] + [
             status_text(main)
@@ -473,7 +473,7 @@ async def test_refresh_all_and_feed_from_files(tmp_path: Path, monkeypatch) -> N
             )
         )
         await pilot.press("r")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert main.entries.count == 4
         assert main.entries.current.id == keep
