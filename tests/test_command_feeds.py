@@ -213,3 +213,15 @@ def test_opml_export_leaves_out_feeds_made_by_a_program(tmp_path: Path, run_cli)
     assert out.returncode == 0, out.stderr
     assert "https://example.org/feed.xml" in out.stdout
     assert "feed-maker" not in out.stdout
+
+
+def test_a_program_in_the_home_folder_is_written_with_a_tilde(tmp_path: Path, run_cli) -> None:
+    home = Path(os.environ["HOME"])
+    (home / "bin").mkdir(parents=True, exist_ok=True)
+    writer = home / "bin" / "feed-maker"
+    writer.write_text(f"#!{sys.executable}\n" + _WRITER.format(tests=str(Path(__file__).parent)))
+    writer.chmod(0o755)
+    _config(tmp_path / "config.toml", '[[feeds]]\ncommand = ["~/bin/feed-maker", "home"]\n')
+    out = run_cli("refresh", "--json")
+    (feed,) = json.loads(out.stdout)["outcomes"]
+    assert feed["status"] == "ok", feed

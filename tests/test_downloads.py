@@ -186,3 +186,44 @@ def test_downloads_refuses_an_entry_without_enclosures(
     assert out.returncode == 2
     assert f"entry {entry['id']} has no enclosure to download" in out.stderr
     assert "The download queue is empty" in run_cli("downloads").stdout
+
+
+def test_two_enclosures_never_share_a_file_and_a_bad_template_is_refused(
+    tmp_path: Path, run_cli
+) -> None:
+    from dataclasses import replace
+
+    from reader.core.config import FeedConfig, Settings
+    from reader.core.media.downloads import queue_entry
+    from reader.core.store import Store
+    from reader.core.text.parse import ParsedEntry
+
+    settings = replace(Settings(), download_dir=str(tmp_path / "P"))
+    two = [{"url": f"https://pod.example/{n}/ep.mp3", "type": "audio/mpeg"} for n in (1, 2)]
+    with Store.in_dir(tmp_path / "data") as store:
+        store.sync_feeds([FeedConfig("https://pod.example/feed.xml")])
+        feed = store.feed_by_url("https://pod.example/feed.xml")
+        store.store_entries(feed.id, [ParsedEntry("e", "Ep", "", "", 1.0, None, "", "", two)])
+        paths = [d.path for d in queue_entry(store, settings, 1)]
+        assert len(set(paths)) == 2 and paths[1].endswith("Ep (2).mp3")
+        assert [d.path for d in queue_entry(store, settings, 1)] == paths  # queued again: the same
+    (tmp_path / "config.toml").write_text(
+        '[settings]\ndownload_template = "{feed}/{author}.{ext}"\n'
+    )
+    out = run_cli("downloads")
+    assert out.returncode == 2 and "config.toml:2" in out.stderr
+    assert (
+        "download_template in [settings] may use {feed}, {title}, {date}, {ext}, not {author}"
+        in out.stderr
+    )
+
+
+def test_one_run_of_the_queue_at_a_time(tmp_path: Path, episodes, run_cli) -> None:
+    import fcntl
+
+    _setup(tmp_path, episodes, run_cli)
+    with open(tmp_path / "data" / "downloads.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        out = run_cli("downloads", "--run")
+    assert out.returncode == 1 and "already running" in out.stderr
+    assert episodes.requests == []  # the second run fetched nothing

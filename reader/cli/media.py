@@ -38,10 +38,14 @@ def cmd_downloads(args: argparse.Namespace) -> int:
         if args.run:
             settings = config.settings
             show = sys.stderr.isatty() and not args.json
-            finished = downloads.run_queue(
-                store, settings.timeout_s, int(settings.max_download_mb * 1024 * 1024),
-                _progress if show else None,
-            )  # fmt: skip
+            try:
+                finished = downloads.run_queue(
+                    store, settings.timeout_s, downloads.max_download_bytes(settings),
+                    _progress if show else None,
+                )  # fmt: skip
+            except downloads.QueueBusy as err:
+                note(f"byline: {err}; nothing was changed")
+                return 1
             if show:
                 sys.stderr.write("\r\x1b[K")
             failed = [d for d in finished if d.status == "failed"]

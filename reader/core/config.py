@@ -268,6 +268,10 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
     if kind in ("int", "float") and value > _MAX_NUMBER:
         # Past this SQLite cannot bind the value (OverflowError deep inside a refresh).
         raise ConfigError(path, f"{name} in {where} must be at most {_MAX_NUMBER:,}", line)
+    if name == "download_template":
+        problem = _template_problem(value)
+        if problem:
+            raise ConfigError(path, f"download_template in {where} {problem}", line)
     if name in _CHOICES and value not in _CHOICES[name]:
         choices = ", ".join(f'"{c}"' for c in _CHOICES[name])
         raise ConfigError(path, f"{name} in {where} must be one of {choices}, not {value!r}", line)
@@ -275,10 +279,32 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
         raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
     if name in _NON_NEGATIVE and value < 0:
         raise ConfigError(path, f"{name} in {where} must be 0 or more", line)
+    if name == "download_template":
+        problem = _template_problem(value)
+        if problem:
+            raise ConfigError(path, f"download_template in {where} {problem}", line)
     if name in _CHOICES and value not in _CHOICES[name]:
         allowed = ", ".join(f'"{c}"' for c in _CHOICES[name])
         raise ConfigError(path, f"{name} in {where} must be one of {allowed}, not {value!r}", line)
     return float(value) if kind == "float" else value
+
+
+TEMPLATE_FIELDS = ("feed", "title", "date", "ext")  # what download_template may name
+
+
+def _template_problem(template: str) -> str | None:
+    """Why `download_template` cannot name a file, or None."""
+    import string
+
+    try:
+        fields_ = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+    except ValueError as err:
+        return f"is not a valid template ({err})"
+    unknown = fields_ - set(TEMPLATE_FIELDS)
+    if unknown:
+        allowed = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+        return f"may use {allowed}, not {', '.join('{' + f + '}' for f in sorted(unknown))}"
+    return None
 
 
 def _settings(table: Any, path: Path, locate: _Locator) -> Settings:

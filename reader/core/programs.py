@@ -41,6 +41,8 @@ def run(
     max_output: int = 20_000_000,
 ) -> Ran:
     """Run `argv` with `stdin`; its standard output, or why it failed. Never raises for the program's faults."""
+    # "~/bin/feed" is read as a shell would read it; nothing else of the argv is touched.
+    argv = [os.path.expanduser(argv[0]), *argv[1:]] if argv else []
     name = _shown(argv[0]) if argv else "(no program)"
     if not argv or shutil.which(argv[0]) is None:
         why = (

@@ -9,6 +9,8 @@ article with pictures opens.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -258,9 +260,12 @@ class MediaActions:
 
             with Store.in_dir(data_dir) as own:
                 playback.watch(lambda pos: record_playback(own, settings, entry_id, url, pos))
-            app.call_from_thread(self._played, entry_id, playback.ipc is not None)
+            with contextlib.suppress(RuntimeError):  # the app may have quit while it played
+                app.call_from_thread(self._played, entry_id, playback.ipc is not None)
 
-        app.run_worker(follow, thread=True, exit_on_error=False, group="player")
+        # A daemon thread, not a Textual worker: the player is the user's and may play on after
+        # Byline quits, which must not wait for it (positions are saved as they come).
+        threading.Thread(target=follow, name="byline-player", daemon=True).start()
 
     def _played(self, entry_id: int, followed: bool) -> None:
         article = self.panes.article
@@ -291,7 +296,9 @@ class MediaActions:
         settings, data_dir = services.config.settings, services.data_dir
 
         def work() -> None:
-            from reader.core.media.downloads import run_queue
+            from textual.worker import get_current_worker
+
+            from reader.core.media.downloads import QueueBusy, max_download_bytes, run_queue
             from reader.core.store import Store
 
             def progress(p) -> None:
@@ -299,10 +306,16 @@ class MediaActions:
                 text = f"Download {p.status}: {human_size(p.done) or '0 bytes'}{total}"
                 app.call_from_thread(self.panes.say, text)
 
+            worker = get_current_worker()
             with Store.in_dir(data_dir) as store:
-                done = run_queue(
-                    store, settings.timeout_s, int(settings.max_download_mb * 1e6), progress
-                )
+                try:
+                    done = run_queue(
+                        store, settings.timeout_s, max_download_bytes(settings), progress,
+                        stop=lambda: worker.is_cancelled,
+                    )  # fmt: skip
+                except QueueBusy as err:
+                    app.call_from_thread(self.panes.say, str(err).capitalize())
+                    return
             failed = [d for d in done if d.status == "failed"]
             text = f"Downloads: {len(done) - len(failed)} done" + (
                 f", {len(failed)} failed ({failed[0].error})" if failed else ""

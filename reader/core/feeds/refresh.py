@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -198,6 +197,7 @@ class _Writer:
         cold refresh of many feeds must not become several times slower. What does not fit
         stays pending for `quoteindex.backfill` (the app, `byline people --index`) and the
         next refresh."""
+        from reader.core.quotes import finder_loaded
         from reader.core.quotes.index import index_entries
 
         now = time.monotonic()
@@ -206,7 +206,7 @@ class _Writer:
             return
         # Entries that cannot quote are stamped without the finder (quoteindex.may_quote); the
         # others only when the share can pay for loading it, else the backfill reads them.
-        render = "reader.core.quotes" in sys.modules or budget >= FINDER_IMPORT_S
+        render = finder_loaded() or budget >= FINDER_IMPORT_S
         self.quotes_indexed += index_entries(
             self._store, list(entry_ids), deadline=now + budget, render=render
         )

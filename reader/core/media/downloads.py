@@ -9,6 +9,7 @@ date, ext), made safe for any file system, inside `download_dir`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -48,7 +49,10 @@ def file_name(
         "date": time.strftime("%Y-%m-%d", time.gmtime(published or 0)) if published else "undated",
         "ext": _safe(ext) or "bin",
     }
-    parts = [_safe(part.format(**fields)) for part in template.split("/") if part.strip()]
+    try:
+        parts = [_safe(part.format(**fields)) for part in template.split("/") if part.strip()]
+    except (KeyError, IndexError, ValueError) as err:  # the config checks it; a caller may not
+        raise ValueError(f"download_template {template!r} cannot name a file ({err})") from None
     return "/".join(p for p in parts if p not in ("", ".", ".."))
 
 
@@ -84,6 +88,7 @@ def queue_entry(store: Store, settings: Settings, entry_id: int) -> list[Downloa
     feed = store.feed(entry.feed_id)
     feed_title = feed.title if feed else ""
     root = download_root(settings)
+    taken = {d.path for d in store.downloads() if d.entry_id != entry.id}
     queued = []
     for enclosure in enclosures:
         url = enclosure["url"]
@@ -91,8 +96,19 @@ def queue_entry(store: Store, settings: Settings, entry_id: int) -> list[Downloa
         name = file_name(
             settings.download_template, feed_title, entry.title, entry.published, url, kind
         )
-        queued.append(store.queue_download(entry.id, url, str(root / name)))
+        path = _free(root / name, taken)
+        taken.add(str(path))
+        queued.append(store.queue_download(entry.id, url, str(path)))
     return queued
+
+
+def _free(path: Path, taken: set[str]) -> Path:
+    """`path`, or "name (2).ext" and on while another enclosure of the queue has that name."""
+    candidate, n = path, 1
+    while str(candidate) in taken:
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
 
 
 def run_queue(
@@ -100,28 +116,61 @@ def run_queue(
     timeout: float,
     max_bytes: int,
     progress: Callable[[Progress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[Download]:
     """Download every queued (or interrupted) entry of the queue, one at a time; the rows as they end."""
     import httpx  # the queue is run rarely: httpx loads with it
 
     finished = []
-    with httpx.Client(
-        follow_redirects=True, max_redirects=10, timeout=httpx.Timeout(timeout)
-    ) as client:
-        for item in store.downloads(("queued", "running", "failed")):
-            if item.status == "failed" and item.attempts >= 3:
-                continue
-            finished.append(_download(store, client, item, max_bytes, progress))
+    with _queue_lock(store.path.parent) as held:
+        if not held:
+            raise QueueBusy("the download queue is already running (in the app or another byline)")
+        with httpx.Client(
+            follow_redirects=True, max_redirects=10, timeout=httpx.Timeout(timeout)
+        ) as client:
+            for item in store.downloads(("queued", "running", "failed")):
+                if item.status == "failed" and item.attempts >= 3:
+                    continue
+                if stop is not None and stop():
+                    break
+                finished.append(_download(store, client, item, max_bytes, progress, stop))
     return finished
 
 
-def _download(store: Store, client, item: Download, max_bytes: int, progress) -> Download:
+class QueueBusy(Exception):
+    """Another process (or the app) is running the queue: two would write one file."""
+
+
+@contextlib.contextmanager
+def _queue_lock(data_dir: Path):
+    """An flock on `downloads.lock` beside the cache: the kernel drops it when the holder dies, so a killed run
+    never blocks the next one."""
+    import fcntl
+
+    fd = os.open(Path(data_dir) / "downloads.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _download(
+    store: Store, client, item: Download, max_bytes: int, progress, stop=None
+) -> Download:
     target = Path(item.path)
     part = target.with_name(target.name + ".part")
     target.parent.mkdir(parents=True, exist_ok=True)
     store.update_download(item.id, status="running", error=None, attempts=item.attempts + 1)
     try:
-        total = _fetch(client, item, part, max_bytes, progress)
+        total = _fetch(client, item, part, max_bytes, progress, stop)
+        if total is None:  # stopped (the app is quitting): the part stays for the next run
+            store.update_download(item.id, status="queued")
+            return store.download(item.id)
         digest = _sha256(part)
         os.replace(part, target)
         store.update_download(
@@ -136,16 +185,18 @@ def _download(store: Store, client, item: Download, max_bytes: int, progress) ->
     return store.download(item.id)
 
 
-def _fetch(client, item: Download, part: Path, max_bytes: int, progress) -> int:
-    """Stream the enclosure into `part`, resuming from what is there; the whole size."""
+def _fetch(client, item: Download, part: Path, max_bytes: int, progress, stop=None) -> int | None:
+    """Stream the enclosure into `part`, resuming from what is there; the whole size (None: stopped)."""
     have = part.stat().st_size if part.exists() else 0
     headers = {"Range": f"bytes={have}-"} if have else {}
     with client.stream("GET", item.url, headers=headers) as response:
-        if response.status_code == 416 and have:  # asked past the end: what we have is the whole
-            return have
+        if response.status_code == 416 and have and _range_total(response) == have:
+            return have  # asked past the end of a file we have whole
+        if response.status_code == 416:
+            part.unlink(missing_ok=True)  # what we have is not this file: the next run starts over
         response.raise_for_status()
-        if response.status_code != 206:
-            have = 0  # the server sent the whole file again: start over
+        if response.status_code != 206 or _range_start(response) != have:
+            have = 0  # the whole file again, or not the part we asked for: start over
         total = _total(response, have)
         if total is not None and total > max_bytes:
             raise _TooLarge(f"too large: {total:,} bytes, the cap is {max_bytes:,}")
@@ -156,6 +207,8 @@ def _fetch(client, item: Download, part: Path, max_bytes: int, progress) -> int:
                 if done > max_bytes:
                     raise _TooLarge(f"too large: over the {max_bytes:,}-byte cap")
                 out.write(chunk)
+                if stop is not None and stop():
+                    return None
                 now = time.monotonic()
                 if now - last > 0.5:
                     out.flush()
@@ -167,6 +220,22 @@ def _fetch(client, item: Download, part: Path, max_bytes: int, progress) -> int:
 
 class _TooLarge(Exception):
     pass
+
+
+def _range_start(response) -> int | None:
+    """Where a 206's `Content-Range: bytes START-END/TOTAL` starts."""
+    span = response.headers.get("content-range", "").removeprefix("bytes ").split("-", 1)[0]
+    return int(span) if span.isdigit() else None
+
+
+def _range_total(response) -> int | None:
+    total = response.headers.get("content-range", "").rpartition("/")[2]
+    return int(total) if total.isdigit() else None
+
+
+def max_download_bytes(settings: Settings) -> int:
+    """`max_download_mb` in bytes (MiB), the one cap the CLI and the app apply."""
+    return int(settings.max_download_mb * 1024 * 1024)
 
 
 def _total(response, have: int) -> int | None:

@@ -75,8 +75,16 @@ class Playback:
 
     def start(self) -> None:
         """Start the player (raises OSError with the reason when it cannot run)."""
-        self.proc = subprocess.Popen(  # noqa: S603 - an argv list from the user's config, never a shell
-            self.argv,
+        argv = [os.path.expanduser(self.argv[0]), *self.argv[1:]]
+        try:
+            self.proc = self._popen(argv)
+        except OSError:
+            self._cleanup()  # no player, no socket: the folder goes now
+            raise
+
+    def _popen(self, argv: list[str]) -> subprocess.Popen:
+        return subprocess.Popen(  # noqa: S603 - an argv list from the user's config, never a shell
+            argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

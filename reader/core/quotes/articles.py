@@ -6,7 +6,6 @@ offsets point into.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from reader.core.store import Entry, FullText, Store
@@ -27,7 +26,9 @@ def finder_ready() -> bool:
     """Whether the quote finder is loaded. Its first import (~0.15 s of tables and patterns)
     may be under way in another thread; `extract` exists once all the package's own imports
     are done."""
-    return hasattr(sys.modules.get("reader.core.quotes"), "extract")
+    from reader.core.quotes import finder_loaded
+
+    return finder_loaded()
 
 
 def quotes_of(rendered: Rendered) -> list[Quote]:

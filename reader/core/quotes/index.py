@@ -44,7 +44,13 @@ if TYPE_CHECKING:
     from reader.core.store import Store
 
 _QUOTES_DIR = Path(__file__).resolve().parent
-_NOT_FINDER = {"index.py", "articles.py", "textfragment.py", "backlog.py"}  # they read no quotation
+_NOT_FINDER = {
+    "index.py",
+    "articles.py",
+    "textfragment.py",
+    "backlog.py",
+    "__init__.py",
+}  # they read no quotation
 
 
 def _version() -> str:

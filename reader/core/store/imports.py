@@ -103,7 +103,8 @@ def _foreign(path: Path) -> Iterator[sqlite3.Connection]:
     if not path.exists():
         raise ForeignCacheError(f"{path}: no such cache")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        # As a URI (a path with "#" or "?" would otherwise open, or create, another file).
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
     except sqlite3.Error as err:
         raise ForeignCacheError(f"{path}: cannot open ({err})") from None
     try:
