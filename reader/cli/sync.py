@@ -70,7 +70,7 @@ def _sync_progress(p) -> None:
 
 COMMANDS = (
     Command(
-        "sync", cmd_sync, "sync with the [sync] server (Google Reader API, Fever, TT-RSS)",
+        "sync", cmd_sync, "sync with the [sync] server (Google Reader API, Fever, TT-RSS, Nextcloud News)",
         _sync_arguments,
     ),
 )  # fmt: skip

@@ -95,7 +95,7 @@ SYNC_KINDS = ("greader", "fever", "ttrss", "nextcloud")
 class SyncConfig:
     """The [sync] table: a feed server to sync with. The password never lives here: it comes
     from `password_command` (argv, run without a shell) or the `password_env` variable, read
-    only when a sync runs (reader.core.sync.secret)."""
+    only when a sync runs (reader.core.sync.base.read_password)."""
 
     kind: str
     url: str

@@ -1,7 +1,8 @@
-"""Running the user's programs: the one way Byline starts a command from the config.
+"""Running the user's programs that run and finish: the one way Byline runs them.
 
 Feeds made by a program and filters (`command`, `filter`), `notify_command` and the article pipes (`pipe_commands`)
-all come here. A program is an argv list, never a shell string, so nothing a feed or a title says can become a
+all come here. (The browser and the media player are started and left to the user, reader/tui/browser.py and
+reader/core/media/player.py; the sync password command keeps the terminal for its prompts, sync/base.py.) A program is an argv list, never a shell string, so nothing a feed or a title says can become a
 command or an argument. Each run has a timeout and a cap on what it may write; a timeout stops the program's whole
 process group (what it started too), and on Linux the program is killed if Byline dies (`setpriv --pdeathsig`), so a
 killed refresh leaves nothing running. The outcome says in one line what went wrong, with the last line the program

@@ -25,6 +25,7 @@ from textual.screen import Screen
 import reader
 from reader.core.config import Config, set_setting
 from reader.core.store import SavedQuote, Store
+from reader.core.text.words import count
 from reader.tui.keymap import MAIN_KEYS, KeymapError, display_keys, keys_of, validate
 from reader.tui.messages import (
     CacheChanged,
@@ -411,7 +412,7 @@ class BylineApp(App):
             failed = report.count("error")
             text = f"refreshed: {report.new} new"
             if failed:
-                text += f", {failed} feed{'s' if failed != 1 else ''} failing (e)"
+                text += f", {count(failed, 'feed')} failing (e)"
         self.tell_main(RefreshDone("; ".join(t for t in (synced, text) if t)))
         if report is not None and report.new:
             self.index_quotes()  # what the refresh's time share left unread

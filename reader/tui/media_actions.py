@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from reader.core.text.words import count
+
 if TYPE_CHECKING:
     from reader.core.config import FeedConfig, PipeCommand
     from reader.core.store import Entry
@@ -288,7 +290,7 @@ class MediaActions:
         except ValueError as err:
             self.panes.say(str(err).replace(f"entry {entry_id}", "this entry"))
             return
-        self.panes.say(f"Queued {len(queued)} download{'s' if len(queued) != 1 else ''}")
+        self.panes.say(f"Queued {count(len(queued), 'download')}")
         self._run_queue()
 
     def _run_queue(self) -> None:

@@ -1,8 +1,9 @@
 """Reading what a newsboat user has: the `urls` file, the `config` file and `cache.db`, and
 the other plain lists people keep feeds in (newsraft's `feeds`, one URL a line).
 
-Only reading here, never running: `exec:` and `filter:` feeds name commands, and they are
-listed as not imported, never executed. Every line that is not carried over is kept with its
+Only reading here, never running: `exec:` and `filter:` feeds become command and filter feeds
+(reader/core/feeds/commands.py) only when the user imports their own newsboat folder, and
+nothing runs during the import. Every line that is not carried over is kept with its
 file and line number so the import report can say which and why (issue 27).
 """
 

@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.store import Feed
+from reader.core.text.words import count
 from reader.tui.format import date, speaker_label
 from reader.tui.keymap import DIALOG_KEYS, HELP_KEYS, QUOTE_KEYS, SCREENS, display_keys, keys_of
 from reader.tui.quoteinfo import QuoteInfo
@@ -261,7 +262,7 @@ class FeedStatusScreen(_Modal):
             if feed.ok_at:
                 when += f", last worked {date(feed.ok_at)}"
             if feed.failures:
-                when += f", {feed.failures} failure{'s' if feed.failures != 1 else ''} in a row"
+                when += f", {count(feed.failures, 'failure')} in a row"
             body.append_text(
                 text(
                     (feed.title + "\n", "bold"),

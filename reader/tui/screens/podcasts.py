@@ -17,6 +17,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.text.sanitize import clean_line
+from reader.core.text.words import count
 from reader.tui.format import date
 from reader.tui.keymap import PODCAST_KEYS
 from reader.tui.media_actions import MediaActions, clock, human_size
@@ -69,7 +70,7 @@ class PodcastsScreen(Screen):
     def compose(self) -> ComposeResult:
         rows = self.store.media_entries()
         self.ids = [row[0] for row in rows]
-        title = f"Podcasts and video · {len(rows)} episode{'s' if len(rows) != 1 else ''}"
+        title = f"Podcasts and video · {count(len(rows), 'episode')}"
         yield Static(text(title), id="podcasts-title")
         options = [Option(text(episode_row(self.store, row)), id=str(row[0])) for row in rows]
         if not options:

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from reader.core.store import Entry
 from reader.core.text.blocks import BlockKind
 from reader.core.text.sanitize import clean_line, clean_url
+from reader.core.text.words import count
 from reader.tui.format import date
 from reader.tui.kinds import Source
 from reader.tui.styling import component_style, line_start
@@ -325,7 +326,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     @staticmethod
     def _source_line(content: ArticleContent) -> str:
         quotes = len(content.quotes)
-        tail = f" · {quotes} quote{'s' if quotes != 1 else ''} ( ] [ Q )" if quotes else ""
+        tail = f" · {count(quotes, 'quote')} ( ] [ Q )" if quotes else ""
         if content.source == Source.FULL:
             return f"Full article{tail}"
         return f"Feed content (F: full article){tail}"
