@@ -2,7 +2,8 @@
 
 Each module here holds one domain's commands, their arguments beside their handlers:
 `app` (the bare command, demo), `feeds`, `entries`, `rules`, `quotes` (and people), `sync`;
-`common` is what they share. This module builds the parser from them and runs a command.
+`common` is what they share. This module builds the parser from them (only the module of the
+command being run, so a command starts with what it needs) and runs it.
 
 User errors (a broken config, an unknown feed, a bad OPML file) end with one clear message and
 exit status 2, never a traceback. The app is imported only when it is opened, so engine
@@ -12,28 +13,51 @@ commands start fast; so is every engine module, by the command that needs it.
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import app, entries, feeds, media, quotes, rules, sync
 from reader.cli.common import EXIT_USAGE, Command, UserError, run
 
 __all__ = ["EXIT_USAGE", "UserError", "build_parser", "main"]
 
-# The commands in the order `byline -h` lists them.
-_ORDER = (
-    "demo", "refresh", "add", "remove", "feeds", "entries", "rules", "import", "export",
-    "quotes", "people", "fetch-text", "downloads", "sync", "mark",
-)  # fmt: skip
+# The commands in the order `byline -h` lists them, and the module (reader/cli/NAME.py) of each:
+# a command line imports only its own module, help and unknown commands all of them.
+_MODULE_OF = {
+    "demo": "app", "refresh": "feeds", "add": "feeds", "remove": "feeds", "feeds": "feeds",
+    "entries": "entries", "rules": "rules", "import": "feeds", "export": "feeds",
+    "quotes": "quotes", "people": "quotes", "fetch-text": "entries", "downloads": "media",
+    "sync": "sync", "mark": "entries",
+}  # fmt: skip
+_ORDER = tuple(_MODULE_OF)
+MODULES = ("app", "feeds", "entries", "rules", "quotes", "media", "sync")
+_VALUED = ("--config", "--data-dir")  # options before the command that take a value
 
 
-def _commands() -> list[Command]:
-    """Every module's commands, in `_ORDER` (a command missing from it is a bug, said here)."""
+def _commands(names: Sequence[str] = _ORDER) -> list[Command]:
+    """The commands `names`, in `_ORDER` (a command missing from its module is a bug, said here)."""
+    modules = dict.fromkeys(_MODULE_OF[name] for name in names)
     found = {
-        c.name: c for m in (app, feeds, entries, rules, quotes, media, sync) for c in m.COMMANDS
+        c.name: c
+        for m in modules
+        for c in importlib.import_module(f"reader.cli.{m}").COMMANDS
+        if c.name in names
     }
-    assert set(found) == set(_ORDER), sorted(set(found) ^ set(_ORDER))
-    return [found[name] for name in _ORDER]
+    assert set(found) == set(names), sorted(set(found) ^ set(names))
+    return [found[name] for name in _ORDER if name in found]
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command an argv runs, when it is one of ours and no help is asked for; else None."""
+    args = iter(argv)
+    for token in args:
+        if token in ("-h", "--help"):
+            return None
+        if token in _VALUED:
+            next(args, None)
+        elif not token.startswith("-"):
+            return token if token in _MODULE_OF and not {"-h", "--help"} & set(argv) else None
+    return None
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -54,7 +78,10 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (`only`) the one for a command line that runs that command."""
+    from reader.cli import app
+
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="byline", parents=[common],
@@ -63,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"byline {__version__}")
     parser.set_defaults(func=app.cmd_app)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in _commands():
+    for command in _commands([only] if only else _ORDER):
         p = sub.add_parser(
             command.name, parents=[common], help=command.help, description=command.help
         )
@@ -74,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    import sys
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_named(argv))
     args = parser.parse_args(argv)
     if getattr(args, "limit", 1) is not None and getattr(args, "limit", 1) < 1:
         parser.error("--limit must be 1 or more")
