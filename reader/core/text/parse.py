@@ -16,42 +16,19 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import feedparser
 
 from reader.core.text.fastparse import parse_fast
+from reader.core.text.records import ParsedEntry, ParsedFeed
 from reader.core.text.sanitize import clean_line, clean_url
 from reader.core.text.searchtext import content_hash, html_to_search_text
 
 # Bozo exceptions that still leave a fully usable feed (GUIDE §3).
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedEntry:
-    uid: str
-    title: str = ""
-    author: str = ""
-    link: str = ""
-    published: float | None = None
-    updated: float | None = None
-    summary: str = ""
-    content: str = ""
-    enclosures: list[dict[str, Any]] = field(default_factory=list)
-    digest: str = ""  # content_hash, computed with the parse (see `_prepared`)
-    search_body: str = ""  # the body's words for the index, likewise
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    title: str = ""
-    link: str = ""
-    entries: list[ParsedEntry] = field(default_factory=list)
-    error: str | None = None  # set when nothing usable came out
-    warning: str | None = None  # a survivable problem (bozo with entries)
 
 
 def parse_feed(
