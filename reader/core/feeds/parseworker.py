@@ -120,7 +120,7 @@ def _flat(feed: ParsedFeed) -> tuple:
     """Plain tuples cross the pipe: a frozen dataclass unpickles field by field in Python."""
     entries = [
         (e.uid, e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
-         e.enclosures, e.digest, e.search_body)
+         e.enclosures, e.digest, e.search_body, e.keys)
         for e in feed.entries
     ]  # fmt: skip
     return (feed.title, feed.link, entries, feed.error, feed.warning)

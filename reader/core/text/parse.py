@@ -22,6 +22,7 @@ from typing import Any
 
 import feedparser
 
+from reader.core.text.dedupe import link_key, title_key
 from reader.core.text.fastparse import parse_fast
 from reader.core.text.records import ParsedEntry, ParsedFeed
 from reader.core.text.sanitize import clean_line, clean_url
@@ -50,12 +51,14 @@ def parse_feed(
 
 
 def _prepared(entry: ParsedEntry) -> ParsedEntry:
-    """Hash and index text are pure functions of the entry: computing them here, in the
-    refresh's worker thread, keeps that work off its event loop and out of its transactions."""
+    """Hash, index text and duplicate keys are pure functions of the entry: computing them
+    here, where the refresh parses (its parse child, else its writer thread), keeps that work
+    off its event loop and out of its transactions."""
     e = entry
     return ParsedEntry(
         e.uid, e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
         e.enclosures, content_hash(e), html_to_search_text(e.content or e.summary),
+        (e.link, e.title, link_key(e.link), title_key(e.title)),
     )  # fmt: skip
 
 

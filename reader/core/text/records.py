@@ -23,6 +23,9 @@ class ParsedEntry:
     enclosures: list[dict[str, Any]] = field(default_factory=list)
     digest: str = ""  # content_hash, computed with the parse (see `parse._prepared`)
     search_body: str = ""  # the body's words for the index, likewise
+    # (link, title, link_key, title_key): the duplicate keys, computed with the parse (in the
+    # parse child, off the storing process) for the link and title they were made from.
+    keys: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
