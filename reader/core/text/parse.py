@@ -23,7 +23,8 @@ from typing import Any
 import feedparser
 
 from reader.core.text.dedupe import link_key, title_key
-from reader.core.text.fastparse import parse_fast
+from reader.core.text.fastparse import read_fast
+from reader.core.text.malformed import loose_parse
 from reader.core.text.records import ParsedEntry, ParsedFeed
 from reader.core.text.sanitize import clean_line, clean_url
 from reader.core.text.searchtext import content_hash, html_to_search_text
@@ -120,8 +121,9 @@ def _undeclared_charset(body: bytes, content_type: str, used: str) -> str | None
 
 def _parse_xml_feed(body: bytes, url: str, content_type: str, fast: bool = True) -> ParsedFeed:
     body, content_type = _from_bom(body, content_type)
+    malformed = False
     if fast:
-        replayed = parse_fast(body, url, content_type)
+        replayed, malformed = read_fast(body, url, content_type)
         if replayed is not None:
             meta, raw_entries = replayed
             entries = [_xml_entry(e, url) for e in raw_entries]
@@ -129,9 +131,12 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str, fast: bool = True)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(
-        body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers
-    )
+    # libxml2 refused it: feedparser's strict pass would fail too, so straight to its loose one.
+    parsed = loose_parse(body, dict(headers)) if malformed else None
+    if parsed is None:
+        parsed = feedparser.parse(
+            body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers
+        )
     guessed = _undeclared_charset(body, content_type, parsed.get("encoding", ""))
     if guessed:
         body = _DECLARED_ENCODING.sub(r'\1"utf-8"', body.decode(guessed, "replace"), count=1)
