@@ -75,17 +75,17 @@ MUTATIONS = [
     ),
     # -- store: a failed write keeps nothing; a kill loses nothing committed
     Mutation(
-        "store.rollback", "reader/core/store/__init__.py",
+        "store.rollback", "reader/core/store/base.py",
         'self.conn.execute("ROLLBACK")\n', 'self.conn.execute("COMMIT")\n',
         ("tests/test_store.py",), "an error inside atomic() commits the half-done write",
     ),
     Mutation(
-        "store.savepoint", "reader/core/store/__init__.py",
+        "store.savepoint", "reader/core/store/base.py",
         'self.conn.execute("ROLLBACK TO nested")', "pass",
         ("tests/test_store.py",), "an error in a nested atomic() keeps its writes",
     ),
     Mutation(
-        "store.one_transaction", "reader/core/store/__init__.py",
+        "store.one_transaction", "reader/core/store/entries.py",
         "            self._insert_entries(feed_id, inserts, now)\n",
         "            self._insert_entries(feed_id, inserts, now)\n"
         '            self.db.execute("COMMIT")\n            self.db.execute("BEGIN IMMEDIATE")\n',
@@ -93,7 +93,7 @@ MUTATIONS = [
         "a feed's entries are committed in two steps (a kill keeps half of them)",
     ),
     Mutation(
-        "store.prune_spares_quoted", "reader/core/store/__init__.py",
+        "store.prune_spares_quoted", "reader/core/store/entries.py",
         'keep = "saved = 0 AND id NOT IN (SELECT entry_id FROM saved_quotes)"',
         'keep = "saved = 0"',
         ("tests/test_store.py",), "pruning drops entries that have saved quotes",

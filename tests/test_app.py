@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ from textual.widgets import OptionList
 from reader.core.quotes.textfragment import text_fragment_url
 from reader.core.store import FullText, View
 from reader.tui.app import BylineApp, MainScreen
-from reader.tui.keymap import DEFAULT_KEYS
+from reader.tui.keymap import DEFAULT_KEYS, KeymapError
 from reader.tui.screens.dialogs import FeedStatusScreen, HelpScreen, PickScreen, QuoteScreen
+from reader.tui.screens.people import PeopleScreen
 
 SIZE = (120, 40)
 
@@ -583,7 +585,8 @@ def test_keymap_table_is_plain_data() -> None:
     }
     assert imported <= {"__future__"}
     assert all(isinstance(v, tuple) and len(v) == 2 for v in DEFAULT_KEYS.values())
-    bound = {b.id for b in MainScreen.BINDINGS} | {b.id for b in QuoteScreen.BINDINGS}
+    screens = (MainScreen, QuoteScreen, PeopleScreen, HelpScreen, PickScreen)
+    bound = {b.id for screen in screens for b in screen.BINDINGS}
     assert set(DEFAULT_KEYS) <= bound
 
 
@@ -601,3 +604,21 @@ def test_keymap_table_is_plain_data() -> None:
 )  # fmt: skip
 def test_text_fragment_url(url: str, quote: str, expected: str) -> None:
     assert text_fragment_url(url, quote) == expected
+
+
+@pytest.mark.parametrize(
+    ("keys", "says"),
+    [
+        ({"fly_away": "f"}, 'unknown binding id(s) in [keys]: "fly_away"'),
+        ({"quit": "j"}, "'j' is already bound to cursor_down by default"),
+        ({"people_span": "slash"}, "'slash' is already bound to people_search by default"),
+        ({"help_up": "?,j"}, "'j' is already bound to help_down by default"),
+    ],
+)
+def test_the_app_checks_its_keys_without_the_cli(app_env: AppEnv, keys, says) -> None:
+    """Issue 22: the keymap validates, so `BylineApp(config)` refuses what the CLI refuses."""
+    config = replace(app_env.config, keys=keys)
+    with pytest.raises(KeymapError) as raised:
+        BylineApp(config, app_env.data_dir)
+    assert says in str(raised.value)
+    assert raised.value.binding_id == next(iter(keys))

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import reader.cli
-from reader.cli import app, build_parser, entries, feeds, quotes, rules, sync
+from reader.cli import app, build_parser, entries, feeds, media, quotes, rules, sync
 
-MODULES = (app, feeds, entries, rules, quotes, sync)
+MODULES = (app, feeds, entries, rules, quotes, media, sync)
 CLI_DIR = Path(reader.cli.__file__).parent
 
 

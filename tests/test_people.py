@@ -14,6 +14,7 @@ from reader.core.quotes import index as quoteindex
 from reader.core.quotes.articles import render_entry
 from reader.core.quotes.people import article_keys, merge_keys, normalise
 from reader.core.store import Store
+from reader.core.store.quoteindex import _PENDING_COUNT
 from reader.core.store.rows import FullText
 from reader.core.text.parse import ParsedEntry
 
@@ -485,7 +486,7 @@ def test_pending_count_is_entries_minus_stamps_whatever_changed(
     assert both() == (0, 0)
     monkeypatch.setattr(quoteindex, "VERSION", "next")
     assert both() == (2, 2)
-    plan = store._rows("EXPLAIN QUERY PLAN " + quoteindex._PENDING_COUNT, ["next"])
+    plan = store._rows("EXPLAIN QUERY PLAN " + _PENDING_COUNT, ["next"])
     scans = [row[3] for row in plan if "entries" in row[3] or "quote_stamps" in row[3]]
     assert len(scans) == 2 and all("COVERING INDEX" in s for s in scans), scans
 

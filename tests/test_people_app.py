@@ -3,11 +3,14 @@ a person's quotes, search, and enter opening the article at the quote."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest_app import AppEnv
 
 from reader.core.quotes import index as quoteindex
 from reader.tui import app as app_module
+from reader.tui.app import BylineApp
 from reader.tui.screens.people import PeopleScreen
 
 SIZE = (120, 36)
@@ -148,3 +151,17 @@ async def test_enter_right_after_fast_typing_reads_all_that_was_typed(app_env: A
         assert len(names) > 1, names
         await pilot.press("down", "enter")
         assert screen.mode == "person" and screen.person.name == names[1]
+
+
+async def test_people_keys_have_ids_that_keys_overrides_reach(app_env: AppEnv) -> None:
+    """Issue 22: the People view's keys are in the keymap, so `[keys]` moves them too."""
+    _index(app_env)
+    config = replace(app_env.config, keys={"people_span": "ctrl+w"})
+    async with BylineApp(config, app_env.data_dir).run_test(size=SIZE) as pilot:
+        screen = await _open_people(pilot)
+        assert screen.week
+        await pilot.press("ctrl+t")  # no longer bound: typed into nothing
+        assert screen.week
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert not screen.week

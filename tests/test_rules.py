@@ -25,7 +25,7 @@ from reader.core.rules.expr import (
     Not,
     parse,
 )
-from reader.core.rules.sqlfuncs import MAX_REGEX_INPUT
+from reader.core.rules.sqlfuncs import FUNCTIONS, MAX_REGEX_INPUT
 from reader.core.store import Store, View
 from reader.core.text.parse import ParsedEntry
 
@@ -696,6 +696,7 @@ def test_sql_and_python_evaluations_agree(cache, source):
     expr = parse(source)
     now = time.time()
     sql, params = to_sql(expr, now)
+    cache.use_functions(FUNCTIONS)  # whoever runs a compiled expression brings its functions
     by_sql = {r[0] for r in cache.db.execute(f"SELECT id FROM entries WHERE {sql}", params)}
     test = predicate(expr, now)
     by_python = {row.id for row in rows(cache, "SELECT id FROM entries") if test(row)}

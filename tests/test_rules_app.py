@@ -98,7 +98,7 @@ async def test_the_article_header_names_the_other_feeds(app_env: AppEnv) -> None
         main = main_of(pilot.app)
         titles = [main.entries.row(i).title for i in range(main.entries.count)]
         assert "Ferry stays" not in titles and len(titles) == 5
-        main.open_entry(env.ids["ferry"])
+        main.articles.open_entry(env.ids["ferry"])
         await pilot.pause()
         header = "\n".join(main.article.text_lines[:4])
         assert "Also in: Tech Daily" in header

@@ -198,7 +198,7 @@ async def test_an_article_opened_while_the_finder_loads_shows_at_once_then_its_q
         # As right after start-up: the warm-up is still loading the quote finder.
         pilot.app.warming = True
         monkeypatch.setattr(articles, "finder_ready", lambda: False)
-        main.open_entry(app_env.ids["ferry"])
+        main.articles.open_entry(app_env.ids["ferry"])
         content = main.article.content
         assert content.entry.id == app_env.ids["ferry"] and "ferry" in content.rendered.text
         assert content.quotes == [] and content.quotes_pending
@@ -211,5 +211,5 @@ async def test_an_article_opened_while_the_finder_loads_shows_at_once_then_its_q
         assert main.article.content is content and not content.quotes_pending
         assert any("nurses get home" in q.text for q in content.quotes)
         # Once loaded, an article has its quotes at once, as before.
-        main.open_entry(app_env.ids["ferry"])
+        main.articles.open_entry(app_env.ids["ferry"])
         assert main.article.content.quotes and not main.article.content.quotes_pending

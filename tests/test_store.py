@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -74,6 +76,28 @@ def test_wal_busy_timeout_and_migrations_once(tmp_path: Path):
     assert raw.execute("SELECT name FROM _sqlite_migrations").fetchall() == applied
     assert len(applied) == len({name for (name,) in applied}) >= 1
     raw.close()
+
+
+def test_schema_version_is_the_number_of_migrations(tmp_path: Path):
+    """SCHEMA_VERSION is derived, never hand-kept: each migration written in schema.py counts
+    (numbered m001, m002, ... in the order they run), a new file is stamped with their number
+    and has every one of them applied, by name, in order."""
+    from reader.core.store import SCHEMA_VERSION, schema
+
+    names = [m.__name__ for m in schema.MIGRATIONS]
+    assert SCHEMA_VERSION == len(names) >= 7
+    assert [int(re.match(r"m(\d{3})_", n).group(1)) for n in names] == list(
+        range(1, SCHEMA_VERSION + 1)
+    )
+    written = re.findall(r"^def (m\d{3}_\w+)\(", Path(schema.__file__).read_text(), re.M)
+    assert written == names  # no migration function defined outside MIGRATIONS
+    with Store(tmp_path / DB_NAME):
+        pass
+    raw = sqlite3.connect(tmp_path / DB_NAME)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    applied = [n for (n,) in raw.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    raw.close()
+    assert applied == names
 
 
 def test_two_connections_write_without_locking(tmp_path: Path):
@@ -520,3 +544,76 @@ def test_sync_feeds_writes_nothing_when_the_table_follows_the_config(store: Stor
         got = {f.url: (f.title, f.tags) for f in store.feeds()}
         assert list(got) == [c.url for c in changed]
         assert got == {c.url: (c.title or c.url, c.tags) for c in changed}
+
+
+# ---------------------------------------------------------------- the lowest floor
+
+
+_ABOVE_THE_STORE = (
+    "reader.core.rules", "reader.core.config", "reader.core.quotes", "reader.core.feeds",
+    "reader.core.sync", "reader.core.background", "reader.tui", "reader.cli",
+)  # fmt: skip
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it (TYPE_CHECKING and function bodies too)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_store_imports_nothing_above_it():
+    """The store is the floor under rules, config, quotes...: none of its files imports them,
+    not even for type hints (a FeedConfig is a FeedSpec protocol, a [[views]] view a
+    Condition protocol)."""
+    import reader.core.store
+
+    folder = Path(reader.core.store.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        upward = {
+            m for m in _imported_modules(path) if m.startswith(_ABOVE_THE_STORE)
+        }  # fmt: skip
+        assert not upward, f"{path.name} imports {sorted(upward)}"
+
+
+def test_rules_do_not_import_the_config():
+    """The config imports the rules; the rules take what they need (RulesConfig protocol)."""
+    import reader.core.rules
+
+    for path in sorted(Path(reader.core.rules.__file__).parent.glob("*.py")):
+        assert not {m for m in _imported_modules(path) if m.startswith("reader.core.config")}
+
+
+def test_opening_a_store_loads_no_rules_and_registers_no_function(tmp_path: Path):
+    """Opening the cache and listing it loads nothing of the rules (the store used to register
+    their SQL functions, which call the quote finder, at every open). A [[views]] view brings
+    its functions with its condition."""
+    script = f"""
+import sys
+from reader.core.store import Store, View
+with Store({str(tmp_path / DB_NAME)!r}) as store:
+    store.page(View("all")), store.count(View("unread")), store.page(View("search", "x"))
+    try:
+        store.db.conn.execute("SELECT byline_eq('a', 'a')")
+        print("registered")
+    except Exception:
+        print("none")
+print(sorted(m for m in sys.modules if m.startswith({_ABOVE_THE_STORE!r})))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["none", "[]"], done.stdout + done.stderr
+    from reader.core.rules import SavedView, parse
+
+    with Store(tmp_path / DB_NAME) as store:
+        fid = feeds(store, ("https://a.example/feed", ()))[0]
+        store.store_entries(fid, [entry("one"), entry("two")], NOW)
+        view = View("match", SavedView("t", parse('title = "two"')))
+        assert [r.title for r in store.page(view)] == ["two"] and store.count(view) == 1

@@ -86,7 +86,7 @@ async def test_saved_quotes_view_keeps_contrast_in_every_theme(app_env: AppEnv) 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "right_square_bracket", "enter", "s", "escape")
         await pilot.pause()
-        app.main.show_quotes_view()
+        app.main.quotes.show()
         await pilot.pause()
         assert app.main.quotes_view.count == 1
         failures = {}

@@ -15,7 +15,7 @@ import argparse
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import app, entries, feeds, quotes, rules, sync
+from reader.cli import app, entries, feeds, media, quotes, rules, sync
 from reader.cli.common import EXIT_USAGE, Command, UserError, run
 
 __all__ = ["EXIT_USAGE", "UserError", "build_parser", "main"]
@@ -23,13 +23,15 @@ __all__ = ["EXIT_USAGE", "UserError", "build_parser", "main"]
 # The commands in the order `byline -h` lists them.
 _ORDER = (
     "demo", "refresh", "add", "remove", "feeds", "entries", "rules", "import", "export",
-    "quotes", "people", "fetch-text", "sync", "mark",
+    "quotes", "people", "fetch-text", "downloads", "sync", "mark",
 )  # fmt: skip
 
 
 def _commands() -> list[Command]:
     """Every module's commands, in `_ORDER` (a command missing from it is a bug, said here)."""
-    found = {c.name: c for m in (app, feeds, entries, rules, quotes, sync) for c in m.COMMANDS}
+    found = {
+        c.name: c for m in (app, feeds, entries, rules, quotes, media, sync) for c in m.COMMANDS
+    }
     assert set(found) == set(_ORDER), sorted(set(found) ^ set(_ORDER))
     return [found[name] for name in _ORDER]
 

@@ -97,29 +97,15 @@ def load_config_noting(args: argparse.Namespace) -> tuple[Config, str]:
 
 
 def check_keys(config: Config) -> None:
-    """The config's [keys] name known bindings and bind no key twice on one screen."""
-    from reader.tui.keymap import DEFAULT_KEYS, key_clash, unknown_ids  # plain data, no textual
+    """The config's [keys] name known bindings and bind no key twice on one screen (the keymap says
+    what is wrong; this adds the file and line)."""
+    from reader.tui.keymap import KeymapError, validate  # plain data, no textual import
 
-    unknown = unknown_ids(config.keys)
-    if unknown:
-        raise ConfigError(
-            config.path,
-            f"unknown binding id(s) in [keys]: {', '.join(json.dumps(u) for u in unknown)}; "
-            f"known: {', '.join(sorted(DEFAULT_KEYS))}",
-            cfg.key_line(config.path, "keys", unknown[0]),
-        )
-    clash = key_clash(config.keys)
-    if clash:
-        binding_id, key, other = clash
-        taken_by = (
-            f"{other} (also set in [keys])" if other in config.keys else f"{other} by default"
-        )
-        raise ConfigError(
-            config.path,
-            f"[keys] {binding_id} = {json.dumps(config.keys[binding_id])}: {key!r} is already bound to "
-            f"{taken_by}; choose another key, or give {other} other keys in [keys] too",
-            cfg.key_line(config.path, "keys", binding_id),
-        )
+    try:
+        validate(config.keys)
+    except KeymapError as err:
+        line = cfg.key_line(config.path, "keys", err.binding_id)
+        raise ConfigError(config.path, str(err), line) from None
 
 
 def open_store(args: argparse.Namespace, config: Config) -> Store:

@@ -131,7 +131,7 @@ def _is_server_feed(args: argparse.Namespace, url: str) -> bool:
     from reader.core.store import Store
 
     with Store.in_dir(data_dir(args)) as store:
-        return bool(store._rows("SELECT 1 FROM feeds WHERE url = ? AND remote IS NOT NULL", [url]))
+        return store.feed_is_remote(url)
 
 
 def _json_argument(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -50,10 +51,24 @@ class Settings:
     theme: str = "textual-dark"
     dedupe: bool = True  # the same story in several feeds is shown once
     notify_command: tuple[str, ...] = ()  # argv run after a refresh that brought new entries
+    images: str = "auto"  # pictures in articles: auto (the best the terminal has), blocks, off
+    image_cache_mb: float = (
+        200.0  # pictures kept for offline reading, least recently shown out first
+    )
+    player: tuple[
+        str, ...
+    ] = ()  # argv that plays an enclosure; () = mpv if installed, else the opener
+    download_dir: str = ""  # where episodes are saved; "" = the platform's downloads folder/byline
+    download_template: str = "{feed}/{date} {title}.{ext}"
+    max_download_mb: float = 4096.0
+    delete_played: bool = False  # remove a downloaded episode once it was played to the end
 
 
 # Settings a single feed may override (the rest only make sense globally).
-FEED_OVERRIDES = ("refresh_minutes", "timeout_s", "max_bytes", "max_items_per_feed", "full_text")
+FEED_OVERRIDES = (
+    "refresh_minutes", "timeout_s", "max_bytes", "max_items_per_feed", "full_text", "images",
+)  # fmt: skip
+IMAGE_MODES = ("auto", "blocks", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +77,10 @@ class FeedConfig:
     title: str | None = None
     tags: tuple[str, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
+    command: tuple[
+        str, ...
+    ] = ()  # the feed is this program's output (url is then command_url(command))
+    filter: tuple[str, ...] = ()  # the fetched bytes pass through this program before parsing
 
     def setting(self, settings: Settings, name: str) -> Any:
         """This feed's value of a setting: its own override, else the global one."""
@@ -87,6 +106,18 @@ class SyncConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PipeCommand:
+    """`[pipe_commands]`: a program the open article can be piped to (`|` in the app), by name."""
+
+    name: str
+    command: tuple[str, ...]
+    send: str = "markdown"  # what goes to its standard input: the article as Markdown, or its link
+
+
+PIPE_SENDS = ("markdown", "link")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path
     settings: Settings = Settings()
@@ -95,6 +126,7 @@ class Config:
     sync: SyncConfig | None = None
     rules: tuple[Rule, ...] = ()
     views: tuple[SavedView, ...] = ()
+    pipes: tuple[PipeCommand, ...] = ()
 
     def feed(self, url: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.url == url), None)
@@ -121,12 +153,15 @@ def data_dir(cli_value: str | None = None) -> Path:
 
 # ---------------------------------------------------------------- reading
 
-_LIST_SETTINGS = {"notify_command"}  # checked by _settings itself
+_LIST_SETTINGS = {"notify_command", "player"}  # argv lists, checked by _settings itself
 _SETTING_TYPES = {f.name: f.type for f in fields(Settings) if f.name not in _LIST_SETTINGS}
 _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 _TYPE_NAMES = {"bool": "true or false", "int": "whole number", "float": "number", "str": "string"}
-_POSITIVE = {"concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed"}
-_NON_NEGATIVE = {"refresh_minutes", "keep_days"}
+_POSITIVE = {
+    "concurrency", "per_host", "timeout_s", "max_bytes", "max_items_per_feed", "max_download_mb",
+}  # fmt: skip
+_CHOICES = {"images": IMAGE_MODES}
+_NON_NEGATIVE = {"refresh_minutes", "keep_days", "image_cache_mb"}
 _MAX_NUMBER = 10**12
 
 
@@ -152,7 +187,11 @@ def parse(text: str, path: Path) -> Config:
         raise ConfigError(path, f"not valid TOML: {reason}", line) from None
     locate = _Locator(text)
     _check_keys(
-        data, {"settings", "keys", "feeds", "sync", "rules", "views"}, "top level", path, locate.top
+        data,
+        {"settings", "keys", "feeds", "sync", "rules", "views", "pipe_commands"},
+        "top level",
+        path,
+        locate.top,
     )
     settings = _settings(data.get("settings", {}), path, locate)
     keys = _keys(data.get("keys", {}), path, locate)
@@ -160,9 +199,35 @@ def parse(text: str, path: Path) -> Config:
     sync = _sync(data["sync"], path, locate) if "sync" in data else None
     rules = _rules(data.get("rules", []), path, locate)
     views = _views(data.get("views", []), path, locate)
+    pipes = _pipes(data.get("pipe_commands", {}), path, locate)
     return Config(
-        path=path, settings=settings, feeds=feeds, keys=keys, sync=sync, rules=rules, views=views
-    )
+        path=path, settings=settings, feeds=feeds, keys=keys, sync=sync, rules=rules, views=views,
+        pipes=pipes,
+    )  # fmt: skip
+
+
+def _pipes(table: Any, path: Path, locate: _Locator) -> tuple[PipeCommand, ...]:
+    """`name = ["prog", "arg"]` (sends the article as Markdown) or `name = {command = [...], send = "link"}`."""
+    line_of = locate.in_table("pipe_commands")
+    if not isinstance(table, dict):
+        raise ConfigError(
+            path, '[pipe_commands] must be a table of name = ["program", ...]', line_of(None)
+        )
+    pipes = []
+    for name, value in table.items():
+        where = f"pipe_commands.{name}"
+        spec = value if isinstance(value, dict) else {"command": value}
+        _check_keys(spec, {"command", "send"}, where, path, lambda _key, n=name: line_of(n))
+        command = _argv(spec, "command", where, path, line_of(name))
+        if not command:
+            raise ConfigError(path, f'{where} needs command = ["program", "arg"]', line_of(name))
+        send = spec.get("send", "markdown")
+        if send not in PIPE_SENDS:
+            raise ConfigError(
+                path, f'send in {where} must be "markdown" or "link", not {send!r}', line_of(name)
+            )
+        pipes.append(PipeCommand(name, command, send))
+    return tuple(pipes)
 
 
 def _check_keys(table: Any, allowed: set[str], where: str, path: Path, line_of) -> None:
@@ -193,6 +258,9 @@ def _check_value(name: str, value: Any, where: str, path: Path, line: int | None
         raise ConfigError(path, f"{name} in {where} must be greater than 0", line)
     if name in _NON_NEGATIVE and value < 0:
         raise ConfigError(path, f"{name} in {where} must be 0 or more", line)
+    if name in _CHOICES and value not in _CHOICES[name]:
+        allowed = ", ".join(f'"{c}"' for c in _CHOICES[name])
+        raise ConfigError(path, f"{name} in {where} must be one of {allowed}, not {value!r}", line)
     return float(value) if kind == "float" else value
 
 
@@ -204,16 +272,17 @@ def _settings(table: Any, path: Path, locate: _Locator) -> Settings:
         for k, v in table.items()
         if k not in _LIST_SETTINGS
     }
-    if "notify_command" in table:
-        argv = table["notify_command"]
+    examples = {"notify_command": '["notify-send", "Byline"]', "player": '["mpv", "--no-video"]'}
+    for name in sorted(_LIST_SETTINGS & set(table)):
+        argv = table[name]
         if not (isinstance(argv, list) and argv and all(isinstance(a, str) and a for a in argv)):
             raise ConfigError(
                 path,
-                "notify_command in [settings] must be a list of strings (the program and its"
-                ' arguments, no shell), e.g. ["notify-send", "Byline"]',
-                line_of("notify_command"),
+                f"{name} in [settings] must be a list of strings (the program and its"
+                f" arguments, no shell), e.g. {examples[name]}",
+                line_of(name),
             )
-        values["notify_command"] = tuple(argv)
+        values[name] = tuple(argv)
     return replace(Settings(), **values)
 
 
@@ -227,6 +296,14 @@ def _keys(table: Any, path: Path, locate: _Locator) -> dict[str, str]:
     return dict(table)
 
 
+COMMAND_SCHEME = "exec:"
+
+
+def command_url(argv: tuple[str, ...]) -> str:
+    """The address a command feed is known by in the cache: `exec:` and its argv, as newsboat writes it."""
+    return COMMAND_SCHEME + shlex.join(argv)
+
+
 def feed_url_problem(url: str) -> str | None:
     """Why `url` cannot be a feed address, or None. Checked when the config is read, so
     `ftp://…` or `feeds.example.com/rss` fail at once with the line, not at the next refresh
@@ -237,6 +314,11 @@ def feed_url_problem(url: str) -> str | None:
     except ValueError as err:  # "http://[::1" and the like
         return f"{url!r} is not a valid address ({err})"
     scheme = parts.scheme.lower()
+    if scheme in ("exec", "filter") and "://" not in url:
+        return (
+            f'{url!r}: a feed made by a program is written command = ["program", "arg"], and a filter '
+            f'filter = ["program"] beside the url (argv lists, run without a shell)'
+        )
     if scheme in ("http", "https"):
         if not host:
             return f"{url!r} is incomplete: no host name after {scheme}://"
@@ -252,20 +334,16 @@ def feed_url_problem(url: str) -> str | None:
 def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
     if not isinstance(items, list):
         raise ConfigError(path, "feeds must be written as [[feeds]] tables", locate.top("feeds"))
-    allowed = {"url", "title", "tags", *FEED_OVERRIDES}
+    allowed = {"url", "title", "tags", "command", "filter", *FEED_OVERRIDES}
     seen: dict[str, int] = {}
     feeds = []
     for index, item in enumerate(items):
         line_of = locate.in_array("feeds", index)
         where = f"[[feeds]] #{index + 1}"
         _check_keys(item, allowed, where, path, line_of)
-        url = item.get("url")
-        if not isinstance(url, str) or not url.strip():
-            raise ConfigError(path, f'{where} needs url = "https://..."', line_of("url"))
-        url = url.strip()
-        problem = feed_url_problem(url)
-        if problem:
-            raise ConfigError(path, f"url in {where}: {problem}", line_of("url"))
+        command = _argv(item, "command", where, path, line_of("command"))
+        filter_ = _argv(item, "filter", where, path, line_of("filter"))
+        url = _feed_url(item, command, where, path, line_of)
         if url in seen:
             raise ConfigError(
                 path,
@@ -284,8 +362,41 @@ def _feeds(items: Any, path: Path, locate: _Locator) -> tuple[FeedConfig, ...]:
             for k in FEED_OVERRIDES
             if k in item
         }
-        feeds.append(FeedConfig(url, title, tuple(t.strip() for t in tags), overrides))
+        tags = tuple(t.strip() for t in tags)
+        feeds.append(FeedConfig(url, title, tags, overrides, command, filter_))
     return tuple(feeds)
+
+
+def _feed_url(item: dict, command: tuple[str, ...], where: str, path: Path, line_of) -> str:
+    """A feed's address: its url, or the one its command is known by (one of the two)."""
+    url = item.get("url")
+    if command:
+        if url is not None:
+            raise ConfigError(path, f"{where} has both url and command: keep one", line_of("url"))
+        return command_url(command)
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(
+            path, f'{where} needs url = "https://..." (or command = ["program"])', line_of("url")
+        )
+    url = url.strip()
+    problem = feed_url_problem(url)
+    if problem:
+        raise ConfigError(path, f"url in {where}: {problem}", line_of("url"))
+    return url
+
+
+def _argv(item: dict, key: str, where: str, path: Path, line: int | None) -> tuple[str, ...]:
+    """A program to run, as an argv list: a string is refused, since it would invite a shell."""
+    value = item.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(
+            path,
+            f'{key} in {where} must be a list such as ["program", "arg"] (run without a shell)',
+            line,
+        )
+    return tuple(value)
 
 
 _SYNC_KEYS = {

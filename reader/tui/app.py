@@ -3,7 +3,9 @@
 Layering (GUIDE §1): this package only calls the engine (`reader.core`); the Store is used
 from the UI thread only, refresh and full-text fetches run in thread workers that open their
 own connections. Every key is a Binding with the id from `keymap.py`, so `[keys]` in the
-config overrides it through `App.set_keymap`.
+config overrides it through `App.set_keymap`. Screens reach the app only through the
+`AppServices` protocol (`services.py`) they are handed: this module imports the screens,
+never the other way round.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from textual.screen import Screen
 import reader
 from reader.core.config import Config, set_setting
 from reader.core.store import SavedQuote, Store
-from reader.tui.keymap import MAIN_KEYS, display_keys
+from reader.tui.keymap import MAIN_KEYS, display_keys, keys_of, validate
 from reader.tui.messages import (
     FinderReady,
     FullTextDone,
@@ -38,7 +40,7 @@ INDEX_DELAY_S = 1.0  # the quote index's background reading starts after the fir
 INDEX_SHOW_FROM = 200  # entries to read before the status line shows its progress
 
 if TYPE_CHECKING:
-    from reader.tui.screens.dialogs import QuoteInfo
+    from reader.tui.quoteinfo import QuoteInfo
 
 
 def styles_dir() -> Path:
@@ -57,6 +59,7 @@ class BylineApp(App):
     def __init__(
         self, config: Config, data_dir: Path, *, demo: bool = False, notice: str = ""
     ) -> None:
+        validate(config.keys)  # KeymapError: an unknown binding id or a key bound twice
         super().__init__()
         self.notice = notice  # shown once on mount, e.g. where a starter config was written
         self.config = config
@@ -77,7 +80,7 @@ class BylineApp(App):
         """The main screen is the app's base screen: pushing it over Textual's empty default
         screen cost a second screen's layout, resizes and a full repaint before the first
         screen (measured: ~15 ms CPU, issue 16)."""
-        return MainScreen(self.store)
+        return MainScreen(self)
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -211,11 +214,11 @@ class BylineApp(App):
         main = self.main
         if main is None:
             return
-        for binding_id, (keys, description) in MAIN_KEYS.items():
+        for binding_id, (_keys, description) in MAIN_KEYS.items():
             if binding_id.startswith("open_link_") or binding_id in ("quit", "help", "back"):
                 continue
             action = action_name(binding_id)
-            shown = display_keys(self.config.keys.get(binding_id, keys))
+            shown = display_keys(keys_of(binding_id, self.config.keys))
             yield SystemCommand(
                 description.split(" (")[0],
                 markup(f"{description} [{shown}]"),  # the palette reads help as markup
@@ -293,7 +296,8 @@ class BylineApp(App):
         from reader.core.background import refresh_in_child
 
         def progress(p) -> None:
-            self.call_from_thread(self._refresh_moved, p)
+            text = f"refreshing {p.done}/{p.total} · {p.new} new"
+            self.call_from_thread(self._progress_moved, text, p.new)
 
         synced = ""
         if urls is None and self.config.sync is not None:  # R (and the timer) sync first
@@ -316,7 +320,7 @@ class BylineApp(App):
         from reader.core.sync import SyncError, sync
 
         def progress(p) -> None:
-            self.call_from_thread(self._sync_moved, p)
+            self.call_from_thread(self._progress_moved, p.text(), p.new)
 
         try:
             report = sync(self.config, self.data_dir, progress, force=force)
@@ -332,21 +336,15 @@ class BylineApp(App):
             text += f", {report.pushed} sent"
         return text
 
-    def _sync_moved(self, p) -> None:
+    def _progress_moved(self, text: str, new: int) -> None:
+        """A sync or refresh moved on (`new` entries so far). New entries show up while it
+        runs, but the list and sidebar are reloaded at most once a second: each reload runs
+        on the UI thread, between two key presses."""
         now = time.monotonic()
-        reload = p.new > self._shown_new and now - self._last_reload >= 1.0
+        reload = new > self._shown_new and now - self._last_reload >= 1.0
         if reload:
-            self._shown_new, self._last_reload = p.new, now
-        self.tell_main(RefreshProgress(p.text(), reload))
-
-    def _refresh_moved(self, p) -> None:
-        # New entries show up while the refresh runs, but the list and sidebar are reloaded
-        # at most once a second: each reload runs on the UI thread, between two key presses.
-        now = time.monotonic()
-        reload = p.new > self._shown_new and now - self._last_reload >= 1.0
-        if reload:
-            self._shown_new, self._last_reload = p.new, now
-        self.tell_main(RefreshProgress(f"refreshing {p.done}/{p.total} · {p.new} new", reload))
+            self._shown_new, self._last_reload = new, now
+        self.tell_main(RefreshProgress(text, reload))
 
     def _refresh_finished(self, report, error: str | None, synced: str = "") -> None:
         self._refreshing = False

@@ -94,8 +94,10 @@ def importable(url: str) -> bool:
 
 
 def to_opml(feeds: list[FeedConfig], titles: dict[str, str] | None = None) -> str:
-    """OPML 2.0: untagged feeds at the top, tagged ones in a folder per first tag."""
+    """OPML 2.0: untagged feeds at the top, tagged ones in a folder per first tag. Feeds made by a
+    program (`command = [...]`) have no address another reader could fetch: they are left out."""
     titles = titles or {}
+    feeds = [feed for feed in feeds if not feed.command]
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = "Byline subscriptions"

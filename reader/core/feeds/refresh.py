@@ -193,7 +193,7 @@ class _Writer:
         stored = StoreResult()
         if entries is not None:
             # One transaction: an entry a rule hides is never visible, even for a moment.
-            with self._store.db.atomic():
+            with self._store.transaction():
                 stored = self._store.store_entries(feed_id, entries, now)
                 if stored.ids and self._config is not None:
                     from reader.core.rules.engine import apply_rules
@@ -387,13 +387,7 @@ async def _refresh_feed(
 ) -> None:
     """Fetch, parse and store one feed; every outcome lands on the feed row."""
     interval = fc.setting(settings, "refresh_minutes") * 60
-    result = fetched or await fetcher.fetch(
-        feed.fetch_url or feed.url,
-        etag=feed.etag,
-        last_modified=feed.last_modified,
-        timeout=fc.setting(settings, "timeout_s"),
-        max_bytes=fc.setting(settings, "max_bytes"),
-    )
+    result = fetched or await _fetch(fetcher, feed, fc, settings)
     now = time.time()
     outcome = FeedOutcome(
         fc.url, feed.title, result.status, nbytes=result.nbytes, http_status=result.http_status
@@ -431,6 +425,32 @@ async def _refresh_feed(
     outcome.new, outcome.updated = stored.new, stored.updated
     outcome.title = fc.title or outcome.title or fc.url
     tick(outcome)
+
+
+async def _fetch(fetcher: Fetcher, feed: Feed, fc: FeedConfig, settings) -> FetchResult:
+    """The feed's bytes: downloaded, or written by its command; then through its filter."""
+    timeout, max_bytes = fc.setting(settings, "timeout_s"), fc.setting(settings, "max_bytes")
+    if fc.command or fc.filter:
+        from reader.core.feeds import commands  # only configs with programs load it
+
+        if fc.command:
+            result = await commands.run_command(fc.command, fc.url, timeout, max_bytes)
+        else:
+            result = await _download(fetcher, feed, timeout, max_bytes)
+        if fc.filter and result.status == "ok":
+            result = await commands.apply_filter(fc.filter, result, timeout, max_bytes)
+        return result
+    return await _download(fetcher, feed, timeout, max_bytes)
+
+
+async def _download(fetcher: Fetcher, feed: Feed, timeout: float, max_bytes: int) -> FetchResult:
+    return await fetcher.fetch(
+        feed.fetch_url or feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        timeout=timeout,
+        max_bytes=max_bytes,
+    )
 
 
 async def _in_thread(func, *args):

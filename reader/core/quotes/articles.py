@@ -45,3 +45,33 @@ def article_quotes(store: Store, entry_id: int, full: bool = True) -> list[Quote
         return []
     fulltext = store.fulltext(entry_id) if full else None
     return quotes_of(render_entry(entry, fulltext))
+
+
+def as_markdown(entry: Entry, rendered: Rendered, feed_title: str = "") -> str:
+    """The article as a Markdown document (what `|` pipes to a program): its title, where it is from, the text a
+    reader sees, and its numbered links as references."""
+    import time
+
+    when = time.strftime("%Y-%m-%d", time.gmtime(entry.published)) if entry.published else ""
+    source = " · ".join(part for part in (feed_title, entry.author, when) if part)
+    lines = [f"# {entry.title or '(untitled)'}", ""]
+    if source:
+        lines += [source, ""]
+    if entry.link:
+        lines += [f"<{entry.link}>", ""]
+    lines.append(rendered.text)
+    if rendered.links:
+        lines += ["", *(f"[{link.number}]: {link.url}" for link in rendered.links)]
+    return "\n".join(lines) + "\n"
+
+
+def run_pipe(pipe, entry: Entry, rendered: Rendered, feed_title: str = "") -> tuple[bool, str]:
+    """Send the article (Markdown, or its link) to a `[pipe_commands]` program: (it went well, one line to show:
+    the first line the program wrote, or what went wrong)."""
+    from reader.core import programs
+
+    data = entry.link if pipe.send == "link" else as_markdown(entry, rendered, feed_title)
+    ran = programs.run(pipe.command, (data or "").encode("utf-8"), timeout=60)
+    if not ran.ok:
+        return False, ran.error or "failed"
+    return True, programs.first_line(ran.output) or f"{pipe.name}: done"

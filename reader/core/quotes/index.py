@@ -182,15 +182,10 @@ def read_entries(
     that cannot quote (no rows) and leaves the others out."""
     out = []
     for entry_id in entry_ids:
-        found = store._rows(
-            """SELECT e.feed_id, e.sort_ts, e.content_hash, e.content, e.summary,
-                 CASE WHEN t.status = 'ok' AND t.html != '' THEN t.html END
-               FROM entries e LEFT JOIN fulltexts t ON t.entry_id = e.id WHERE e.id = ?""",
-            [entry_id],
-        )
-        if not found:
+        found = store.quote_source(entry_id)
+        if found is None:
             continue
-        feed_id, sort_ts, digest, content, summary, full = found[0]
+        feed_id, sort_ts, digest, content, summary, full = found
         if not may_quote(full or content or summary):  # what render_entry would render
             out.append((entry_id, digest, []))
             continue
@@ -213,31 +208,7 @@ def read_entries(
 def write_entries(store: Store, read: Sequence[tuple[int, str, list[tuple]]]) -> int:
     """Replace the index rows of these entries and stamp them, in one short transaction.
     Returns the number of quotes written."""
-    written = 0
-    conn = store.db.conn
-    with store.db.atomic():
-        for entry_id, digest, rows in read:
-            conn.execute("DELETE FROM quote_index WHERE entry_id = ?", [entry_id])
-            for row in rows:
-                cursor = conn.execute(
-                    """INSERT INTO quote_index (entry_id, feed_id, sort_ts, source, start, "end",
-                         text, kind, speaker, speaker_name, speaker_key, confidence)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    row,
-                )
-                conn.execute(
-                    "INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
-                    [cursor.lastrowid, fold(row[6]), fold(row[9] or "")],
-                )
-            written += len(rows)
-            # Stamped only if the text is still the one read: a refresh that changed it
-            # meanwhile dropped the old stamp (m007), and this entry stays pending.
-            conn.execute(
-                """INSERT OR REPLACE INTO quote_stamps (entry_id, version, hash)
-                   SELECT id, ?, content_hash FROM entries WHERE id = ? AND content_hash = ?""",
-                [VERSION, entry_id, digest],
-            )
-    return written
+    return store.write_quote_rows(read, VERSION)
 
 
 def index_entries(
@@ -281,23 +252,14 @@ def index_entries(
 def pending(store: Store, limit: int = 200, below: int | None = None) -> list[int]:
     """Entries with no stamp, a stale one (text changed) or one from another extractor,
     highest id (newest stored) first; `below` pages on by id."""
-    where = "" if below is None else "AND e.id < ?"
-    sql = f"""SELECT e.id FROM entries e LEFT JOIN quote_stamps s ON s.entry_id = e.id
-              WHERE (s.entry_id IS NULL OR s.version != ? OR s.hash != e.content_hash) {where}
-              ORDER BY e.id DESC LIMIT ?"""
-    params = [VERSION, *([below] if below is not None else []), limit]
-    return [r[0] for r in store._rows(sql, params)]
+    return store.quote_pending(VERSION, limit, below)
 
 
 def pending_count(store: Store) -> int:
     """How many entries `pending` would give: each entry has at most one stamp, a changed
     text drops it (m007) and a stamp is written only for the text it was read from, so this
     is the entries minus the stamps of this extractor (two counts over indexes)."""
-    return store._rows(_PENDING_COUNT, [VERSION])[0][0]
-
-
-_PENDING_COUNT = """SELECT (SELECT count(*) FROM entries)
-    - (SELECT count(*) FROM quote_stamps WHERE version = ?)"""
+    return store.quote_pending_count(VERSION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,16 +299,8 @@ def backfill(
 # ---------------------------------------------------------------- reading
 
 
-def _since_clause(since: float | None) -> tuple[str, list]:
-    return ("AND sort_ts >= ?", [since]) if since is not None else ("", [])
-
-
-# Quotes of entries no list shows (hidden by a rule, or a duplicate of another feed's story:
-# hidden != 0, as Store._where leaves them out) count for nobody. A NOT IN over the partial
-# index entries_hidden costs one small list, where a join to entries cost a look-up per quote
-# (30 ms -> 170 ms for people() on 100,000 entries).
-_SHOWN = "entry_id NOT IN (SELECT id FROM entries WHERE hidden != 0)"
-_PEOPLE_WHERE = f"speaker_key IS NOT NULL AND confidence = 'high' AND {_SHOWN}"
+# Quotes of entries no list shows (hidden by a rule, or a duplicate of another feed's story)
+# count for nobody: the store's speaker_* methods leave them out (store/quoteindex.py).
 
 
 def people(store: Store, since: float | None = None, limit: int | None = None) -> list[Person]:
@@ -354,13 +308,7 @@ def people(store: Store, since: float | None = None, limit: int | None = None) -
     of one person across articles are merged (a bare surname joins the one full name that
     carries it: people.merge_keys); entries are counted once per person, however many of
     their names an article used."""
-    clause, params = _since_clause(since)
-    rows = store._rows(
-        f"""SELECT speaker_key, speaker_name, count(*), count(DISTINCT entry_id)
-            FROM quote_index WHERE {_PEOPLE_WHERE} {clause}
-            GROUP BY speaker_key, speaker_name""",
-        params,
-    )
+    rows = store.speaker_counts(since)
     # A bare surname this week still joins the full name written any time before.
     merged = merge_keys(_all_keys(store) if since is not None else [r[0] for r in rows])
     # Per person: [quotes, entries, rows, {name: weight}, {keys}]; plain lists and dicts,
@@ -402,16 +350,11 @@ def _heaviest(item: tuple[str, int]) -> int:
 
 def _entries_of(store: Store, keys: Sequence[str], since: float | None) -> int:
     """Distinct entries quoting any of these keys ("high" quotes of shown entries)."""
-    clause, params = _since_clause(since)
-    marks = ",".join("?" * len(keys))
-    sql = f"""SELECT count(DISTINCT entry_id) FROM quote_index
-              WHERE speaker_key IN ({marks}) AND {_PEOPLE_WHERE} {clause}"""
-    return store._rows(sql, [*keys, *params])[0][0]
+    return store.speaker_entries(keys, since)
 
 
 def _all_keys(store: Store) -> list[str]:
-    sql = f"SELECT DISTINCT speaker_key FROM quote_index WHERE {_PEOPLE_WHERE}"
-    return [r[0] for r in store._rows(sql)]
+    return store.speaker_keys()
 
 
 def keys_for(store: Store, speaker: str) -> list[str]:
@@ -429,15 +372,6 @@ def keys_for(store: Store, speaker: str) -> list[str]:
     return keys
 
 
-_QUOTE_COLS = """q.id, q.entry_id, q.feed_id, q.sort_ts, q.source, q.start, q."end", q.text,
-    q.kind, q.speaker, q.speaker_name, q.speaker_key, q.confidence, e.title, e.link,
-    COALESCE(f.user_title, NULLIF(f.title, ''), f.url)"""
-
-
-def _quotes(store: Store, sql: str, params: Sequence) -> list[IndexedQuote]:
-    return [IndexedQuote(*row) for row in store._rows(sql, params)]
-
-
 def quotes_by(
     store: Store, keys: Iterable[str], since: float | None = None, limit: int = 500
 ) -> list[IndexedQuote]:
@@ -445,29 +379,12 @@ def quotes_by(
     keys = list(keys)
     if not keys:
         return []
-    clause, params = _since_clause(since)
-    clause = clause.replace("sort_ts", "q.sort_ts")
-    marks = ",".join("?" * len(keys))
-    sql = f"""SELECT {_QUOTE_COLS} FROM quote_index q
-              JOIN entries e ON e.id = q.entry_id JOIN feeds f ON f.id = q.feed_id
-              WHERE q.speaker_key IN ({marks}) AND q.confidence = 'high' AND e.hidden = 0 {clause}
-              ORDER BY q.sort_ts DESC, q.id DESC LIMIT ?"""
-    return _quotes(store, sql, [*keys, *params, limit])
+    return [IndexedQuote(*row) for row in store.quotes_of_speakers(keys, since, limit)]
 
 
 def search(store: Store, words: str, limit: int = 200) -> list[IndexedQuote]:
     """Quotes whose text or speaker has these words (FTS), newest first."""
-    from reader.core.store import fts_query
-
-    query = fts_query(words)
-    if query is None:
-        return []
-    sql = f"""SELECT {_QUOTE_COLS} FROM quote_index q
-              JOIN entries e ON e.id = q.entry_id JOIN feeds f ON f.id = q.feed_id
-              WHERE q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)
-              AND q.kind = 'quote' AND e.hidden = 0
-              ORDER BY q.sort_ts DESC, q.id DESC LIMIT ?"""
-    return _quotes(store, sql, [query, limit])
+    return [IndexedQuote(*row) for row in store.quotes_matching(words, limit)]
 
 
 # ---------------------------------------------------------------- one quotation, many outlets

@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reader.core.rules.expr import Expr
+    from reader.core.store import SqlFunction
 
 __all__ = ["ACTIONS", "Expr", "ExprError", "Rule", "SavedView", "parse", "parse_action"]
 
@@ -66,3 +68,12 @@ class SavedView:
 
     def __str__(self) -> str:  # View.key: "match:NAME"
         return self.name
+
+    def where(self, now: float) -> tuple[str, list, Sequence[SqlFunction]]:
+        """The view as the store lists it (reader.core.store.Condition): its SQL condition
+        over `entries` at `now`, its parameters, and the SQL functions it calls."""
+        from reader.core.rules.expr import to_sql
+        from reader.core.rules.sqlfuncs import FUNCTIONS
+
+        sql, params = to_sql(self.match, now)
+        return sql, params, FUNCTIONS

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from reader.core.rules.sqlfuncs import compiled_pattern
+from reader.core.store import filters
 
 MAX_EXPR_CHARS = 4_000
 MAX_DEPTH = 50
@@ -324,20 +325,13 @@ def parse(source: str) -> Expr:
 
 # ---------------------------------------------------------------- SQL
 
-# Table `entries` unaliased: the store's view queries select FROM entries.
-_FEED_NAMES = "SELECT value FROM json_each(json_array(feeds.url, feeds.title, COALESCE(feeds.user_title, '')))"
-_SOURCES = {
-    "title": "entries.title",
-    "author": "entries.author",
-    "link": "entries.link",
-    # The indexed text; an entry stored since the last Store.index_pending has it queued.
-    "content": "COALESCE((SELECT body FROM fts_pending WHERE entry_id = entries.id),"
-    " (SELECT body FROM entries_fts WHERE entries_fts.rowid = entries.id))",
-}
+# What each field reads in the cache is the store's (reader/core/store/filters.py); the
+# language, its order of evaluation and its string tests are written here.
 
 
 def to_sql(expr: Expr, now: float) -> tuple[str, list]:
-    """A SQL condition over `entries` (needs `register` on the connection) and its params."""
+    """A SQL condition over `entries` and its params; it calls sqlfuncs.FUNCTIONS, which the
+    connection must have (Store.use_functions)."""
     params: list = []
     return _sql(expr.tree, now, params), params
 
@@ -349,42 +343,24 @@ def _sql(node: Node, now: float, params: list) -> str:
     if isinstance(node, Not):
         return f"(NOT {_sql(node.inner, now, params)})"
     if isinstance(node, Flag):
-        return {
-            "unread": "(entries.read = 0)",
-            "saved": "(entries.saved = 1)",
-            "has_enclosure": "(entries.enclosures != '[]')",
-        }[node.field]
+        return filters.FLAGS[node.field]
     if node.field == "age":
         params.append(now - float(node.value))
-        # age > 30d: published before now-30d
-        return f"(entries.sort_ts {'<' if node.op == '>' else '>'} ?)"
+        return filters.age(older=node.op == ">")  # age > 30d: published before now-30d
     negate = node.op in ("!=", "!~")
     op = {"!=": "=", "!~": "~"}.get(node.op, node.op)
     value = str(node.value) if op == "~" else str(node.value).casefold()
     if node.field == "speaker":
         test = _speaker_sql(op, value, params)
     elif node.field == "feed":
-        # Not correlated: SQLite finds the matching feeds once, not once per entry.
-        test = (
-            "entries.feed_id IN (SELECT feeds.id FROM feeds WHERE EXISTS"
-            f" ({_FEED_NAMES} WHERE {_text_test(op, 'value', value, params)}))"
-        )
-    elif node.field == "tag":
-        # A feed's tags (found once) or a tag a rule gave the entry.
-        feed_tags = _text_test(op, "json_each.value", value, params)
-        own_tags = _text_test(op, "value", value, params)
-        test = (
-            "(entries.feed_id IN (SELECT feeds.id FROM feeds, json_each(feeds.tags)"
-            f" WHERE {feed_tags}) OR (entries.tags != '[]' AND EXISTS"
-            f" (SELECT 1 FROM json_each(entries.tags) WHERE {own_tags})))"
-        )
-    elif node.field == "content":  # one look-up of the indexed text, however it is tested
-        test = (
-            f"COALESCE((SELECT {_text_test(op, 'body', value, params)} FROM"
-            f" (SELECT {_SOURCES['content']} AS body) WHERE body IS NOT NULL), 0)"
-        )
+        test = filters.feed(_text_test(op, filters.FEED_NAME, value, params))
+    elif node.field == "tag":  # a feed's tags, then a tag a rule gave the entry (params' order)
+        feed_tags = _text_test(op, filters.FEED_TAG, value, params)
+        test = filters.tag(feed_tags, _text_test(op, filters.OWN_TAG, value, params))
+    elif node.field == "content":
+        test = filters.content(_text_test(op, filters.BODY, value, params))
     else:
-        test = _text_test(op, _SOURCES[node.field], value, params)
+        test = _text_test(op, filters.COLUMNS[node.field], value, params)
     return f"(NOT {test})" if negate else test
 
 
@@ -403,10 +379,10 @@ def _speaker_sql(op: str, value: str, params: list) -> str:
     does not contain cannot be a speaker (pronouns resolve to names written before them), so
     for = and contains the cheap word test goes first and the quote finder runs only on the
     entries that pass it."""
-    call = "byline_speaker(entries.content, entries.summary, entries.link, ?, ?)"
+    call = f"byline_speaker({filters.SPEAKER_SOURCE}, ?, ?)"
     if op == "~":
         params.extend([op, value])
         return call
     params.extend([value, op, value])
     # CASE, not AND: SQLite may evaluate the terms of an AND in any order.
-    return f"(CASE WHEN byline_contains({_SOURCES['content']}, ?) THEN {call} ELSE 0 END)"
+    return f"(CASE WHEN byline_contains({filters.COLUMNS['content']}, ?) THEN {call} ELSE 0 END)"

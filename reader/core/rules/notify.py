@@ -8,18 +8,14 @@ argument). A command that fails, hangs or is missing is reported and never fails
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-
-from reader.core.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.core.store import Store
 
 TIMEOUT_S = 30
 MAX_TITLES = 10
-_CHUNK = 500
 
 
 def new_entries_summary(store: Store, entry_ids: Sequence[int], source: str = "refresh") -> dict:
@@ -28,20 +24,10 @@ def new_entries_summary(store: Store, entry_ids: Sequence[int], source: str = "r
     feed's story are not news and are not counted."""
     per_feed: dict[int, dict] = {}
     titles: list[tuple[float, str, str, str]] = []
-    ids = list(entry_ids)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        rows = store.db.conn.execute(
-            f"""SELECT e.feed_id, f.url, COALESCE(f.user_title, NULLIF(f.title, ''), f.url),
-                  e.title, e.link, e.sort_ts
-                FROM entries e JOIN feeds f ON f.id = e.feed_id
-                WHERE e.hidden = 0 AND e.id IN ({",".join("?" * len(chunk))})""",
-            chunk,
-        ).fetchall()
-        for feed_id, url, feed_title, title, link, sort_ts in rows:
-            feed = per_feed.setdefault(feed_id, {"feed": feed_title, "url": url, "new": 0})
-            feed["new"] += 1
-            titles.append((sort_ts, title, feed_title, link))
+    for feed_id, url, feed_title, title, link, sort_ts in store.shown_entries_with_feeds(entry_ids):
+        feed = per_feed.setdefault(feed_id, {"feed": feed_title, "url": url, "new": 0})
+        feed["new"] += 1
+        titles.append((sort_ts, title, feed_title, link))
     titles.sort(reverse=True)
     return {
         "source": source,
@@ -56,21 +42,8 @@ def run_notify(argv: Sequence[str], summary: dict, timeout: float = TIMEOUT_S) -
     wrong in one line."""
     if not argv or not summary.get("new_entries"):
         return None
+    from reader.core import programs
+
     payload = json.dumps(summary, ensure_ascii=False).encode("utf-8")
-    try:
-        done = subprocess.run(
-            list(argv), input=payload, capture_output=True, timeout=timeout, check=False
-        )
-    except FileNotFoundError:
-        return f"notify_command: {argv[0]} not found"
-    except PermissionError:
-        return f"notify_command: {argv[0]} cannot be run (permission denied)"
-    except subprocess.TimeoutExpired:
-        return f"notify_command: {argv[0]} took longer than {timeout:g} s and was stopped"
-    except OSError as err:
-        return f"notify_command: {argv[0]}: {err.strerror or err}"
-    if done.returncode != 0:
-        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        said = f": {clean_line(last[0])[:200]}" if last else ""
-        return f"notify_command: {argv[0]} exited with status {done.returncode}{said}"
-    return None
+    ran = programs.run(argv, payload, timeout)
+    return None if ran.ok else f"notify_command: {ran.error}"

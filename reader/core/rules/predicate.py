@@ -54,25 +54,16 @@ class Row:
     highlight: bool = False
 
 
-def rows(store: Store, ids_sql: str) -> list[Row]:
-    """The entries `ids_sql` selects, with their feed's names and tags."""
-    conn = store.db.conn
+def rows(store: Store, entry_ids: Sequence[int] | str) -> list[Row]:
+    """These entries (or those a subquery selects: Store.rule_rows), with their feed's names
+    and tags."""
+    feed_rows, entry_rows = store.rule_rows(entry_ids)
     feeds = {
         fid: (url, (url, title, user_title or ""), tuple(json.loads(tags)))
-        for fid, url, title, user_title, tags in conn.execute(
-            "SELECT id, url, title, user_title, tags FROM feeds WHERE id IN"
-            f" (SELECT DISTINCT feed_id FROM entries WHERE id IN ({ids_sql}))"
-        )
+        for fid, url, title, user_title, tags in feed_rows
     }
     out = []
-    for r in conn.execute(
-        f"""SELECT e.id, e.feed_id, e.title, e.author, e.link,
-              COALESCE((SELECT body FROM fts_pending WHERE entry_id = e.id),
-                (SELECT body FROM entries_fts WHERE entries_fts.rowid = e.id)), e.sort_ts,
-              e.read, e.saved, e.enclosures != '[]', e.content, e.summary, e.tags, e.hidden,
-              e.highlight
-            FROM entries e WHERE e.id IN ({ids_sql})"""
-    ):
+    for r in entry_rows:
         url, names, feed_tags = feeds[r[1]]
         out.append(
             Row(

@@ -1,14 +1,14 @@
 """The Python functions the SQL of a compiled expression calls (`byline_eq`, `byline_re`, ...).
 
-Kept apart from the parser in expr.py because every connection registers them (`Store`
-opens one at start-up) while only a config with rules or views needs the grammar: the app's
-first screen does not pay for it (issue 16).
+Kept apart from the parser in expr.py because the predicates (predicate.py) share them
+without the grammar. The store defines none of them: whoever runs a compiled expression
+hands FUNCTIONS to it (`SavedView.where`, the rules engine), and the store registers them on
+its connection (`Store.use_functions`).
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from functools import lru_cache
 
 MAX_REGEX_INPUT = 8_192  # characters of a field a regular expression searches
@@ -62,9 +62,11 @@ def speakers(html: str, base_url: str = "") -> tuple[str, ...]:
     return tuple(sorted({q.speaker for q in extract(text) if q.speaker}))
 
 
-def register(conn: sqlite3.Connection) -> None:
-    """Give a connection the functions compiled expressions call."""
-    conn.create_function("byline_eq", 2, _eq, deterministic=True)
-    conn.create_function("byline_contains", 2, _contains, deterministic=True)
-    conn.create_function("byline_re", 2, _regex, deterministic=True)
-    conn.create_function("byline_speaker", 5, _speaker_test, deterministic=True)
+# The functions compiled expressions call: (name, arguments, function), as
+# reader.core.store.SqlFunction (the store registers them, deterministic).
+FUNCTIONS = (
+    ("byline_eq", 2, _eq),
+    ("byline_contains", 2, _contains),
+    ("byline_re", 2, _regex),
+    ("byline_speaker", 5, _speaker_test),
+)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from reader.core.store import Store
 
 
-_QUERYING: set = set()  # the connections counting now (interrupt_counts stops them)
+_QUERYING: set = set()  # the stores counting now (interrupt_counts stops them)
 
 
 def count_unread(path: Path, views: Sequence[SavedView]) -> dict[str, int]:
@@ -31,17 +31,17 @@ def count_unread(path: Path, views: Sequence[SavedView]) -> dict[str, int]:
     from reader.core.store import Store, View
 
     with Store(path) as store:
-        _QUERYING.add(store.db.conn)
+        _QUERYING.add(store)
         try:
             return {v.name: store.count((View("match", v), View("unread"))) for v in views}
         finally:
-            _QUERYING.discard(store.db.conn)
+            _QUERYING.discard(store)
 
 
 def interrupt_counts() -> None:
     """Stop the counts running in threads (the app is closing: it need not wait for them)."""
-    for conn in list(_QUERYING):
-        conn.interrupt()
+    for store in list(_QUERYING):
+        store.interrupt()
 
 
 class ViewCounts:
@@ -53,13 +53,7 @@ class ViewCounts:
 
     @staticmethod
     def _state(store: Store, views: Sequence[SavedView]) -> tuple:
-        conn = store.db.conn
-        return (
-            id(conn),
-            conn.execute("PRAGMA data_version").fetchone()[0],
-            conn.total_changes,
-            tuple(views),
-        )
+        return (*store.change_stamp(), tuple(views))
 
     def unread(self, store: Store, views: Sequence[SavedView]) -> dict[str, int]:
         """Unread entries of each view, by name, counted here and now (blocking)."""

@@ -109,10 +109,40 @@ class SavedQuote:
     saved_at: float
 
 
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One enclosure in the download queue (reader/core/media/downloads.py)."""
+
+    id: int
+    entry_id: int
+    url: str
+    path: str
+    status: str  # queued | running | done | failed
+    done: int
+    total: int | None
+    sha256: str | None
+    error: str | None
+    attempts: int
+    queued_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Playback:
+    """Where playing an enclosure stopped (reader/core/media/player.py)."""
+
+    url: str
+    entry_id: int
+    seconds: float
+    duration: float | None
+    finished: bool
+    played_at: float
+
+
 Row = TypeVar("Row")
 
 _JSON_TUPLES = {"tags", "enclosures"}  # stored as JSON arrays
-_BOOLS = {"read", "saved", "active", "highlight"}  # stored as 0/1
+_BOOLS = {"read", "saved", "active", "highlight", "finished"}  # stored as 0/1
 _PLANS: dict[tuple[type, tuple[str, ...]], list[tuple[int, str, Callable[[Any], Any] | None]]] = {}
 
 

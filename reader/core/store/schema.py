@@ -1,22 +1,36 @@
 """The cache's schema, as sqlite-utils migrations.
 
-Imported only when the database is new or behind (PRAGMA user_version < SCHEMA_VERSION):
-sqlite-utils costs ~120 ms to import, which every `byline` start would otherwise pay.
+The migrations are plain functions listed in MIGRATIONS as they are defined, and
+SCHEMA_VERSION is their number: a new migration raises the version by being written, no
+hand-kept copy. sqlite-utils itself is imported only when the database is new or behind
+(PRAGMA user_version < SCHEMA_VERSION, `upgrade`): it costs ~120 ms to import, which every
+`byline` start would otherwise pay.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("byline")
+Migration = Callable[["Database"], None]
+MIGRATIONS: list[Migration] = []  # in order; sqlite-utils records each applied one by name
+
+
+def migration(func: Migration) -> Migration:
+    """Add a migration (after those above it)."""
+    MIGRATIONS.append(func)
+    return func
 
 
 # IF NOT EXISTS throughout: executescript commits as it goes, so a kill in the middle of a
 # migration must leave a file the same migration can finish.
-@migrations()
+@migration
 def m001_initial(db: Database) -> None:
     db.executescript(
         """
@@ -124,7 +138,7 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m002_sync(db: Database) -> None:
     """Sync with a feed server (reader.core.sync): which feeds and entries came from it, the
     queue of local changes still to push, and the sync cursor."""
@@ -156,7 +170,7 @@ def m002_sync(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m003_rules_hidden_tags_dupes(db: Database) -> None:
     """Rules and duplicates (issue 14): entries a rule hid (hidden = 1) or that repeat a
     story of another feed (hidden = 2, dupe_of) stay in the cache but out of every list,
@@ -230,7 +244,7 @@ def m003_rules_hidden_tags_dupes(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m004_quote_index(db: Database) -> None:
     """The quote index (issue 15): every quotation the finder sees in an entry's shown text
     (reader/core/quotes/index.py), its speaker as written and a normalised key, searchable;
@@ -279,7 +293,7 @@ def m004_quote_index(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m005_fts_pending(db: Database) -> None:
     """Deferred search indexing (issue 12): a refresh queues each stored or changed entry's
     index text here, in its write transaction, instead of tokenizing it into entries_fts
@@ -300,7 +314,7 @@ def m005_fts_pending(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m006_saved_quotes_fts(db: Database) -> None:
     """`/` in the saved-Quotes view searches quote text and speakers with FTS5, as the People
     view does (issue 15): an index of saved_quotes kept in step by triggers (a save, the
@@ -336,7 +350,7 @@ def m006_saved_quotes_fts(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m007_quote_stamps_follow_text(db: Database) -> None:
     """An entry's quote stamp goes when its text changes (a trigger, as a kept full text
     already drops it), and a stamp is only written for the text it was read from: so the
@@ -358,7 +372,71 @@ def m007_quote_stamps_follow_text(db: Database) -> None:
     )
 
 
+@migration
+def m008_media(db: Database) -> None:
+    """Podcasts and video (issue 23): the download queue, and where playing each enclosure stopped. Both follow
+    their entry out of the cache (a saved entry is never pruned, so neither are its episodes)."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS downloads (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued',
+            done INTEGER NOT NULL DEFAULT 0,
+            total INTEGER,
+            sha256 TEXT,
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            queued_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            UNIQUE (entry_id, url)
+        );
+        CREATE TABLE IF NOT EXISTS playback (
+            url TEXT PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            seconds REAL NOT NULL DEFAULT 0,
+            duration REAL,
+            finished INTEGER NOT NULL DEFAULT 0,
+            played_at REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS playback_entry ON playback (entry_id);
+        CREATE TRIGGER IF NOT EXISTS media_follow_entry AFTER DELETE ON entries BEGIN
+            DELETE FROM downloads WHERE entry_id = OLD.id AND status != 'done';
+            DELETE FROM playback WHERE entry_id = OLD.id;
+        END;
+        """
+    )
+
+
+@cache
+def _sqlite_utils_migrations() -> Migrations:
+    """MIGRATIONS as sqlite-utils runs them (each recorded by its function's name)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations("byline")
+    for func in MIGRATIONS:
+        migrations()(func)
+    return migrations
+
+
+def __getattr__(name: str) -> Any:
+    """`schema.migrations`: the sqlite-utils object, built (and sqlite-utils imported) only
+    when asked for (tests that build an old cache step by step)."""
+    if name == "migrations":
+        return _sqlite_utils_migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations and stamp the version they bring the file to."""
-    migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))
+    from sqlite_utils import Database
+
+    _sqlite_utils_migrations().apply(
+        Database(conn, execute_plugins=False, recursive_triggers=False)
+    )
     conn.execute(f"PRAGMA user_version = {version}")
+
+
+SCHEMA_VERSION = len(MIGRATIONS)  # PRAGMA user_version of a file every migration reached

@@ -23,6 +23,7 @@ class BlockKind(StrEnum):
     EMPHASIS = "emphasis"
     STRONG = "strong"
     LINK = "link"  # the text of a hyperlink
+    IMAGE = "image"  # the `[image: alt]` line of a picture that has an address (Rendered.pictures)
 
 
 class Block(NamedTuple):

@@ -79,6 +79,7 @@ _READ_KEYS = {
 _LEAVES = {
     "name", "email", "url", "homepage", "uri", "published", "pubdate", "issued",
     "dcterms_issued", "updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified",
+    "itunes_duration",
 }  # fmt: skip
 _TYPED = {"description", "summary", "content"}
 _AUTHOR_PARTS = {"name", "email", "uri", "url", "homepage"}
@@ -659,6 +660,10 @@ class _Replay:
         elif name in ("updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified"):
             value = self._pop("updated", el)
             self._context()["updated_parsed"] = _parse_date(value)
+        elif name == "itunes_duration":
+            self._pop(
+                "itunes_duration", el
+            )  # an enclosure's length in time (reader.core.text.parse)
         elif name == "source":
             self.insource = 0
             value = ((el.text or "") + "".join(c.tail or "" for c in el)).strip()

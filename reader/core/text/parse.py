@@ -193,11 +193,13 @@ def _xml_entry(e: Any, feed_url: str) -> ParsedEntry:
     author = clean_line(
         e.get("author") or ", ".join(a.get("name", "") for a in e.get("authors", []))
     )
+    duration = _duration(e.get("itunes_duration"))
     enclosures = [
         {
             "url": clean_url(x.get("href")),
             "type": clean_line(x.get("type")),
             "length": _int(x.get("length")),
+            **({"duration": duration} if duration else {}),  # only when given: no other hash moves
         }
         for x in e.get("enclosures", [])
         if x.get("href")
@@ -220,6 +222,19 @@ def _as_html(value: str, mime: str) -> str:
         return value or ""
     paragraphs = (html.escape(p.strip()) for p in value.split("\n\n") if p.strip())
     return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def _duration(value: Any) -> int | None:
+    """itunes:duration in seconds: "3600", "59:30" or "1:02:03"; anything else is no duration."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    parts = value.strip().split(":")
+    if len(parts) > 3 or not all(p.strip().isdigit() for p in parts):
+        return None
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return seconds or None
 
 
 def _int(value: Any) -> int | None:

@@ -69,10 +69,21 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture of the article: its `[image: alt]` line is `text[start:end]`; the app may draw it there."""
+
+    start: int
+    end: int
+    url: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     text: str
     links: list[Link] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)  # structure of `text`, by start
+    pictures: list[Picture] = field(default_factory=list)  # in reading order
 
     def link(self, number: int) -> Link | None:
         return next((link for link in self.links if link.number == number), None)
@@ -92,6 +103,7 @@ class _Converter:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.links: list[Link] = []
+        self.pictures: list[tuple[str, str]] = []  # (url, alt) of each IMAGE block, in order
         self._numbers: dict[str, int] = {}
         self._open: list[tuple[str | None, int]] = []
         self._items: list[bool] = []  # per open list: is an item open (</li> is optional)
@@ -181,8 +193,15 @@ class _Converter:
             return True
         if tag == "img" and start:
             alt = clean_line(attrs.get("alt") or attrs.get("title") or "").translate(_NO_MARKERS)
+            src = self._resolve(attrs.get("src"))
+            src = src if src and not src.startswith("mailto:") else None
             self._mark(BlockKind.CAPTION, True)
+            if src and not h.quiet:
+                self.pictures.append((src, alt))
+                self._mark(BlockKind.IMAGE, True)
             h.o(f"[image: {alt}]" if alt else "[image]")
+            if src and not h.quiet:
+                self._mark(BlockKind.IMAGE, False)
             self._mark(BlockKind.CAPTION, False)
             return True
         if tag != "a":
@@ -222,7 +241,16 @@ def render_html(markup: str, base_url: str = "") -> Rendered:
     stripped = text.strip("\n")
     head = len(text) - len(text.lstrip("\n"))
     text, blocks = _delete(text, blocks, [(0, head), (head + len(stripped), len(text))])
-    return Rendered(text, converter.links, _tidy(text, blocks))
+    blocks = _tidy(text, blocks)
+    return Rendered(text, converter.links, blocks, _pictures(blocks, converter.pictures))
+
+
+def _pictures(blocks: list[Block], found: list[tuple[str, str]]) -> list[Picture]:
+    """Each IMAGE block with the address and alt text it was made from (both in reading order)."""
+    spans = [b for b in blocks if b.kind == BlockKind.IMAGE]
+    if len(spans) != len(found):  # html2text dropped one (e.g. inside a table cell): no guessing
+        return []
+    return [Picture(b.start, b.end, url, alt) for b, (url, alt) in zip(spans, found, strict=True)]
 
 
 def _take_markers(marked: str) -> tuple[str, list[Block]]:

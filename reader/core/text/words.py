@@ -4,5 +4,6 @@ from __future__ import annotations
 
 
 def count(n: int, one: str, many: str | None = None) -> str:
-    """`n` and the noun that agrees with it; `many` defaults to `one` + "s"."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    """`n` (thousands grouped: "1,234") and the noun that agrees with it; `many` defaults to
+    `one` + "s"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

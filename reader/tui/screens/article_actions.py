@@ -1,8 +1,9 @@
 """The main screen's article actions: opening an entry, its full text, its links and the
 quotes in it (the article pane itself is reader/tui/widgets/article.py).
 
-A mixin of `MainScreen` (reader/tui/screens/main.py), which owns the panes and the state
-these methods read: `article_id`, `article_source`, `fetching`.
+An object the main screen owns (`MainScreen.articles`); it holds the open article's state
+(`article_id`, `article_source`, the entries being fetched) and reaches the panes through
+`MainPanes` (panes.py).
 """
 
 from __future__ import annotations
@@ -14,32 +15,40 @@ from reader.core.store import Entry, FullText
 from reader.tui.format import date
 from reader.tui.kinds import Mode, Source
 from reader.tui.messages import FinderReady, FullTextDone
-from reader.tui.safe import notify
+from reader.tui.quoteinfo import QuoteInfo
 from reader.tui.widgets.article import ArticleContent
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
     from reader.core.text.render import Rendered
-    from reader.tui.screens.dialogs import QuoteInfo
-    from reader.tui.screens.main import MainScreen
+    from reader.tui.screens.panes import MainPanes
 
 NO_ARTICLE = "No article open: enter opens the highlighted entry."
 
 
 class ArticleActions:
+    """Open, fetch, link and quote actions on the article pane."""
+
+    def __init__(self, panes: MainPanes) -> None:
+        self.panes = panes
+        self.article_id: int | None = None
+        self.article_source = Source.FEED
+        self.fetching: set[int] = set()
+
     # ---------------------------------------------------------- the article
 
-    def open_entry(self: MainScreen, entry_id: int, source: Source | None = None) -> Entry | None:
-        store = self.store
+    def open_entry(self, entry_id: int, source: Source | None = None) -> Entry | None:
+        panes = self.panes
+        store = panes.store
         entry = store.entry(entry_id)
         if entry is None:
-            notify(self, "That entry is no longer in the cache.", severity="warning")
+            panes.warn("That entry is no longer in the cache.")
             return None
-        if self.app.config.settings.mark_read_on_open and not entry.read:
+        if panes.services.config.settings.mark_read_on_open and not entry.read:
             store.set_read([entry_id], True)
             entry = dataclasses.replace(entry, read=True)
-            self.entries.update_row(entry_id, read=True)
-            self.refresh_sidebar()
+            panes.entries.update_row(entry_id, read=True)
+            panes.refresh_sidebar()
         fulltext = store.fulltext(entry_id)
         has_full = fulltext is not None and fulltext.status == "ok"
         source = Source.FULL if has_full and source != Source.FEED else Source.FEED
@@ -47,27 +56,29 @@ class ArticleActions:
         self.article_id = entry_id
         self.article_source = source
         # While the app's warm-up is loading the quote finder, the article shows at once and
-        # its quotes follow (`on_finder_ready`); otherwise they are found here.
-        pending = self.app.warming and not finder_ready()
+        # its quotes follow (`finder_loaded`); otherwise they are found here.
+        pending = panes.services.warming and not finder_ready()
         content = ArticleContent(entry, rendered, [] if pending else _quotes(rendered), source)
         content.quotes_pending = pending
         content.notes = self._notes(entry_id, source)
         content.fetching = entry_id in self.fetching
         content.also_in = [title for title, _ in store.duplicates(entry_id)]
-        self.article.show(content)
+        panes.article.show(content)
         return entry
 
-    def on_finder_ready(self: MainScreen, message: FinderReady) -> None:
-        content = self.article.content
+    def finder_loaded(self, message: FinderReady) -> None:
+        """The quote finder is loaded: an article shown before it gets its quotes."""
+        article = self.panes.article
+        content = article.content
         if content is not None and content.quotes_pending:
             content.quotes = _quotes(content.rendered)
             content.quotes_pending = False
-            self.article.show(content, keep_scroll=True)
+            article.show(content, keep_scroll=True)
 
-    def _notes(self: MainScreen, entry_id: int, source: Source) -> list[str]:
+    def _notes(self, entry_id: int, source: Source) -> list[str]:
         if entry_id in self.fetching:
             return []  # the article view turns a spinner instead
-        fulltext = self.store.fulltext(entry_id)
+        fulltext = self.panes.store.fulltext(entry_id)
         if fulltext is None:
             return []
         if fulltext.status != "ok":
@@ -76,110 +87,107 @@ class ArticleActions:
             return [f"Fetched {date(fulltext.fetched_at)} from {fulltext.url} · F: feed content"]
         return [f"Full article kept {date(fulltext.fetched_at)} · F: show it"]
 
-    # ---------------------------------------------------------- actions: links
+    # ---------------------------------------------------------- links
 
-    def _entry_for_links(self: MainScreen) -> Entry | None:
-        entry_id = self.current_entry_id()
-        return self.store.entry(entry_id) if entry_id is not None else None
+    def _entry_for_links(self) -> Entry | None:
+        entry_id = self.panes.current_entry_id()
+        return self.panes.store.entry(entry_id) if entry_id is not None else None
 
-    def action_open_browser(self: MainScreen) -> None:
+    def open_browser(self) -> None:
         entry = self._entry_for_links()
         if entry is not None:
-            self.app.open_in_browser(entry.link)
+            self.panes.services.open_in_browser(entry.link)
 
-    def action_open_link(self: MainScreen, number: int) -> None:
-        content = self.article.content
+    def open_link(self, number: int) -> None:
+        content = self.panes.article.content
         if content is None:
-            self.say(NO_ARTICLE)
+            self.panes.say(NO_ARTICLE)
             return
         link = content.rendered.link(number)
         if link is None:
-            notify(self, f"This article has no link [{number}].", severity="warning")
+            self.panes.warn(f"This article has no link [{number}].")
             return
-        self.app.open_in_browser(link.url)
+        self.panes.services.open_in_browser(link.url)
 
-    def action_links(self: MainScreen) -> None:
-        content = self.article.content
+    def links(self) -> None:
+        content = self.panes.article.content
         if content is None or not content.rendered.links:
             return
         links = content.rendered.links
 
         def picked(index: int | None) -> None:
             if index is not None:
-                self.app.open_in_browser(links[index].url)
+                self.panes.services.open_in_browser(links[index].url)
 
         from reader.tui.screens.dialogs import links_screen  # dialogs load when first opened
 
-        self.app.push_screen(links_screen(links), picked)
+        self.panes.app.push_screen(links_screen(links), picked)
 
-    def action_copy_link(self: MainScreen) -> None:
+    def copy_link(self) -> None:
         entry = self._entry_for_links()
         if entry is None or not entry.link:
-            notify(self, "No link to copy.", severity="warning")
+            self.panes.warn("No link to copy.")
             return
-        self.app.copy_to_clipboard(entry.link)
-        self.say("link copied")
+        self.panes.app.copy_to_clipboard(entry.link)
+        self.panes.say("link copied")
 
     # ---------------------------------------------------------- full text
 
-    def action_full_text(self: MainScreen) -> None:
+    def full_text(self) -> None:
+        panes = self.panes
         entry_id = self.article_id
-        if entry_id is None or (self.focused is not self.article and self.mode == Mode.ENTRIES):
-            row = self.entries.current if self.mode == Mode.ENTRIES else None
+        if entry_id is None or (panes.focused is not panes.article and panes.mode == Mode.ENTRIES):
+            row = panes.entries.current if panes.mode == Mode.ENTRIES else None
             if row is not None and row.id != self.article_id:
                 self.open_entry(row.id)
                 entry_id = row.id
         if entry_id is None:
-            self.say(NO_ARTICLE)
+            panes.say(NO_ARTICLE)
             return
-        fulltext = self.store.fulltext(entry_id)
+        fulltext = panes.store.fulltext(entry_id)
         if fulltext is not None and fulltext.status == "ok":
             other = Source.FEED if self.article_source == Source.FULL else Source.FULL
             self.open_entry(entry_id, other)
             return
         self.fetch_full_text(entry_id, show=True)
 
-    def fetch_full_text(self: MainScreen, entry_id: int, show: bool) -> None:
+    def fetch_full_text(self, entry_id: int, show: bool) -> None:
         if entry_id in self.fetching:
             return
         self.fetching.add(entry_id)
         if self.article_id == entry_id:
-            self.article.set_notes([], fetching=True)
-        self.app.run_full_text(entry_id, show)
+            self.panes.article.set_notes([], fetching=True)
+        self.panes.services.run_full_text(entry_id, show)
 
-    def on_full_text_done(self: MainScreen, message: FullTextDone) -> None:
+    def full_text_done(self, message: FullTextDone) -> None:
         entry_id, error = message.entry_id, message.error
         self.fetching.discard(entry_id)
         if self.article_id != entry_id:
             if error and message.show:
-                notify(self, f"Full text failed: {error}", severity="warning")
+                self.panes.warn(f"Full text failed: {error}")
             return
-        fulltext = self.store.fulltext(entry_id)
+        fulltext = self.panes.store.fulltext(entry_id)
         if message.show and fulltext is not None and fulltext.status == "ok":
             self.open_entry(entry_id, Source.FULL)
         else:
             notes = self._notes(entry_id, self.article_source)
             if error and not fulltext:
                 notes = [f"Full text failed: {error} (F: retry)"]
-            self.article.set_notes(notes, fetching=False)
+            self.panes.article.set_notes(notes, fetching=False)
 
     # ---------------------------------------------------------- quotes in the article
 
-    def action_next_quote(self: MainScreen) -> None:
-        self._step_quote(1)
-
-    def action_prev_quote(self: MainScreen) -> None:
-        self._step_quote(-1)
-
-    def _step_quote(self: MainScreen, step: int) -> None:
-        content = self.article.content
+    def step_quote(self, step: int) -> None:
+        """To the next (`step` 1) or previous (-1) quote of the open article."""
+        article = self.panes.article
+        content = article.content
         if content is None or not content.quotes:
             return
-        current = self.article.current_quote
+        current = article.current_quote
         if current is None:
             # From the top of what is on screen, so ] finds the first quote below.
-            top = self.article.scroll_offset.y
-            ys = [self.article.y_of(q.start) for q in content.quotes]
+            top = article.scroll_offset.y
+            ys = [article.y_of(q.start) for q in content.quotes]
             after = [i for i, y in enumerate(ys) if y >= top]
             index = (
                 (after[0] if after else 0) if step > 0 else (after[0] - 1 if after else len(ys) - 1)
@@ -189,20 +197,21 @@ class ArticleActions:
             index = (current + step) % len(content.quotes)
         self.go_to_quote(index)
 
-    def go_to_quote(self: MainScreen, index: int) -> None:
+    def go_to_quote(self, index: int) -> None:
         """Select quote `index` of the open article, say which it is and focus the article."""
-        content = self.article.content
+        panes = self.panes
+        content = panes.article.content
         if content is None or not 0 <= index < len(content.quotes):
             return
-        self.article.select_quote(index)
+        panes.article.select_quote(index)
         quote = content.quotes[index]
         who = f" — {quote.speaker}" if quote.speaker and quote.confidence != "low" else ""
-        self.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
-        if self.focused is not self.article:
-            self.set_focus(self.article)
+        panes.say(f"quote {index + 1}/{len(content.quotes)}{who} · enter: details")
+        if panes.focused is not panes.article:
+            panes.set_focus(panes.article)
 
-    def action_quotes_panel(self: MainScreen) -> None:
-        content = self.article.content
+    def quotes_panel(self) -> None:
+        content = self.panes.article.content
         if content is None or not content.quotes:
             return
 
@@ -212,15 +221,14 @@ class ArticleActions:
 
         from reader.tui.screens.dialogs import quotes_screen
 
-        self.app.push_screen(quotes_screen(content.quotes), picked)
+        self.panes.app.push_screen(quotes_screen(content.quotes), picked)
 
-    def quote_info(self: MainScreen, index: int) -> QuoteInfo | None:
-        content = self.article.content
+    def quote_info(self, index: int) -> QuoteInfo | None:
+        content = self.panes.article.content
         if content is None:
             return None
         from reader.core.quotes.locate import marks_around
         from reader.core.quotes.sentence import sentence_around
-        from reader.tui.screens.dialogs import QuoteInfo
 
         quote = content.quotes[index]
         entry = content.entry
@@ -233,14 +241,14 @@ class ArticleActions:
             uncertain=quote.confidence == "low",
         )  # fmt: skip
 
-    def open_quote_screen(self: MainScreen, index: int) -> None:
+    def open_quote_screen(self, index: int) -> None:
         info = self.quote_info(index)
         if info is None:
             return
-        saved = self.store.quote_is_saved(info.entry_id, info.text)
+        saved = self.panes.store.quote_is_saved(info.entry_id, info.text)
         from reader.tui.screens.dialogs import QuoteScreen
 
-        self.app.push_screen(QuoteScreen(info, saved))
+        self.panes.app.push_screen(QuoteScreen(info, saved, self.panes.services))
 
 
 def finder_ready() -> bool:

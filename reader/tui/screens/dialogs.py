@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -16,20 +15,17 @@ from textual.widgets.option_list import Option
 
 from reader.core.store import Feed
 from reader.tui.format import date
-from reader.tui.keymap import MAIN_KEYS, QUOTE_KEYS, display_keys
+from reader.tui.keymap import DIALOG_KEYS, QUOTE_KEYS, SCREENS, display_keys, keys_of
+from reader.tui.quoteinfo import QuoteInfo
 from reader.tui.safe import notify, text
 
 if TYPE_CHECKING:
     from reader.core.quotes import Quote
-    from reader.tui.app import BylineApp
+    from reader.tui.services import AppServices
 
 
 class _Modal(ModalScreen):
-    BINDINGS = [Binding("escape,q", "dismiss_none", "Close", id="modal_close")]
-
-    @property
-    def app(self) -> BylineApp:  # type: ignore[override]
-        return cast("BylineApp", super().app)
+    BINDINGS = [Binding(DIALOG_KEYS["modal_close"][0], "dismiss_none", "Close", id="modal_close")]
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -42,10 +38,13 @@ class HelpScreen(_Modal):
     description column folds onto a second line."""
 
     BINDINGS = [
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
-        Binding("space,pagedown", "scroll_page(1)", "Page down", show=False),
-        Binding("b,pageup", "scroll_page(-1)", "Page up", show=False),
+        Binding(DIALOG_KEYS[binding_id][0], action, label, show=False, id=binding_id)
+        for binding_id, action, label in (
+            ("help_down", "scroll(1)", "Down"),
+            ("help_up", "scroll(-1)", "Up"),
+            ("help_page_down", "scroll_page(1)", "Page down"),
+            ("help_page_up", "scroll_page(-1)", "Page up"),
+        )
     ]
 
     def __init__(self, keymap: dict[str, str]) -> None:
@@ -55,16 +54,16 @@ class HelpScreen(_Modal):
     def compose(self) -> ComposeResult:
         tables: list[Table | Text] = []
         self.rows: list[tuple[str, str, str]] = []  # (keys, description, binding id)
-        for table_keys, title in ((MAIN_KEYS, "Main"), (QUOTE_KEYS, "Quote screen")):
+        for title, table_keys in SCREENS.items():
             tables.append(text(f"\n{title}", style="bold"))
             table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
             table.add_column("keys", no_wrap=True, style="bold", min_width=8)
             table.add_column("description", ratio=1, overflow="fold")
             table.add_column("id", no_wrap=True, style="dim")
-            for binding_id, (keys, description) in table_keys.items():
+            for binding_id, (_keys, description) in table_keys.items():
                 if binding_id.startswith("open_link_") and binding_id != "open_link_1":
                     continue
-                shown = self.keymap.get(binding_id, keys)
+                shown = keys_of(binding_id, self.keymap)
                 if binding_id == "open_link_1":
                     shown, description = "1-9", "Open link [n] of the article"
                 self.rows.append((display_keys(shown), description, binding_id))
@@ -135,33 +134,6 @@ def quotes_screen(quotes: list[Quote]) -> PickScreen:
     return PickScreen("Quotes in this article", options, "enter: jump to it · escape: close")
 
 
-@dataclass
-class QuoteInfo:
-    entry_id: int
-    text: str
-    kind: str
-    start: int
-    end: int
-    speaker: str | None
-    cue: str | None
-    context: str
-    entry_title: str
-    entry_link: str
-    feed_title: str
-    marks: tuple[str, str] = ("“", "”")  # the article's own marks: «…», „…“
-    uncertain: bool = False  # the speaker is a guess (confidence "low")
-
-    @property
-    def bare_text(self) -> str:
-        """The quotation without the comma that led into "…," she said."""
-        return " ".join(self.text.split()).rstrip(",;:")
-
-    def citation(self) -> str:
-        who = f" — {self.speaker}" if self.speaker else ""
-        parts = [p for p in (self.entry_title, self.entry_link) if p]
-        return f"{self.marks[0]}{self.bare_text}{self.marks[1]}{who}, " + ", ".join(parts)
-
-
 class QuoteScreen(_Modal):
     """One quotation with who said it and where; s saves, d deletes, y copies, o opens."""
 
@@ -173,10 +145,11 @@ class QuoteScreen(_Modal):
         Binding(QUOTE_KEYS["quote_close"][0], "close", "Close", id="quote_close"),
     ]
 
-    def __init__(self, info: QuoteInfo, saved: bool) -> None:
+    def __init__(self, info: QuoteInfo, saved: bool, services: AppServices) -> None:
         super().__init__()
         self.info = info
         self.saved = saved
+        self.services = services
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -206,7 +179,7 @@ class QuoteScreen(_Modal):
         return True
 
     def action_save(self) -> None:
-        if not self.app.save_quote(self.info):
+        if not self.services.save_quote(self.info):
             return
         self.saved = True
         self.query_one("#quote-hint", Static).update(text(self._hint()))
@@ -215,10 +188,10 @@ class QuoteScreen(_Modal):
     def action_delete(self) -> None:
         found = [
             q
-            for q in self.app.store.saved_quotes(entry_id=self.info.entry_id)
+            for q in self.services.store.saved_quotes(entry_id=self.info.entry_id)
             if q.text == self.info.text
         ]
-        if not found or not self.app.delete_quote(found[0]):
+        if not found or not self.services.delete_quote(found[0]):
             return
         self.saved = False
         self.query_one("#quote-hint", Static).update(text(self._hint()))
@@ -232,7 +205,7 @@ class QuoteScreen(_Modal):
         from reader.core.quotes.textfragment import text_fragment_url
 
         url = self.info.entry_link
-        self.app.open_in_browser(url and text_fragment_url(url, self.info.text))
+        self.services.open_in_browser(url and text_fragment_url(url, self.info.text))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -6,16 +6,19 @@ The panes are widgets of their own, one module each:
   quotes view  reader/tui/widgets/quotes_view.py  the saved quotes (replaces the list)
   article      reader/tui/widgets/article.py      the article, its quotes and speakers
   status line  reader/tui/widgets/status.py
-Its actions on the article (open, full text, links, quotes in it) are in `article_actions.py`,
-those on saved quotes (Quotes view, delete, reopen) in `quote_actions.py` (mixins of this
-screen). Key ids and defaults live in `keymap.py`. The app talks to this screen with the messages of
-`messages.py`; actions that cannot run now say why (`unavailable`, used by `check_action`).
+Its actions on the article (open, full text, links, quotes in it) are an `ArticleActions`
+(`article_actions.py`), those on saved quotes (Quotes view, delete, reopen) a
+`SavedQuoteActions` (`quote_actions.py`): objects this screen owns, which reach it through
+`MainPanes` (`panes.py`); the screen's `action_…` methods hand each key to them. Key ids and
+defaults live in `keymap.py`. The screen asks the app for work through `AppServices`
+(`services.py`); the app talks to this screen with the messages of `messages.py`. Actions
+that cannot run now say why (`unavailable`, used by `check_action`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -25,13 +28,21 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from reader.core.store import Store, View
-from reader.tui.keymap import MAIN_KEYS
+from reader.core.store import View
+from reader.core.text.words import count
+from reader.tui.keymap import MAIN_KEYS, keys_of, parse_keys
 from reader.tui.kinds import Mode, Source, ViewKind
-from reader.tui.messages import RefreshDone, RefreshProgress
+from reader.tui.messages import (
+    FinderReady,
+    FullTextDone,
+    QuotesChanged,
+    RefreshDone,
+    RefreshProgress,
+)
 from reader.tui.safe import notify
 from reader.tui.screens.article_actions import NO_ARTICLE, ArticleActions
 from reader.tui.screens.quote_actions import DeletedQuote, SavedQuoteActions
+from reader.tui.services import AppServices
 from reader.tui.widgets import sidebar as sidebar_sections
 from reader.tui.widgets.article import ArticleView
 from reader.tui.widgets.entry_list import EntryList
@@ -39,9 +50,6 @@ from reader.tui.widgets.footer import KeyFooter
 from reader.tui.widgets.quotes_view import QuotesView
 from reader.tui.widgets.sidebar import Sidebar, saved_views_section
 from reader.tui.widgets.status import DONE_SECONDS, StatusLine
-
-if TYPE_CHECKING:
-    from reader.tui.app import BylineApp
 
 W = TypeVar("W", bound=Widget)
 
@@ -92,33 +100,37 @@ class MarkedRead:
     ids: list[int]
 
 
-class MainScreen(ArticleActions, SavedQuoteActions, Screen):
+class MainScreen(Screen):
     BINDINGS = _bindings()
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
-        self.store = store
+        self.services = services
+        self.store = services.store
         self.view = View(ViewKind.ALL)
         self.mode = Mode.ENTRIES
         self.undo_stack: list[MarkedRead | DeletedQuote] = []
-        self.article_id: int | None = None
-        self.article_source = Source.FEED
-        self.fetching: set[int] = set()
         self.sidebar_choice = False  # the user toggled the sidebar: stop auto-hiding it
         self.view_before_search: View | None = None
         self.resumed = False
+        self.articles = ArticleActions(self)
+        self.quotes = SavedQuoteActions(self, self.articles)
 
     @property
-    def app(self) -> BylineApp:  # type: ignore[override]
-        """The running app, typed: the screen calls its methods without duck typing."""
-        return cast("BylineApp", super().app)
+    def article_id(self) -> int | None:
+        """The entry open in the article pane."""
+        return self.articles.article_id
+
+    @property
+    def article_source(self) -> Source:
+        return self.articles.article_source
 
     # ---------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             sections = list(sidebar_sections.SECTIONS)  # read now: tests may extend it
-            sections.insert(2, saved_views_section(self.app.config.views))
+            sections.insert(2, saved_views_section(self.services.config.views))
             yield Sidebar(self.store, sections, id="sidebar")
             with Vertical(id="main"):
                 yield EntryList(self.store, id="entries")
@@ -180,7 +192,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             return "Press enter to read the highlighted entry · ? for keys"
         return (
             "No entries yet. R refreshes all feeds; e shows feed problems.\n"
-            f"Your feeds are listed in {self.app.config.path} — add one with: byline add URL"
+            f"Your feeds are listed in {self.services.config.path} — add one with: byline add URL"
         )
 
     def on_resize(self) -> None:
@@ -215,7 +227,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         if action == "group_quotes" and self.mode != Mode.QUOTES:
             return "S groups the Quotes view by speaker (sidebar: Quotes)."
         if action == "delete_quote":
-            if self._article_quote_saved() is not None:
+            if self.quotes.article_quote_saved() is not None:
                 return None
             if self.focused is self.article and self.article.current_quote is not None:
                 return "This quote is not saved."
@@ -237,10 +249,9 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         """A key whose action cannot run now says why, instead of doing nothing."""
         if isinstance(self.focused, Input):
             return
-        keymap = self.app.config.keys
-        for binding_id, (default, _description) in MAIN_KEYS.items():
-            keys = keymap.get(binding_id, default)
-            if event.key not in [k.strip() for k in keys.split(",")]:
+        keymap = self.services.config.keys
+        for binding_id in MAIN_KEYS:
+            if event.key not in parse_keys(keys_of(binding_id, keymap)):
                 continue
             action = action_name(binding_id).split("(")[0]
             reason = self.unavailable(action)
@@ -262,6 +273,9 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         """A short note in the status line (it expires)."""
         self.status.flash(message)
 
+    def warn(self, message: str) -> None:
+        notify(self, message, severity="warning")
+
     # ---------------------------------------------------------- sidebar
 
     def refresh_sidebar(self) -> None:
@@ -273,7 +287,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         if kind == ViewKind.STATUS:
             self.action_feed_status()
         elif kind == ViewKind.QUOTES:
-            self.show_quotes_view()
+            self.quotes.show()
         elif kind == ViewKind.PEOPLE:
             self.show_people()
         elif kind.lists_entries:
@@ -286,7 +300,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
 
         def picked(quote) -> None:
             if quote is not None:  # found again by entry and text, like a saved quote
-                self.open_saved_quote(quote)
+                self.quotes.open_saved(quote)
                 index = self.article.current_quote
                 if index is not None:  # scrolled again once the new article is laid out
                     self.set_timer(
@@ -323,12 +337,11 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
 
     def update_status(self, message: str = "") -> None:
         if self.mode == Mode.QUOTES:
-            count = self.quotes_view.count
-            place = f"{self.view_label()} · {_count(count, 'quote')}"
+            place = f"{self.view_label()} · {count(self.quotes_view.count, 'quote')}"
         elif not self.entries.count_known:  # a [[views]] view being counted in a thread
             place = f"{self.view_label()} · … entries"
         else:
-            place = f"{self.view_label()} · {_count(self.entries.count, 'entry', 'entries')}"
+            place = f"{self.view_label()} · {count(self.entries.count, 'entry', 'entries')}"
         self.status.set_place(place)
         if message:
             self.say(message)
@@ -341,7 +354,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
 
     @on(EntryList.Selected)
     def _entry_selected(self, event: EntryList.Selected) -> None:
-        self.open_entry(event.row.id)
+        self.articles.open_entry(event.row.id)
 
     def focused_on_article(self) -> bool:
         return self.focused is self.article
@@ -405,7 +418,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         focused = self.focused
         if focused is self.article:
             if self.article.current_quote is not None:
-                self.open_quote_screen(self.article.current_quote)
+                self.articles.open_quote_screen(self.article.current_quote)
             return
         if focused is self.sidebar:
             self.sidebar.action_select()
@@ -415,7 +428,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             return
         row = self.entries.current
         if row is not None:
-            self.open_entry(row.id)
+            self.articles.open_entry(row.id)
 
     def action_next_unread(self) -> None:
         self._next_unread(True)
@@ -434,7 +447,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         if self.view.kind == ViewKind.UNREAD:
             self.entries.load(self.view, current)  # rows read since loading drop out
         self.entries.go_to_id(target)
-        self.open_entry(target)
+        self.articles.open_entry(target)
 
     def action_switch_pane(self) -> None:
         order = [w for w in (self.sidebar, self._list_widget(), self.article) if w.display]
@@ -460,10 +473,10 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         # In the list: escape clears a search.
         if self.mode == Mode.QUOTES and self.quotes_view.search:
             self.quotes_view.search = ""
-            self.show_quotes_view()
+            self.quotes.show()
         elif self.mode == Mode.ENTRIES and self.view.kind == ViewKind.SEARCH:
             self.show_view(self.view_before_search or View(ViewKind.ALL))
-            self.sidebar.select_key(_view_key(self.view))
+            self.sidebar.select_key(self.view.key)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_choice = True
@@ -477,7 +490,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
     def action_help(self) -> None:
         from reader.tui.screens.dialogs import HelpScreen  # dialogs load when first opened
 
-        self.app.push_screen(HelpScreen(dict(self.app.config.keys)))
+        self.app.push_screen(HelpScreen(dict(self.services.config.keys)))
 
     def action_quit(self) -> None:
         self.app.exit()
@@ -507,7 +520,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         self.refresh_sidebar()
         self.say("saved" if saved else "unsaved")
         if saved and entry.link and self.store.fulltext(entry.id) is None:
-            self.fetch_full_text(entry.id, show=False)
+            self.articles.fetch_full_text(entry.id, show=False)
 
     def action_mark_view_read(self) -> None:
         ids = self.store.mark_view_read(self.view)
@@ -517,7 +530,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         self.undo_stack.append(MarkedRead(ids))
         self.entries.reload()
         self.refresh_sidebar()
-        notify(self, f"Marked {_count(len(ids), 'entry', 'entries')} read. u: undo", timeout=4)
+        notify(self, f"Marked {count(len(ids), 'entry', 'entries')} read. u: undo", timeout=4)
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -528,10 +541,59 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.store.set_read(last.ids, False)
             self.entries.reload()
             self.refresh_sidebar()
-            self.say(f"{_count(len(last.ids), 'entry', 'entries')} unread again")
+            self.say(f"{count(len(last.ids), 'entry', 'entries')} unread again")
             return
-        if self.app.restore_quote(last.quote):
+        if self.services.restore_quote(last.quote):
             self.say("quote restored")
+
+    # ---------------------------------------------------------- the article's keys
+
+    def action_open_browser(self) -> None:
+        self.articles.open_browser()
+
+    def action_open_link(self, number: int) -> None:
+        self.articles.open_link(number)
+
+    def action_links(self) -> None:
+        self.articles.links()
+
+    def action_copy_link(self) -> None:
+        self.articles.copy_link()
+
+    def action_full_text(self) -> None:
+        self.articles.full_text()
+
+    def action_next_quote(self) -> None:
+        self.articles.step_quote(1)
+
+    def action_prev_quote(self) -> None:
+        self.articles.step_quote(-1)
+
+    def action_quotes_panel(self) -> None:
+        self.articles.quotes_panel()
+
+    def on_finder_ready(self, message: FinderReady) -> None:
+        self.articles.finder_loaded(message)
+
+    def on_full_text_done(self, message: FullTextDone) -> None:
+        self.articles.full_text_done(message)
+
+    # ---------------------------------------------------------- saved quotes' keys
+
+    def action_group_quotes(self) -> None:
+        self.quotes.toggle_grouped()
+
+    def action_delete_quote(self) -> None:
+        self.quotes.delete()
+
+    def on_quotes_changed(self, message: QuotesChanged) -> None:
+        if message.deleted is not None:
+            self.undo_stack.append(DeletedQuote(message.deleted))
+        self.quotes.changed()
+        self.refresh_sidebar()
+
+    def on_quotes_view_picked(self, event: QuotesView.Picked) -> None:
+        self.quotes.picked(event.quote_id)
 
     # ---------------------------------------------------------- search
 
@@ -551,7 +613,7 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         self._close_search()
         if self.mode == Mode.QUOTES:
             self.quotes_view.search = text
-            self.show_quotes_view()
+            self.quotes.show()
             return
         if not text:
             return
@@ -576,10 +638,10 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
         if feed is None:
             notify(self, "No feed here to refresh; R refreshes all.")
             return
-        self.app.start_refresh([feed.url], force=True)
+        self.services.start_refresh([feed.url], force=True)
 
     def action_refresh_all(self) -> None:
-        self.app.start_refresh(None, force=True)
+        self.services.start_refresh(None, force=True)
 
     def action_feed_status(self) -> None:
         from reader.tui.screens.dialogs import FeedStatusScreen
@@ -607,11 +669,3 @@ class MainScreen(ArticleActions, SavedQuoteActions, Screen):
             self.entries.reload()
         self.refresh_sidebar()
         self.update_status()
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-def _view_key(view: View) -> str:
-    return str(view.kind) if view.value is None else f"{view.kind}:{view.value}"

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from reader.core.quotes import index as quoteindex
 from reader.core.quotes.index import IndexedQuote, Person, QuoteGroup
 from reader.core.text.words import count
+from reader.tui.keymap import PEOPLE_KEYS
 from reader.tui.safe import text
 
 if TYPE_CHECKING:
@@ -32,18 +33,37 @@ if TYPE_CHECKING:
 
 WEEK = 7 * 86400
 
+# Each People key: (the action it runs, its footer label; "" keeps it out of the footer). The
+# keys and ids are in keymap.py, so [keys] overrides them and the help screen lists them.
+_ACTIONS = {
+    "people_back": ("back", "Back"),
+    "people_open": ("open", "Open"),
+    "people_down": ("move(1)", ""),
+    "people_up": ("move(-1)", ""),
+    "people_span": ("toggle_span", "Week/all time"),
+    "people_search": ("search", "Search quotes"),
+}
+
+
+def _bindings() -> list[Binding]:
+    # Priority: the filter box has focus and would otherwise take enter, escape and the arrows.
+    return [
+        Binding(
+            PEOPLE_KEYS[binding_id][0],
+            action,
+            label or PEOPLE_KEYS[binding_id][1],
+            show=bool(label),
+            id=binding_id,
+            priority=True,
+        )
+        for binding_id, (action, label) in _ACTIONS.items()
+    ]
+
 
 class PeopleScreen(Screen):
     """People, a person's quotes, or quote search: `mode` says which the list shows."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", priority=True),
-        Binding("enter", "open", "Open", priority=True),
-        Binding("down", "move(1)", "Down", show=False, priority=True),
-        Binding("up", "move(-1)", "Up", show=False, priority=True),
-        Binding("ctrl+t", "toggle_span", "Week/all time", priority=True),
-        Binding("slash", "search", "Search quotes", priority=True),
-    ]
+    BINDINGS = _bindings()
 
     DEFAULT_CSS = """
     PeopleScreen { layout: vertical; }

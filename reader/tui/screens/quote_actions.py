@@ -2,7 +2,8 @@
 and opening a saved quote in its article (the view itself is
 reader/tui/widgets/quotes_view.py).
 
-A mixin of `MainScreen` (reader/tui/screens/main.py).
+An object the main screen owns (`MainScreen.quotes`); it reaches the panes through
+`MainPanes` (panes.py) and opens articles through the screen's `ArticleActions`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from typing import TYPE_CHECKING
 
 from reader.core.store import SavedQuote
 from reader.tui.kinds import Mode, Source
-from reader.tui.messages import QuotesChanged
-from reader.tui.safe import notify
-from reader.tui.widgets.quotes_view import QuotesView
 
 if TYPE_CHECKING:
-    from reader.tui.screens.main import MainScreen
+    from reader.tui.screens.article_actions import ArticleActions
+    from reader.tui.screens.panes import MainPanes
 
 
 @dataclass(frozen=True)
@@ -28,64 +27,72 @@ class DeletedQuote:
 
 
 class SavedQuoteActions:
-    # ---------------------------------------------------------- saved quotes view
+    """The Quotes view and what the keys do to saved quotes."""
 
-    def show_quotes_view(self: MainScreen) -> None:
-        self.mode = Mode.QUOTES
-        view = self.quotes_view
+    def __init__(self, panes: MainPanes, articles: ArticleActions) -> None:
+        self.panes = panes
+        self.articles = articles
+
+    def show(self) -> None:
+        """Put the Quotes view in the upper pane (in place of the entry list) and focus it."""
+        panes = self.panes
+        panes.mode = Mode.QUOTES
+        view = panes.quotes_view
         view.load()
-        self.entries.display = False
+        panes.entries.display = False
         view.display = True
-        self.set_focus(view)
-        self.update_status()
+        panes.set_focus(view)
+        panes.update_status()
 
-    def action_group_quotes(self: MainScreen) -> None:
-        self.quotes_view.grouped = not self.quotes_view.grouped
-        self.show_quotes_view()
+    def toggle_grouped(self) -> None:
+        self.panes.quotes_view.grouped = not self.panes.quotes_view.grouped
+        self.show()
 
-    def action_delete_quote(self: MainScreen) -> None:
-        quote = self._article_quote_saved() or self.quotes_view.current
+    def delete(self) -> None:
+        quote = self.article_quote_saved() or self.panes.quotes_view.current
         if quote is not None:
-            self.app.delete_quote(quote)
+            self.panes.services.delete_quote(quote)
 
-    def _article_quote_saved(self: MainScreen) -> SavedQuote | None:
+    def article_quote_saved(self) -> SavedQuote | None:
         """The saved quote behind the article's current quote, when the article has focus."""
-        content, index = self.article.content, self.article.current_quote
-        if self.focused is not self.article or content is None or index is None:
+        article = self.panes.article
+        content, index = article.content, article.current_quote
+        if self.panes.focused is not article or content is None or index is None:
             return None
         text = content.quotes[index].text
-        found = self.store.saved_quotes(entry_id=content.entry.id)
+        found = self.panes.store.saved_quotes(entry_id=content.entry.id)
         return next((q for q in found if q.text == text), None)
 
-    def on_quotes_changed(self: MainScreen, message: QuotesChanged) -> None:
-        if message.deleted is not None:
-            self.undo_stack.append(DeletedQuote(message.deleted))
-        if self.mode == Mode.QUOTES:
-            self.quotes_view.load()
-            self.update_status()
-        self.refresh_sidebar()
+    def changed(self) -> None:
+        """A quote was saved or deleted: the Quotes view, if shown, reads them again."""
+        if self.panes.mode == Mode.QUOTES:
+            self.panes.quotes_view.load()
+            self.panes.update_status()
 
-    def on_quotes_view_picked(self: MainScreen, event: QuotesView.Picked) -> None:
-        quote = next((q for q in self.quotes_view.quotes if q.id == event.quote_id), None)
+    def picked(self, quote_id: int) -> None:
+        view = self.panes.quotes_view
+        quote = next((q for q in view.quotes if q.id == quote_id), None)
         if quote is not None:
-            self.open_saved_quote(quote)
+            self.open_saved(quote)
 
-    def open_saved_quote(self: MainScreen, quote: SavedQuote) -> None:
-        entry = self.open_entry(quote.entry_id)
+    def open_saved(self, quote: SavedQuote) -> None:
+        """Open the quote's article at the quote (found again by its text)."""
+        articles, panes = self.articles, self.panes
+        entry = articles.open_entry(quote.entry_id)
         if entry is None:
             return
         from reader.core.quotes.locate import find_quote
 
-        content = self.article.content
+        content = panes.article.content
         index, offset = find_quote(content.rendered.text, content.quotes, quote.text)
-        if index is None and offset is None and self.article_source == Source.FULL:
-            self.open_entry(quote.entry_id, Source.FEED)
-            content = self.article.content
+        if index is None and offset is None and articles.article_source == Source.FULL:
+            articles.open_entry(quote.entry_id, Source.FEED)
+            content = panes.article.content
             index, offset = find_quote(content.rendered.text, content.quotes, quote.text)
         if index is not None:
-            self.go_to_quote(index)
+            articles.go_to_quote(index)
         elif offset is not None:
-            self.article.scroll_to_offset(offset)
+            panes.article.scroll_to_offset(offset)
         else:
-            notify(self, "The quote's text is no longer in the article.", severity="warning")
-        self.set_focus(self.article)
+            panes.warn("The quote's text is no longer in the article.")
+        panes.set_focus(panes.article)

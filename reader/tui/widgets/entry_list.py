@@ -48,12 +48,12 @@ def count_view(
 @contextlib.contextmanager
 def _running(store: Store, running: set | None):
     if running is not None:
-        running.add(store.db.conn)
+        running.add(store)
     try:
         yield
     finally:
         if running is not None:
-            running.discard(store.db.conn)
+            running.discard(store)
 
 
 class EntryList(ScrollView, can_focus=True, inherit_bindings=False):
