@@ -294,12 +294,14 @@ async def _refresh(
 
         async with Fetcher.from_settings(settings) as fetcher:
             tasks = [
-                _refresh_feed(
-                    writer, fetcher, feed, fc, settings, tick, (fetched or {}).get(fc.url)
+                asyncio.ensure_future(
+                    _refresh_feed(
+                        writer, fetcher, feed, fc, settings, tick, (fetched or {}).get(fc.url)
+                    )
                 )
                 for feed, fc in targets
             ]
-            await asyncio.gather(*tasks)
+            await _all_or_none(tasks)
             writer.close()  # every feed is written before the prune below
             grew = {o.url for o in report.outcomes if o.new}  # only they can exceed their cap
             caps = {
@@ -331,6 +333,19 @@ async def _refresh(
         store.close()
     report.seconds = time.monotonic() - started
     return report
+
+
+async def _all_or_none(tasks: list[asyncio.Future]) -> None:
+    """Wait for every feed; if one fails (the cache cannot be written), stop the others and
+    wait for them too before raising, so that none is still handing work to the writer or
+    the parse child while they are closed."""
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _parse_worker(feeds: int):
