@@ -184,6 +184,42 @@ MUTATIONS = [
         "return False",
         QUOTE_TESTS, "“Ukrainian airstrikes” are taken for a speaker",
     ),
+    # -- coming from newsboat (issue 27): one transaction, nothing undone, exact translations
+    Mutation(
+        "import.transaction", "reader/core/store/imports.py",
+        "        return self.transaction()\n",
+        "        from contextlib import nullcontext\n\n        return nullcontext()\n",
+        ("tests/test_newsboat_import.py::test_killed_import_leaves_the_cache_as_before",),
+        "the import no longer runs in one transaction: a kill leaves half of it",
+    ),
+    Mutation(
+        "import.read_only_marks", "reader/core/store/imports.py",
+        "if item.read and not read:", "if item.read:",
+        ("tests/test_newsboat_import.py",),
+        "a second import marks read again what is read: it is no longer a no-op",
+    ),
+    Mutation(
+        "import.identity", "reader/core/feeds/migrate.py",
+        "        guid = urljoin(feed_url, guid)\n", "        pass\n",
+        ("tests/test_newsboat_import.py",),
+        "imported entries get an id Byline's refresh does not give them: duplicates come back unread",
+    ),
+    Mutation(
+        "newsboat.age", "reader/core/rules/newsboat_filter.py",
+        'return f"age > {days + 1}d"', 'return f"age > {days}d"',
+        ("tests/test_newsboat_filter.py",), "age > N no longer means N+1 whole days or more",
+    ),
+    Mutation(
+        "newsboat.grouping", "reader/core/rules/newsboat_filter.py",
+        "    if isinstance(node.left, Logic) and node.left.op != node.op:\n        left = f\"({left})\"\n",
+        "",
+        ("tests/test_newsboat_filter.py",), "a or b and c no longer grouped left to right as newsboat does",
+    ),
+    Mutation(
+        "newsboat.programs", "reader/core/feeds/newsboat.py",
+        "    if not allow:\n", "    if False:\n",
+        ("tests/test_import_formats.py",), "import FILE turns exec: lines into commands",
+    ),
 ]  # fmt: skip
 
 

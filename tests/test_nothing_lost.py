@@ -454,10 +454,11 @@ def _big_feed(path: Path, entries: int = 400) -> Path:
 
 
 def test_full_disk_is_a_clear_message_and_loses_nothing(tmp_path: Path, server) -> None:
-    """A real full filesystem (a 1 MB tmpfs): needs root and mount; the test below covers
-    the same path everywhere with a capped database."""
+    """A real full filesystem (a 2 MB tmpfs: room for the schema, a small feed and the user's
+    marks, never for the big feed): needs root and mount; the test below covers the same path
+    everywhere with a capped database."""
     data = tmp_path / "tiny"
-    with tiny_filesystem(data) as mounted:
+    with tiny_filesystem(data, "2m") as mounted:
         if not mounted:
             pytest.skip("cannot mount a tiny filesystem (the SQLITE_FULL test covers this path)")
         paths = {"config": tmp_path / "byline.toml", "data": data}

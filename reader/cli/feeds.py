@@ -1,4 +1,5 @@
-"""Feed commands: refresh, add (finding the feed of a page), remove, list, and OPML in and out."""
+"""Feed commands: refresh, add (finding the feed of a page), remove, list, and feeds in and
+out: OPML, and newsboat's files (issue 27: `import --newsboat` brings its history too)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from reader.cli.common import (
     Command,
     UserError,
+    check_keys,
+    config_path,
     data_dir,
     load_config,
     note,
@@ -171,10 +174,98 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def _import_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE.opml")
+    p.add_argument(
+        "file", nargs="?", metavar="FILE",
+        help="OPML, a newsboat urls file, a newsraft feeds file or one URL a line",
+    )  # fmt: skip
+    p.add_argument(
+        "--newsboat", nargs="?", const="", default=None, metavar="DIR",
+        help="bring everything over from newsboat (default: ~/.newsboat or the XDG dirs)",
+    )  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """OPML as before; newsboat, newsraft and URL lists through reader.core.feeds.migrate,
+    which plans first (a dry run prints the plan) and writes the cache in one transaction."""
+    from reader.core.feeds import migrate
+    from reader.core.feeds import newsboat as nb
+
+    if (args.file is None) == (args.newsboat is None):
+        raise UserError("give a FILE to import, or --newsboat [DIR] (not both)")
+    if args.file is not None and not args.dry_run and _is_opml(Path(args.file)):
+        return _import_opml(args)
+    path = config_path(args)
+    if not path.exists() and not args.dry_run:
+        cfg.write_starter(path, with_feeds=False)  # a newcomer's own feeds, not our samples
+    current = cfg.load(path) if path.exists() else None
+    if current is not None:
+        check_keys(current)
+    try:
+        if args.newsboat is not None:
+            where = Path(args.newsboat).expanduser() if args.newsboat else None
+            keys = dict(current.keys) if current else {}
+            plan = migrate.plan_newsboat(nb.locate(where), _default_keys(), _key_problem, keys)
+        else:
+            plan = migrate.plan_file(Path(args.file))
+    except nb.NewsboatError as err:
+        raise UserError(str(err)) from None
+    try:
+        report = _apply_import(plan, path, data_dir(args), args.dry_run)
+    except nb.NewsboatError as err:  # the cache went away or got busy mid-way: nothing written
+        raise UserError(str(err)) from None
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print("\n".join(report.lines()))
+    return 0
+
+
+def _apply_import(plan, path: Path, cache_dir: Path, dry_run: bool):
+    from reader.core.feeds import migrate
+    from reader.core.store import DB_NAME, Store
+
+    if not (plan.item_counts or plan.feed_details):
+        return migrate.apply(plan, path, None, dry_run=dry_run)
+    if dry_run and not (cache_dir / DB_NAME).exists():
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as scratch, Store.in_dir(Path(scratch)) as store:
+            return migrate.apply(plan, path, store, dry_run=True)  # no cache yet: none made
+    with Store.in_dir(cache_dir) as store:
+        return migrate.apply(plan, path, store, dry_run=dry_run)
+
+
+def _is_opml(path: Path) -> bool:
+    from reader.core.feeds import newsboat as nb
+
+    try:
+        with path.open("rb") as handle:
+            return nb.detect(handle.read(65536), path.name) == "opml"
+    except (OSError, nb.NewsboatError):
+        return True  # the OPML path says what is wrong with the file, as it always did
+
+
+def _default_keys() -> dict[str, str]:
+    from reader.tui.keymap import DEFAULT_KEYS  # plain data, no textual import
+
+    return {name: keys for name, (keys, _) in DEFAULT_KEYS.items()}
+
+
+def _key_problem(keys: dict[str, str]) -> str | None:
+    """Why these [keys] would be refused (a key bound twice on a screen), or None."""
+    from reader.tui.keymap import clash
+
+    found = clash(keys)
+    if found is None:
+        return None
+    binding_id, key, other = found
+    return f"{key!r} is already bound to {other} in Byline ({binding_id} would take it too)"
+
+
+def _import_opml(args: argparse.Namespace) -> int:
+    """OPML as before issue 27: feeds only, the one-line summary."""
     from reader.core.feeds.opml import OpmlError, parse_opml
 
     config = load_config(args)
@@ -199,9 +290,47 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _export_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument(
+        "--newsboat", metavar="DIR", help="write a newsboat urls file (feeds, tags, views) into DIR"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.newsboat is None:
+        return _export_opml(args)
+    from reader.core.feeds import newsboat as nb
+    from reader.core.rules.newsboat_filter import to_newsboat
+
+    config = load_config(args)
+    folder = Path(args.newsboat).expanduser()
+    feeds = [
+        nb.UrlEntry(f.url, f.tags, f.title, command=f.command, filter=f.filter)
+        for f in config.feeds
+    ]
+    queries, left = [], []
+    for view in config.views:
+        expression = to_newsboat(view.match.source)
+        if expression is None or ":" in view.name or '"' in view.name:
+            left.append(view.name)
+        else:
+            queries.append(nb.QueryFeed(view.name, expression))
+    target = folder / "urls"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name("urls.tmp")
+        tmp.write_text(nb.write_urls(feeds, queries), encoding="utf-8")
+        tmp.replace(target)
+    except OSError as err:
+        raise UserError(f"cannot write {target}: {err.strerror or err}") from None
+    print(
+        f"Exported {count(len(feeds), 'feed')} and {count(len(queries), 'view')} (as query feeds) to {target}"
+    )
+    for name in left:
+        note(f"  view {name!r} left out: newsboat's filter language cannot say it")
+    return 0
+
+
+def _export_opml(args: argparse.Namespace) -> int:
     from reader.core.feeds.opml import importable, to_opml
 
     config = load_config(args)
@@ -233,6 +362,13 @@ COMMANDS = (
     ),
     Command("remove", cmd_remove, "unsubscribe from a feed (saved entries are kept)", _url_argument),
     Command("feeds", cmd_feeds, "list feeds with unread/total counts and last status", _json_argument),
-    Command("import", cmd_import, "import feeds from an OPML file", _import_arguments),
-    Command("export", cmd_export, "export feeds as OPML 2.0 (to stdout without FILE)", _export_arguments),
+    Command(
+        "import", cmd_import,
+        "import feeds (OPML, newsboat, newsraft, a URL list), or all of newsboat with --newsboat",
+        _import_arguments,
+    ),
+    Command(
+        "export", cmd_export, "export feeds as OPML 2.0 (to stdout without FILE), or --newsboat DIR",
+        _export_arguments,
+    ),
 )  # fmt: skip

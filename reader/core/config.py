@@ -87,7 +87,7 @@ class FeedConfig:
         return self.overrides.get(name, getattr(settings, name))
 
 
-SYNC_KINDS = ("greader", "fever", "ttrss")
+SYNC_KINDS = ("greader", "fever", "ttrss", "nextcloud")
 
 
 @dataclass(frozen=True, slots=True)
@@ -658,11 +658,13 @@ tags = ["tech"]
 """
 
 
-def write_starter(path: Path) -> None:
-    """Create a commented starter config (never over an existing file)."""
+def write_starter(path: Path, with_feeds: bool = True) -> None:
+    """Create a commented starter config (never over an existing file); an import starts
+    from one without the sample feeds (`with_feeds=False`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = STARTER if with_feeds else STARTER[: STARTER.index("[[feeds]]")]
     with path.open("x", encoding="utf-8") as handle:
-        handle.write(STARTER)
+        handle.write(text)
 
 
 def _edit(path: Path, change) -> None:
@@ -734,3 +736,136 @@ def set_setting(path: Path, name: str, value: Any) -> None:
         doc["settings"][name] = value
 
     _edit(path, change)
+
+
+# ---------------------------------------------------------------- imports (issue 27)
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """One thing an import brings into the config, and the line it came from (written beside
+    it as a comment, so the user can always see where a setting came from)."""
+
+    value: Any
+    origin: str
+
+
+@dataclass(slots=True)
+class ConfigImport:
+    """What an import adds to the config: only what the config does not say yet."""
+
+    feeds: list[Imported] = field(default_factory=list)  # FeedConfig values
+    settings: dict[str, Imported] = field(default_factory=dict)
+    keys: dict[str, Imported] = field(default_factory=dict)
+    rules: list[Imported] = field(default_factory=list)  # {"match", "action", "feeds"?}
+    views: list[Imported] = field(default_factory=list)  # {"name", "match"}
+    conflicts: list[str] = field(default_factory=list)  # a view name already used otherwise
+
+    @property
+    def empty(self) -> bool:
+        return not (self.feeds or self.settings or self.keys or self.rules or self.views)
+
+
+def import_changes(current: Config | None, wanted: ConfigImport) -> ConfigImport:
+    """The part of `wanted` that `current` does not already say (a second import of the same
+    files finds nothing left to write)."""
+    current = current or Config(path=Path("config.toml"))
+    out = ConfigImport()
+    known = {f.url for f in current.feeds}
+    for item in wanted.feeds:
+        if item.value.url not in known:
+            known.add(item.value.url)
+            out.feeds.append(item)
+    for name, item in wanted.settings.items():
+        if getattr(current.settings, name) != item.value:
+            out.settings[name] = item
+    for name, item in wanted.keys.items():
+        if current.keys.get(name) != item.value:
+            out.keys[name] = item
+    have = {(r.match.source, r.actions, r.feeds, r.tags) for r in current.rules}
+    for item in wanted.rules:
+        rule = item.value
+        key = (rule["match"], (rule["action"],), tuple(rule.get("feeds", ())), ())
+        if key not in have:
+            have.add(key)
+            out.rules.append(item)
+    views = {v.name: v.match.source for v in current.views}
+    for item in wanted.views:
+        name, match = item.value["name"], item.value["match"]
+        if name not in views:
+            views[name] = match
+            out.views.append(item)
+        elif views[name] != match:
+            out.conflicts.append(f"{item.origin}: a view named {name!r} already exists; kept yours")
+    return out
+
+
+def import_text(path: Path, changes: ConfigImport) -> str:
+    """The config file's text with `changes` added, comments and layout kept; each added
+    line carries its origin as a comment. Checked by `parse` (raises ConfigError)."""
+    import tomlkit
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    doc = tomlkit.parse(text)
+    for table_name, values in (("settings", changes.settings), ("keys", changes.keys)):
+        if not values:
+            continue
+        if table_name not in doc:
+            doc[table_name] = tomlkit.table()
+        for name, item in values.items():
+            value = tomlkit.item(list(item.value) if isinstance(item.value, tuple) else item.value)
+            value.comment(item.origin)
+            doc[table_name][name] = value
+    for array, items in (
+        ("feeds", changes.feeds),
+        ("rules", changes.rules),
+        ("views", changes.views),
+    ):
+        if not items:
+            continue
+        if array not in doc:
+            doc.add(tomlkit.nl())
+            doc.append(array, tomlkit.aot())
+        for item in items:
+            table = tomlkit.table()
+            table.add(tomlkit.comment(item.origin))
+            fields_ = _feed_fields(item.value) if array == "feeds" else item.value
+            for key, value in fields_.items():
+                table[key] = _toml_value(value)
+            doc[array].append(table)
+    new_text = tomlkit.dumps(doc)
+    parse(new_text, path)  # never write a config we could not read back
+    return new_text
+
+
+def _feed_fields(feed: FeedConfig) -> dict[str, Any]:
+    out: dict[str, Any] = {"command": list(feed.command)} if feed.command else {"url": feed.url}
+    if feed.filter:
+        out["filter"] = list(feed.filter)
+    if feed.title:
+        out["title"] = feed.title
+    if feed.tags:
+        out["tags"] = list(feed.tags)
+    return out
+
+
+def _toml_value(value: Any) -> Any:
+    """Expressions as 'literal strings' where they can be (no backslash doubling to read)."""
+    import tomlkit
+
+    if (
+        isinstance(value, str)
+        and "'" not in value
+        and "\n" not in value
+        and ("\\" in value or '"' in value)
+    ):
+        return tomlkit.string(value, literal=True)
+    return value
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace the config file atomically (a kill leaves the old file or the new one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -24,6 +24,7 @@ from reader.core.store.base import BUSY_TIMEOUT_MS, DB_NAME, SqlFunction, _Conne
 from reader.core.store.entries import StoreResult
 from reader.core.store.feeds import FeedsPart, FeedSpec
 from reader.core.store.fulltexts import FullTextsPart
+from reader.core.store.imports import ImportsPart
 from reader.core.store.media import MediaPart
 from reader.core.store.quoteindex import QuoteIndexPart
 from reader.core.store.rows import Entry, EntryRow, Feed, FullText, SavedQuote
@@ -40,7 +41,14 @@ __all__ = [
 
 
 class Store(
-    MediaPart, ViewsPart, FullTextsPart, SavedQuotesPart, QuoteIndexPart, RulesPart, FeedsPart
+    ImportsPart,
+    MediaPart,
+    ViewsPart,
+    FullTextsPart,
+    SavedQuotesPart,
+    QuoteIndexPart,
+    RulesPart,
+    FeedsPart,
 ):
     """One connection to the cache. Use one Store per thread or process.
 

@@ -15,7 +15,9 @@ Points (all in reader/core/store/__init__.py, the write path every refresh takes
 
 - ``store_entries``: inside a feed's write transaction, its rows inserted, nothing committed;
 - ``update_feed``: a feed's entries committed, its feed row (status, validators) not yet;
-- ``prune``: inside the prune's transaction, rows deleted, nothing committed.
+- ``prune``: inside the prune's transaction, rows deleted, nothing committed;
+- ``import_entries`` (reader/core/store/imports.py): inside an import's one transaction, a
+  feed's entries inserted, nothing committed.
 
 Unset (always, outside tests) the variables are read once at import and `pause_point` is a
 single comparison; nothing else in Byline reads them.

@@ -1,8 +1,9 @@
-"""Sync with a feed server: the Google Reader API (FreshRSS, Miniflux, Inoreader, The Old
-Reader, BazQux), the Fever API (and every server that speaks it) and Tiny Tiny RSS.
+"""Sync with a feed server: the Google Reader API (FreshRSS, Miniflux, The Old Reader,
+BazQux), the Fever API (and every server that speaks it), Tiny Tiny RSS and Nextcloud News.
 
 - `base`: the client interface, errors, password reading, the HTTP helper.
-- `greader`, `fever`, `ttrss`: one client per API.
+- `limits`: rate limits (HTTP 429) as a named error, and how long to wait.
+- `greader`, `fever`, `ttrss`, `nextcloud`: one client per API.
 - `queue`: local changes waiting to be pushed (written by the store's mark functions).
 - `engine`: one sync (push, subscriptions, new items, read/starred state), subscribe and
   unsubscribe.

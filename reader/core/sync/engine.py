@@ -112,6 +112,10 @@ def make_client(sync: SyncConfig, password: str, timeout_s: float, max_bytes: in
         from reader.core.sync.ttrss import TtrssClient
 
         return TtrssClient(sync, password, timeout_s, max_bytes)
+    if sync.kind == "nextcloud":
+        from reader.core.sync.nextcloud import NextcloudClient
+
+        return NextcloudClient(sync, password, timeout_s, max_bytes)
     if sync.kind == "greader":
         from reader.core.sync.greader import GReaderClient
 
@@ -375,6 +379,17 @@ class _Run:
             self.report.new_entries += result.new
         self.tell(SyncProgress("items", new=self.report.new_entries))
 
+    def _confirm(self, rows: list, pending: set[str]) -> dict[str, tuple[bool, bool]]:
+        """The server's own word on items its state lists would flip here (a client with
+        `confirm_state`: Google Reader lists paged by offset can skip items)."""
+        confirm = getattr(self.client, "confirm_state", None)
+        flips = [
+            r for r, _, read, saved in rows
+            if r not in pending
+            and ((r not in self.unread) != bool(read) or (r in self.saved) != bool(saved))
+        ]  # fmt: skip
+        return confirm(flips) if confirm and flips else {}
+
     def pull_state(self) -> None:
         self.tell(SyncProgress("state"))
         pending = queue.pending_ids(self.store)
@@ -383,11 +398,14 @@ class _Run:
                JOIN entries e ON e.id = s.entry_id"""
         )
         to_read, to_unread, to_save, to_unsave = [], [], [], []
+        confirmed = self._confirm(rows, pending)
         for remote_id, entry_id, read, saved in rows:
             if remote_id in pending:
                 continue
             server_read = remote_id not in self.unread
             server_saved = remote_id in self.saved
+            if remote_id in confirmed:  # the item's own categories over a paged list
+                server_read, server_saved = confirmed[remote_id]
             if server_read != bool(read):
                 (to_read if server_read else to_unread).append((entry_id,))
             if server_saved != bool(saved):
