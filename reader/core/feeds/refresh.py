@@ -1,5 +1,6 @@
-"""Refreshing feeds: download concurrently, parse and store in one thread beside the
-downloads, in short transactions, and record on each feed what happened and when to try it next.
+"""Refreshing feeds: download concurrently, parse in a second process where there is a
+second core (else in the writer thread), store in one thread beside the downloads, in short
+transactions, and record on each feed what happened and when to try it next.
 
 `refresh()` is synchronous and owns its event loop, its HTTP client and its own Store
 connection, so the app can run it in a thread worker and cron can run it as `byline refresh`
