@@ -127,3 +127,35 @@ def test_a_refresh_parses_in_the_child_and_loads_no_parser(
     new, loaded = json.loads(out.stdout)
     assert new == 20
     assert loaded == []
+
+
+def test_many_large_feeds_in_flight_never_deadlock() -> None:
+    """Requests are sent while earlier results (each larger than a pipe's 64 KB) wait to be
+    read: the results thread must never wait for a sender that waits for the child."""
+    import threading
+
+    big = [
+        rss20([{**e, "body": e["body"] * 400} for e in items(30, f"F{n}")]).encode()
+        for n in range(3)
+    ]
+    worker = parseworker.ParseWorker.start()
+    assert worker is not None
+    futures = []
+    try:
+        sender = threading.Thread(
+            target=lambda: futures.extend(
+                worker.submit(big[n % 3], f"http://example.org/{n}", "application/xml", 0)
+                for n in range(24)
+            ),
+            daemon=True,
+        )
+        sender.start()
+        sender.join(60)
+        assert not sender.is_alive(), "sending stalled: a deadlock between the pipes"
+        assert len(futures) == 24
+        for n, future in enumerate(futures):
+            got = future.result(timeout=60)
+            assert len(got.entries) == 30
+            assert got == parse_feed(big[n % 3], f"http://example.org/{n}", "application/xml")
+    finally:
+        worker.close()

@@ -175,14 +175,22 @@ class _Writer:
 
     async def parse(self, body: bytes, url: str, content_type: str, limit: int) -> ParsedFeed:
         """`parse_feed` in the parse child if there is one, else in turn with the writes."""
-        if self._parser is not None:
-            func = self._parser.parse
-        else:
-            from reader.core.text.parse import parse_feed  # not needed by a refresh of 304s
-
-            func = parse_feed
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._parse_pool, func, body, url, content_type, limit)
+        if self._parser is not None:
+            from reader.core.feeds.parseworker import Gone
+
+            # Sent from a thread of its own (the pipe may be full while the child works),
+            # awaited here: the next feeds are sent while this one is parsed.
+            pending = await loop.run_in_executor(
+                self._parse_pool, self._parser.submit, body, url, content_type, limit
+            )
+            try:
+                return await asyncio.wrap_future(pending)
+            except Gone:
+                pass  # the child is gone: parse here
+        from reader.core.text.parse import parse_feed  # not needed by a refresh of 304s
+
+        return await loop.run_in_executor(self._pool, parse_feed, body, url, content_type, limit)
 
     async def write(self, feed_id: int, entries, values: dict, now: float) -> StoreResult:
         loop = asyncio.get_running_loop()
