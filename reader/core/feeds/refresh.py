@@ -1,5 +1,6 @@
-"""Refreshing feeds: download concurrently, parse and store in one thread beside the
-downloads, in short transactions, and record on each feed what happened and when to try it next.
+"""Refreshing feeds: download concurrently, parse in a second process where there is a
+second core (else in the writer thread), store in one thread beside the downloads, in short
+transactions, and record on each feed what happened and when to try it next.
 
 `refresh()` is synchronous and owns its event loop, its HTTP client and its own Store
 connection, so the app can run it in a thread worker and cron can run it as `byline refresh`
@@ -23,7 +24,7 @@ from reader.core.store import Feed, Store, StoreResult
 from reader.core.text.words import count
 
 if TYPE_CHECKING:
-    from reader.core.text.parse import ParsedFeed
+    from reader.core.text.records import ParsedFeed
 
 MAX_BACKOFF_S = 24 * 3600
 MIN_BACKOFF_S = 5 * 60
@@ -139,8 +140,8 @@ def in_backoff(feed: Feed, now: float) -> bool:
 # ---------------------------------------------------------------- the worker thread
 
 
-FINDER_IMPORT_S = 0.5  # loading the quote finder's tables (measured 0.52 s under load)
-QUOTE_SHARE = 0.10  # of a refresh's time for finding quotes (measured: adds <= 15%)
+FINDER_IMPORT_S = 0.25  # CPU of loading the quote finder's tables (measured 0.21-0.24 s)
+QUOTE_SHARE = 0.10  # of a refresh's CPU for finding quotes (measured: adds <= 15%)
 
 
 class _Writer:
@@ -148,25 +149,47 @@ class _Writer:
 
     SQLite and libxml2 work without holding the GIL, so the event loop keeps the downloads
     moving while a feed is parsed and stored (on the loop itself, storing was a third of a
-    100-feed refresh). Parsing used to run in a process pool; since the lxml fast path
-    (reader/core/text/fastparse.py) it costs less than starting the pool did, and one process
-    has nothing to leave behind when it is killed (issue 12)."""
+    100-feed refresh). With a second core, a forked child parses (parseworker.py), driven
+    from a thread of its own, so feed n+1 is parsed while feed n is stored (issue 24); the
+    old process pool cost more to start than it saved (issue 12), a fork costs milliseconds."""
 
-    def __init__(self, data_dir: Path, config: Config | None = None) -> None:
+    def __init__(self, data_dir: Path, config: Config | None = None, parser=None) -> None:
         self._data_dir = data_dir
         self._config = config
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-writer")
+        self._parser = parser  # a ParseWorker, or None: parse in the writer thread
+        self._parse_pool = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-parse")
+            if parser is not None
+            else self._pool
+        )
         self._store: Store | None = None
         self._closed = False
         self.new_ids: list[int] = []
         self.rules_seconds = 0.0
-        self.started = time.monotonic()
+        self.started_cpu = time.process_time()
         self.quote_seconds = 0.0  # finding the quotes of stored entries (quoteindex)
+        self.quote_cpu = 0.0  # the same in CPU time, what the share is measured in
         self.quotes_indexed = 0
 
-    async def run(self, func, *args):
-        """`func(*args)` in this thread, in turn with the writes."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, func, *args)
+    async def parse(self, body: bytes, url: str, content_type: str, limit: int) -> ParsedFeed:
+        """`parse_feed` in the parse child if there is one, else in turn with the writes."""
+        loop = asyncio.get_running_loop()
+        if self._parser is not None:
+            from reader.core.feeds.parseworker import Gone
+
+            # Sent from a thread of its own (the pipe may be full while the child works),
+            # awaited here: the next feeds are sent while this one is parsed.
+            pending = await loop.run_in_executor(
+                self._parse_pool, self._parser.submit, body, url, content_type, limit
+            )
+            try:
+                return await asyncio.wrap_future(pending)
+            except Gone:
+                pass  # the child is gone: parse here
+        from reader.core.text.parse import parse_feed  # not needed by a refresh of 304s
+
+        return await loop.run_in_executor(self._pool, parse_feed, body, url, content_type, limit)
 
     async def write(self, feed_id: int, entries, values: dict, now: float) -> StoreResult:
         loop = asyncio.get_running_loop()
@@ -197,20 +220,25 @@ class _Writer:
         cold refresh of many feeds must not become several times slower. What does not fit
         stays pending for `quoteindex.backfill` (the app, `byline people --index`) and the
         next refresh."""
-        from reader.core.quotes import finder_loaded
-        from reader.core.quotes.index import index_entries
-
-        now = time.monotonic()
-        budget = QUOTE_SHARE * (now - self.started) - self.quote_seconds
+        # The share is of this process's CPU, not of the wall clock: on a loaded machine a
+        # refresh waits longer for the same work, and its share used to grow with the wait
+        # until it paid for loading the finder (0.5 s more CPU for the same feeds; issue 24).
+        cpu = time.process_time()
+        budget = QUOTE_SHARE * (cpu - self.started_cpu) - self.quote_cpu
         if budget <= 0:
             return
+        from reader.core.quotes import finder_loaded  # the package loads its finder only on use
+        from reader.core.quotes.index import index_entries
+
         # Entries that cannot quote are stamped without the finder (quoteindex.may_quote); the
         # others only when the share can pay for loading it, else the backfill reads them.
         render = finder_loaded() or budget >= FINDER_IMPORT_S
+        now = time.monotonic()
         self.quotes_indexed += index_entries(
             self._store, list(entry_ids), deadline=now + budget, render=render
         )
         self.quote_seconds += time.monotonic() - now
+        self.quote_cpu += time.process_time() - cpu
 
     def close(self) -> None:
         """Wait for the pending writes and close the connection (safe to call twice)."""
@@ -220,6 +248,9 @@ class _Writer:
         if self._store is not None:
             self._pool.submit(self._store.close).result()
         self._pool.shutdown()
+        if self._parser is not None:
+            self._parse_pool.shutdown()
+            self._parser.close()
 
 
 # ---------------------------------------------------------------- refresh
@@ -255,10 +286,12 @@ async def _refresh(
     report = RefreshReport()
     settings = config.settings
     store = Store.in_dir(data_dir)
-    writer = _Writer(data_dir, config)
+    writer = None
     try:
         store.sync_feeds(config.feeds)
         targets = _targets(store, config, urls, force, only_due, report)
+        # Forked before this refresh starts any thread (parseworker.py says why it matters).
+        writer = _Writer(data_dir, config, _parse_worker(len(targets)))
         total = len(targets) + len(report.outcomes)
         done_new = [len(report.outcomes), 0]
 
@@ -271,12 +304,14 @@ async def _refresh(
 
         async with Fetcher.from_settings(settings) as fetcher:
             tasks = [
-                _refresh_feed(
-                    writer, fetcher, feed, fc, settings, tick, (fetched or {}).get(fc.url)
+                asyncio.ensure_future(
+                    _refresh_feed(
+                        writer, fetcher, feed, fc, settings, tick, (fetched or {}).get(fc.url)
+                    )
                 )
                 for feed, fc in targets
             ]
-            await asyncio.gather(*tasks)
+            await _all_or_none(tasks)
             writer.close()  # every feed is written before the prune below
             grew = {o.url for o in report.outcomes if o.new}  # only they can exceed their cap
             caps = {
@@ -303,10 +338,33 @@ async def _refresh(
                 run_notify, settings.notify_command, summary
             )
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
         store.close()
     report.seconds = time.monotonic() - started
     return report
+
+
+async def _all_or_none(tasks: list[asyncio.Future]) -> None:
+    """Wait for every feed; if one fails (the cache cannot be written), stop the others and
+    wait for them too before raising, so that none is still handing work to the writer or
+    the parse child while they are closed."""
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+def _parse_worker(feeds: int):
+    """A parse child for a refresh of several feeds, where a second core can run it."""
+    if feeds < 2:
+        return None
+    from reader.core.feeds import parseworker
+
+    return parseworker.ParseWorker.start() if parseworker.wanted() else None
 
 
 def _targets(
@@ -373,10 +431,8 @@ async def _refresh_feed(
         }  # fmt: skip
     else:
         limit = fc.setting(settings, "max_items_per_feed")
-        from reader.core.text.parse import parse_feed  # not needed by a refresh answered with 304s
-
-        parsed: ParsedFeed = await writer.run(
-            parse_feed, result.body, result.final_url or fc.url, result.content_type, limit
+        parsed = await writer.parse(
+            result.body, result.final_url or fc.url, result.content_type, limit
         )
         if parsed.error:
             outcome.status, outcome.error = "error", parsed.error

@@ -27,6 +27,19 @@ class StoreResult:
     ids: tuple[int, ...] = ()  # the entries changed, then those inserted (for the rules)
 
 
+def _dupe_keys(entry: ParsedEntry) -> tuple[str | None, str | None]:
+    """(link_key, title_key): the parser's, made for this very link and title (it computes
+    them in the refresh's parse child), else computed here."""
+    keys = getattr(entry, "keys", ())
+    if keys and keys[0] == entry.link and keys[1] == entry.title:
+        return keys[2], keys[3]
+    return link_key(entry.link), title_key(entry.title)
+
+
+def _enclosures(entry: ParsedEntry) -> str:
+    return json.dumps(entry.enclosures) if entry.enclosures else "[]"
+
+
 def _search_body(entry: ParsedEntry) -> str:
     """The entry's words for the index, precomputed by the parser when it could."""
     return entry.search_body or html_to_search_text(entry.content or entry.summary)
@@ -64,7 +77,7 @@ class EntriesPart(StoreBase):
                     inserts.append((entry, digest))
                 elif existing[uid][1] != digest:
                     changes.append((existing[uid][0], entry, digest))
-            self._insert_entries(feed_id, inserts, now)
+            new_ids = self._insert_entries(feed_id, inserts, now)
             self._update_entries(changes, now)
             new, updated = len(inserts), len(changes)
             seen = [existing[u][0] for u in uids if u in existing]
@@ -73,17 +86,7 @@ class EntriesPart(StoreBase):
                     f"UPDATE entries SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})",
                     [now, *chunk],
                 )
-            touched = [entry_id for entry_id, _, _ in changes]
-            new_uids = [e.uid for e, _ in inserts]
-            for chunk in _chunks(new_uids):
-                marks = ",".join("?" * len(chunk))
-                touched += [
-                    r[0]
-                    for r in self._rows(
-                        f"SELECT id FROM entries WHERE feed_id = ? AND uid IN ({marks})",
-                        [feed_id, *chunk],
-                    )
-                ]
+            touched = [entry_id for entry_id, _, _ in changes] + new_ids
             pause_point("store_entries")  # a test seam (reader/core/store/pausepoint.py)
         return StoreResult(new, updated, tuple(touched))
 
@@ -96,10 +99,20 @@ class EntriesPart(StoreBase):
 
     def _insert_entries(
         self, feed_id: int, items: list[tuple[ParsedEntry, str]], now: float
-    ) -> None:
-        """One executemany for the rows and one for their index entries (found by the
-        unique (feed_id, uid) index), instead of two statements per entry."""
+    ) -> list[int]:
+        """One executemany for the rows and one for their index entries; returns the new
+        rows' ids, in the order of `items`.
+
+        Inside the write transaction nobody else inserts, and SQLite gives each row without
+        an id the largest id so far plus one (sqlite.org/autoinc.html): the new ids are the
+        `len(items)` after the largest before, which the last insert's id confirms. That
+        replaces a look-up by (feed_id, uid) per row for the index entries and another for
+        the ids (issue 24); were the ids ever not consecutive (the largest id in use is
+        2**63-1 and SQLite picks at random), they are looked up as before."""
+        if not items:
+            return []
         conn = self.db.conn
+        before = conn.execute("SELECT max(id) FROM entries").fetchone()[0] or 0
         conn.executemany(
             """INSERT INTO entries (feed_id, uid, title, author, link, published, updated,
                  sort_ts, summary, content, enclosures, content_hash, first_seen, last_seen,
@@ -108,17 +121,24 @@ class EntriesPart(StoreBase):
             [
                 (
                     feed_id, e.uid, e.title, e.author, e.link, e.published, e.updated,
-                    self._sort_ts(e, now), e.summary, e.content, json.dumps(e.enclosures),
-                    digest, now, now, link_key(e.link), title_key(e.title),
+                    self._sort_ts(e, now), e.summary, e.content, _enclosures(e), digest, now,
+                    now, *_dupe_keys(e),
                 )
                 for e, digest in items
             ],
         )  # fmt: skip
+        ids = list(range(before + 1, before + 1 + len(items)))
+        if conn.execute("SELECT last_insert_rowid()").fetchone()[0] != ids[-1]:
+            ids = [self._entry_id(feed_id, e.uid) for e, _ in items]
         conn.executemany(
-            """INSERT OR REPLACE INTO fts_pending (entry_id, title, body)
-               SELECT id, ?, ? FROM entries WHERE feed_id = ? AND uid = ?""",
-            [(fold(e.title), _search_body(e), feed_id, e.uid) for e, _ in items],
+            "INSERT OR REPLACE INTO fts_pending (entry_id, title, body) VALUES (?, ?, ?)",
+            [(i, fold(e.title), _search_body(e)) for i, (e, _) in zip(ids, items, strict=True)],
         )  # indexed later, off the refresh's path (index_pending)
+        return ids
+
+    def _entry_id(self, feed_id: int, uid: str) -> int:
+        rows = self._rows("SELECT id FROM entries WHERE feed_id = ? AND uid = ?", [feed_id, uid])
+        return rows[0][0]
 
     def _update_entries(self, items: list[tuple[int, ParsedEntry, str]], now: float) -> None:
         conn = self.db.conn
@@ -130,8 +150,7 @@ class EntriesPart(StoreBase):
             [
                 (
                     e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
-                    json.dumps(e.enclosures), digest, now, link_key(e.link), title_key(e.title),
-                    entry_id,
+                    _enclosures(e), digest, now, *_dupe_keys(e), entry_id,
                 )
                 for entry_id, e, digest in items
             ],

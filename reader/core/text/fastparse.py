@@ -139,25 +139,35 @@ def _parser() -> etree.XMLParser:
 def parse_fast(body: bytes, url: str = "", content_type: str = "") -> tuple[Any, Any] | None:
     """(feed FeedParserDict, entry FeedParserDicts) as feedparser would make them, or None
     when this reader declines the feed."""
+    replayed, _ = read_fast(body, url, content_type)
+    return replayed
+
+
+def read_fast(body: bytes, url: str = "", content_type: str = "") -> tuple[Any, bool]:
+    """`parse_fast`'s answer, and whether libxml2 found the UTF-8 XML not well-formed (then
+    feedparser's strict pass is bound to fail: malformed.py checks that with expat and runs
+    only its loose one)."""
     data = utf8_by_feedparser_rules(body, content_type, url)
     if data is None:
-        return None
+        return None, False
     first = re.search(rb"<\w", data)
     head = data[: first.start()] if first else data
     if b"<!" in head.replace(b"<!--", b""):  # DOCTYPE, ENTITY, anything declared
-        return None
+        return None, False
     try:
         root = etree.fromstring(data, _parser())
-    except (etree.XMLSyntaxError, ValueError):
-        return None
+    except etree.XMLSyntaxError:
+        return None, True
+    except ValueError:
+        return None, False
     # lxml builds each element's nsmap by walking up the tree: when every declaration is on
     # the root (the usual feed), the walk tracks them once.
     root_tag = re.match(rb"<[^>]*>", data[first.start() :]) if first else None
     only_root = bool(root_tag) and data.count(b"xmlns") == root_tag.group().count(b"xmlns")
     try:
-        return _Replay(url).run(root, only_root)
+        return _Replay(url).run(root, only_root), False
     except (Declined, RecursionError):
-        return None
+        return None, False
 
 
 def _version(root: etree._Element) -> str:

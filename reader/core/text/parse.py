@@ -16,42 +16,21 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import feedparser
 
-from reader.core.text.fastparse import parse_fast
+from reader.core.text.dedupe import link_key, title_key
+from reader.core.text.fastparse import read_fast
+from reader.core.text.malformed import loose_parse
+from reader.core.text.records import ParsedEntry, ParsedFeed
 from reader.core.text.sanitize import clean_line, clean_url
 from reader.core.text.searchtext import content_hash, html_to_search_text
 
 # Bozo exceptions that still leave a fully usable feed (GUIDE §3).
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedEntry:
-    uid: str
-    title: str = ""
-    author: str = ""
-    link: str = ""
-    published: float | None = None
-    updated: float | None = None
-    summary: str = ""
-    content: str = ""
-    enclosures: list[dict[str, Any]] = field(default_factory=list)
-    digest: str = ""  # content_hash, computed with the parse (see `_prepared`)
-    search_body: str = ""  # the body's words for the index, likewise
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    title: str = ""
-    link: str = ""
-    entries: list[ParsedEntry] = field(default_factory=list)
-    error: str | None = None  # set when nothing usable came out
-    warning: str | None = None  # a survivable problem (bozo with entries)
 
 
 def parse_feed(
@@ -73,12 +52,14 @@ def parse_feed(
 
 
 def _prepared(entry: ParsedEntry) -> ParsedEntry:
-    """Hash and index text are pure functions of the entry: computing them here, in the
-    refresh's worker thread, keeps that work off its event loop and out of its transactions."""
+    """Hash, index text and duplicate keys are pure functions of the entry: computing them
+    here, where the refresh parses (its parse child, else its writer thread), keeps that work
+    off its event loop and out of its transactions."""
     e = entry
     return ParsedEntry(
         e.uid, e.title, e.author, e.link, e.published, e.updated, e.summary, e.content,
         e.enclosures, content_hash(e), html_to_search_text(e.content or e.summary),
+        (e.link, e.title, link_key(e.link), title_key(e.title)),
     )  # fmt: skip
 
 
@@ -140,8 +121,9 @@ def _undeclared_charset(body: bytes, content_type: str, used: str) -> str | None
 
 def _parse_xml_feed(body: bytes, url: str, content_type: str, fast: bool = True) -> ParsedFeed:
     body, content_type = _from_bom(body, content_type)
+    malformed = False
     if fast:
-        replayed = parse_fast(body, url, content_type)
+        replayed, malformed = read_fast(body, url, content_type)
         if replayed is not None:
             meta, raw_entries = replayed
             entries = [_xml_entry(e, url) for e in raw_entries]
@@ -149,9 +131,12 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str, fast: bool = True)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(
-        body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers
-    )
+    # libxml2 refused it: feedparser's strict pass would fail too, so straight to its loose one.
+    parsed = loose_parse(body, dict(headers)) if malformed else None
+    if parsed is None:
+        parsed = feedparser.parse(
+            body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers
+        )
     guessed = _undeclared_charset(body, content_type, parsed.get("encoding", ""))
     if guessed:
         body = _DECLARED_ENCODING.sub(r'\1"utf-8"', body.decode(guessed, "replace"), count=1)
