@@ -90,3 +90,19 @@ def find_feed(url: str, settings: Settings) -> Found:
     if problem:
         raise DiscoverError(problem)
     return asyncio.run(_find(url, settings))
+
+
+def same_feed_key(url: str) -> str:
+    """A URL reduced to what names the feed, so two spellings of one subscription compare equal
+    (issue 28): scheme (http or https) and case of the host, a default port, a fragment and a
+    trailing slash do not count; the path's case and the query do."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(clean_url(url))
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return clean_url(url).split("#", 1)[0].rstrip("/")
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    where = f"{host}:{port}" if port else host
+    return f"web://{where}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
