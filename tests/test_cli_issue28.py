@@ -208,3 +208,6 @@ def test_add_a_second_address_of_a_subscribed_feed_says_so(http_server, write_co
         assert "Already subscribed" in result.stdout and feed in result.stdout, other
     assert [f.url for f in cfg.load(config).feeds] == [feed]
     assert len(http_server.requests_for("/feed.atom")) <= 3  # the spellings were not fetched
+    for bad in ("http://127.0.0.1:abc/feed", "http://[::1"):  # still a message, not a traceback
+        refused = in_cli("add", bad)
+        assert refused.returncode == 2 and refused.stderr.startswith("byline: cannot add"), bad

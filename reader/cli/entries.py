@@ -13,6 +13,7 @@ from reader.cli.common import (
     iso,
     load_config,
     note,
+    one_line,
     open_store,
     print_json,
     when,
@@ -20,8 +21,10 @@ from reader.cli.common import (
 from reader.core.text.words import count
 
 if TYPE_CHECKING:
+    from reader.core.quotes import Quote
     from reader.core.rules import SavedView
-    from reader.core.store import Store, View
+    from reader.core.store import Entry, Store, View
+    from reader.core.text.render import Rendered
 
 
 def _entries_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -172,14 +175,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shown(entry, rendered, quotes, form: str) -> str:
+def _shown(entry: Entry, rendered: Rendered, quotes: list[Quote], form: str) -> str:
     """The article as `show` prints it: marked text, then its quotes (with their speakers)."""
     from reader.core.quotes.articles import as_markdown, mark_quotes, speaker_label
 
     marked = mark_quotes(rendered, quotes)
     if form == "markdown":
         text = as_markdown(entry, marked, entry.feed_title)
-        listed = [f"- “{q.text}” — {speaker_label(q)}" for q in quotes]
+        listed = [f"- “{one_line(q.text)}” — {speaker_label(q)}" for q in quotes]
         return text + ("\n## Quotes\n\n" + "\n".join(listed) + "\n" if listed else "")
     source = " · ".join(
         p for p in (entry.feed_title, entry.author, when(entry.published)) if p and p != "-"
@@ -191,7 +194,7 @@ def _shown(entry, rendered, quotes, form: str) -> str:
         lines += [
             "",
             "Quotes:",
-            *(f"  {i}. “{q.text}” — {speaker_label(q)}" for i, q in enumerate(quotes, 1)),
+            *(f"  {i}. “{one_line(q.text)}” — {speaker_label(q)}" for i, q in enumerate(quotes, 1)),
         ]
     return "\n".join(line for i, line in enumerate(lines) if line or i > 2) + "\n"
 

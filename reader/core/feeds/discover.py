@@ -98,11 +98,14 @@ def same_feed_key(url: str) -> str:
     trailing slash do not count; the path's case and the query do."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(clean_url(url))
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        return clean_url(url).split("#", 1)[0].rstrip("/")
+    cleaned = clean_url(url)
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port if parts.port not in (None, 80, 443) else None
+    except ValueError:  # a bad port or IPv6 host: find_feed says what is wrong with it
+        return cleaned
+    if parts.scheme.lower() not in ("http", "https"):
+        return cleaned.split("#", 1)[0].rstrip("/")
     host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80, 443) else None
     where = f"{host}:{port}" if port else host
     return f"web://{where}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")

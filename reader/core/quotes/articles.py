@@ -96,8 +96,6 @@ def mark_quotes(rendered: Rendered, quotes: list[Quote]) -> Rendered:
 
     text = rendered.text
     for quote in sorted(quotes, key=lambda q: q.end, reverse=True):
-        end = quote.end
-        while end < len(text) and text[end] in _CLOSING and end - quote.end < 2:
-            end += 1
+        end = quote.end + (text[quote.end : quote.end + 1] in _CLOSING)  # after its closing mark
         text = f"{text[:end]} [— {speaker_label(quote)}]{text[end:]}"
     return replace(rendered, text=text, blocks=[])
