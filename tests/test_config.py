@@ -240,3 +240,26 @@ def test_edits_are_validated_before_writing(tmp_path: Path):
     cfg.set_setting(path, "theme", "nord")
     assert "# My feeds" in path.read_text(encoding="utf-8")
     assert cfg.load(path).settings.theme == "nord"
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        '[settings]\ntimeout_s = 1\n\n[[feeds]]\nurl = "https://a.example/feed"\n',
+        '[[feeds]]\nurl = "https://a.example/feed"\n\n[settings]\ntimeout_s = 1\n',
+        "",
+    ],
+)
+def test_add_feeds_keeps_a_blank_line_between_feed_tables(tmp_path, start):
+    """Issue 28 (friction 6): `byline add` appended [[feeds]] tables with no blank line."""
+    path = tmp_path / "config.toml"
+    path.write_text(start, encoding="utf-8")
+    cfg.add_feeds(path, [FeedConfig("https://b.example/feed", "B", ("x",))])
+    cfg.add_feeds(path, [FeedConfig("https://c.example/feed"), FeedConfig("https://d.example/")])
+    text = path.read_text(encoding="utf-8")
+    tables = text.count("[[feeds]]")
+    assert text.count("\n\n[[feeds]]") == tables - text.startswith("[[feeds]]")
+    assert "\n\n\n" not in text and not text.startswith("\n")
+    if "[settings]" in text.split("[[feeds]]")[-1]:  # a table after the feeds keeps its gap
+        assert "\n\n[settings]" in text
+    assert len(cfg.load(path).feeds) == tables

@@ -25,7 +25,7 @@ __all__ = ["EXIT_USAGE", "UserError", "build_parser", "main"]
 # a command line imports only its own module, help and unknown commands all of them.
 _MODULE_OF = {
     "demo": "app", "refresh": "feeds", "add": "feeds", "remove": "feeds", "feeds": "feeds",
-    "entries": "entries", "rules": "rules", "import": "feeds", "export": "feeds",
+    "entries": "entries", "show": "entries", "rules": "rules", "import": "feeds", "export": "feeds",
     "quotes": "quotes", "people": "quotes", "fetch-text": "entries", "downloads": "media",
     "sync": "sync", "mark": "entries",
 }  # fmt: skip

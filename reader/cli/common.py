@@ -61,6 +61,14 @@ def when(ts: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"
 
 
+def iso(ts: float | None) -> str | None:
+    """A timestamp as ISO 8601 in UTC ("2026-12-07T06:00:00Z") for --json, which also keeps the
+    epoch as a `*_ts` field for scripts that used it (issue 28)."""
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
 def one_line(text: str | None) -> str:
     """Index text (already cleaned where it entered the engine) on one line."""
     return " ".join((text or "").split())

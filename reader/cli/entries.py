@@ -10,7 +10,10 @@ from reader.cli.common import (
     Command,
     UserError,
     data_dir,
+    iso,
     load_config,
+    note,
+    one_line,
     open_store,
     print_json,
     when,
@@ -18,12 +21,14 @@ from reader.cli.common import (
 from reader.core.text.words import count
 
 if TYPE_CHECKING:
+    from reader.core.quotes import Quote
     from reader.core.rules import SavedView
-    from reader.core.store import Store, View
+    from reader.core.store import Entry, Store, View
+    from reader.core.text.render import Rendered
 
 
 def _entries_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    p.add_argument("--feed", metavar="URL")
+    p.add_argument("--feed", metavar="URL|TITLE", help="a feed's URL or its title (any case)")
     p.add_argument("--tag")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--saved", action="store_true")
@@ -44,10 +49,7 @@ def _entries_view(
     if args.search:
         filters.append(View("search", args.search))
     if args.feed:
-        feed = store.feed_by_url(args.feed)
-        if feed is None:
-            raise UserError(f"not subscribed: {args.feed} (see: byline feeds)")
-        filters.append(View("feed", feed.id))
+        filters.append(View("feed", _feed_id(store, args.feed)))
     if args.tag:
         filters.append(View("tag", args.tag))
     if args.saved:
@@ -67,6 +69,24 @@ def _entries_view(
     return filters
 
 
+def _feed_id(store: Store, wanted: str) -> int:
+    """The feed `--feed` names: its URL, or its exact title in any case (issue 28); a title two
+    feeds share is refused with both, so a script never reads the wrong feed."""
+    feed = store.feed_by_url(wanted)
+    if feed is not None:
+        return feed.id
+    key = wanted.strip().casefold()
+    matches = [f for f in store.feeds() if (f.title or "").strip().casefold() == key]
+    if not matches:
+        raise UserError(
+            f"not subscribed: {wanted} (no feed has that URL or title; see: byline feeds)"
+        )
+    if len(matches) > 1:
+        listed = "; ".join(f"{f.title} <{f.url}>" for f in matches)
+        raise UserError(f"{len(matches)} feeds are titled {wanted!r}: {listed}; give the URL")
+    return matches[0].id
+
+
 def cmd_entries(args: argparse.Namespace) -> int:
     config = load_config(args)
     from reader.core.store import View
@@ -81,7 +101,8 @@ def cmd_entries(args: argparse.Namespace) -> int:
             "feed": r.feed_title,
             "author": r.author,
             "link": r.link,
-            "published": r.sort_ts,
+            "published": iso(r.sort_ts),
+            "published_ts": r.sort_ts,
             "read": r.read,
             "saved": r.saved,
             "highlight": r.highlight,
@@ -91,11 +112,15 @@ def cmd_entries(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    if data:  # the marks explained (issue 10: the `*` column was unexplained)
-        print(f"{'id':>7} *S {'published':16}  title — feed   (*: unread, S: saved)")
+    if not data:  # said, not a silent exit (issue 28)
+        filtered = len(views) > 1 or views[0].kind != "all"
+        print("No entries match." if filtered else "No entries yet: byline refresh fetches them.")
+        return 0
+    # the marks explained (issue 10: the `*` column was unexplained)
+    print(f"{'id':>7} *S {'published':16}  title — feed   (*: unread, S: saved)")
     for r in data:
         mark = ("*" if not r["read"] else " ") + ("S" if r["saved"] else " ")
-        print(f"{r['id']:>7} {mark} {when(r['published'])}  {r['title']}  — {r['feed']}")
+        print(f"{r['id']:>7} {mark} {when(r['published_ts'])}  {r['title']}  — {r['feed']}")
     return 0
 
 
@@ -116,6 +141,62 @@ def cmd_fetch_text(args: argparse.Namespace) -> int:
         return 0
     print(f"Could not fetch the full text of entry {args.entry}: {result.error}")
     return 1
+
+
+def _show_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("entry", type=int, metavar="ID")
+    p.add_argument(
+        "--format", choices=("plain", "markdown"), default="plain",
+        help="plain text (default) or Markdown (title heading, links as references)",
+    )  # fmt: skip
+    p.add_argument(
+        "--full", action="store_true",
+        help="the kept full article when there is one (byline fetch-text ID keeps it)",
+    )  # fmt: skip
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """`byline show ID`: an entry's text with each quotation's speaker after it and the quotes
+    listed at the end (issue 28), for reading or piping; nothing is marked read."""
+    from reader.core.quotes.articles import quotes_of, render_entry
+
+    config = load_config(args)
+    with open_store(args, config) as store:
+        entry = store.entry(args.entry)
+        if entry is None:
+            raise UserError(f"no entry {args.entry} (see: byline entries)")
+        fulltext = store.fulltext(args.entry) if args.full else None
+    if args.full and (fulltext is None or fulltext.status != "ok"):
+        note(
+            f"entry {args.entry} has no full text kept (byline fetch-text {args.entry}); its feed text follows"
+        )
+    rendered = render_entry(entry, fulltext)
+    print(_shown(entry, rendered, quotes_of(rendered), args.format), end="")
+    return 0
+
+
+def _shown(entry: Entry, rendered: Rendered, quotes: list[Quote], form: str) -> str:
+    """The article as `show` prints it: marked text, then its quotes (with their speakers)."""
+    from reader.core.quotes.articles import as_markdown, mark_quotes, speaker_label
+
+    marked = mark_quotes(rendered, quotes)
+    if form == "markdown":
+        text = as_markdown(entry, marked, entry.feed_title)
+        listed = [f"- “{one_line(q.text)}” — {speaker_label(q)}" for q in quotes]
+        return text + ("\n## Quotes\n\n" + "\n".join(listed) + "\n" if listed else "")
+    source = " · ".join(
+        p for p in (entry.feed_title, entry.author, when(entry.published)) if p and p != "-"
+    )
+    lines = [entry.title or "(untitled)", source, entry.link or "", "", marked.text]
+    if marked.links:
+        lines += ["", *(f"[{link.number}] {link.url}" for link in marked.links)]
+    if quotes:
+        lines += [
+            "",
+            "Quotes:",
+            *(f"  {i}. “{one_line(q.text)}” — {speaker_label(q)}" for i, q in enumerate(quotes, 1)),
+        ]
+    return "\n".join(line for i, line in enumerate(lines) if line or i > 2) + "\n"
 
 
 def _mark_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -154,6 +235,7 @@ COMMANDS = (
         "fetch-text", cmd_fetch_text, "fetch and keep the full article of one entry",
         _fetch_text_arguments,
     ),
+    Command("show", cmd_show, "print an entry's text with its quotes marked", _show_arguments),
     Command(
         "mark", cmd_mark, "mark entries read, unread, saved or unsaved (synced on next sync)",
         _mark_arguments,

@@ -13,6 +13,7 @@ from reader.cli.common import (
     check_keys,
     config_path,
     data_dir,
+    iso,
     load_config,
     note,
     open_store,
@@ -93,17 +94,21 @@ def _add_arguments(p: argparse.ArgumentParser, common: argparse.ArgumentParser) 
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from reader.core.feeds.discover import DiscoverError, find_feed
+    from reader.core.feeds.discover import DiscoverError, find_feed, same_feed_key
     from reader.core.feeds.refresh import refresh
 
     config = load_config(args)
+    known = _subscribed_keys(args, config)
+    if same_feed_key(args.url) in known:
+        return _already(args.url, known[same_feed_key(args.url)])
     try:
         found = find_feed(args.url, config.settings)
     except DiscoverError as err:
         raise UserError(f"cannot add {args.url}: {err}") from None
-    if config.feed(found.url):
-        print(f"Already subscribed: {found.url}")
-        return 0
+    fetched = found.fetched.get(found.url)
+    for url in (found.url, fetched.final_url if fetched else None):
+        if url and same_feed_key(url) in known:
+            return _already(args.url, known[same_feed_key(url)])
     feed = FeedConfig(found.url, args.title, tuple(args.tag or ()))
     cfg.add_feeds(config.path, [feed])
     name = f"{args.title or found.title or found.url} <{found.url}>"
@@ -121,6 +126,29 @@ def cmd_add(args: argparse.Namespace) -> int:
             f"Added {name}; its {count(found.entries, 'entry', 'entries')} are not stored yet "
             f"({reason}): the next `byline refresh` or the app fetches them"
         )
+    return 0
+
+
+def _subscribed_keys(args: argparse.Namespace, config) -> dict[str, str]:
+    """Each configured feed under every URL it answers to (as written, and where a permanent
+    redirect moved it), by `same_feed_key`, so `add` knows a second address of one feed."""
+    from reader.core.feeds.discover import same_feed_key
+
+    keys = {same_feed_key(f.url): f.url for f in config.feeds}
+    if config.feeds:
+        with open_store(args, config) as store:
+            for feed in store.feeds():
+                if feed.fetch_url and feed.url in keys.values():
+                    keys.setdefault(same_feed_key(feed.fetch_url), feed.url)
+    return keys
+
+
+def _already(asked: str, subscribed: str) -> int:
+    """`add` of a feed already subscribed: said, nothing added (a duplicate was issue 28)."""
+    if asked == subscribed:
+        print(f"Already subscribed: {subscribed}")
+    else:
+        print(f"Already subscribed: {asked} is the feed you follow as {subscribed}; nothing added")
     return 0
 
 
@@ -166,7 +194,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             "total": f.entry_count,
             "status": f.status,
             "error": f.error,
-            "checked": f.checked_at,
+            "checked": iso(f.checked_at),
+            "checked_ts": f.checked_at,
             "moved_to": f.fetch_url,
         }
         for f in feeds
@@ -180,7 +209,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         tags = f" [{', '.join(r['tags'])}]" if r["tags"] else ""
         status = f"{r['status']}: {r['error']}" if r["error"] else r["status"]
         print(
-            f"{r['unread']:>5}/{r['total']:<5} {r['title']}{tags}\n            {r['url']}  ({status}, {when(r['checked'])})"
+            f"{r['unread']:>5}/{r['total']:<5} {r['title']}{tags}\n            {r['url']}  ({status}, {when(r['checked_ts'])})"
         )
     return 0
 

@@ -11,6 +11,7 @@ import time
 from reader.cli.common import (
     Command,
     UserError,
+    iso,
     load_config,
     note,
     one_line,
@@ -56,7 +57,8 @@ def cmd_quotes(args: argparse.Namespace) -> int:
                     "title": q.entry_title,
                     "feed": q.feed_title,
                     "link": q.entry_link,
-                    "saved_at": q.saved_at,
+                    "saved_at": iso(q.saved_at),
+                    "saved_at_ts": q.saved_at,
                 }
                 for q in store.saved_quotes(speaker=args.speaker, entry_id=args.entry)
             ]
@@ -103,7 +105,8 @@ def _quote_json(q) -> dict:
         "id": q.id, "entry_id": q.entry_id, "text": q.text, "speaker": q.speaker_name,
         "speaker_as_written": q.speaker, "key": q.speaker_key, "kind": q.kind,
         "confidence": q.confidence, "source": q.source, "start": q.start, "end": q.end,
-        "title": q.entry_title, "feed": q.feed_title, "link": q.entry_link, "date": q.sort_ts,
+        "title": q.entry_title, "feed": q.feed_title, "link": q.entry_link,
+        "date": iso(q.sort_ts), "date_ts": q.sort_ts,
     }  # fmt: skip
 
 

@@ -794,8 +794,10 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
     def change(doc) -> None:
         import tomlkit
 
+        top = not doc.as_string().strip()  # an empty file: the first table needs no blank line
         if "feeds" not in doc:
             doc.append("feeds", tomlkit.aot())
+        feeds = doc["feeds"]
         for feed in new:
             table = tomlkit.table()
             table["url"] = feed.url
@@ -803,10 +805,21 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
                 table["title"] = feed.title
             if feed.tags:
                 table["tags"] = list(feed.tags)
-            doc["feeds"].append(table)
+            if len(feeds) or not top:
+                _blank_line_before(table, feeds[-1] if len(feeds) else None)
+            feeds.append(table)
+        if list(doc)[-1] != "feeds":  # a table follows the feeds: keep a blank line before it
+            feeds[-1].add(tomlkit.nl())
 
     _edit(path, change)
     return new
+
+
+def _blank_line_before(table, previous) -> None:
+    """One blank line between [[feeds]] tables, as the starter config and people write them
+    (issue 28: tomlkit appended them with none); none added where the one before has it."""
+    if previous is None or not previous.as_string().endswith("\n\n"):
+        table.trivia.indent = "\n"
 
 
 def remove_feed(path: Path, url: str) -> bool:

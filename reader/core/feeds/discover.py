@@ -90,3 +90,22 @@ def find_feed(url: str, settings: Settings) -> Found:
     if problem:
         raise DiscoverError(problem)
     return asyncio.run(_find(url, settings))
+
+
+def same_feed_key(url: str) -> str:
+    """A URL reduced to what names the feed, so two spellings of one subscription compare equal
+    (issue 28): scheme (http or https) and case of the host, a default port, a fragment and a
+    trailing slash do not count; the path's case and the query do."""
+    from urllib.parse import urlsplit
+
+    cleaned = clean_url(url)
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port if parts.port not in (None, 80, 443) else None
+    except ValueError:  # a bad port or IPv6 host: find_feed says what is wrong with it
+        return cleaned
+    if parts.scheme.lower() not in ("http", "https"):
+        return cleaned.split("#", 1)[0].rstrip("/")
+    host = (parts.hostname or "").lower()
+    where = f"{host}:{port}" if port else host
+    return f"web://{where}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")

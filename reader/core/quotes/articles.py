@@ -76,3 +76,26 @@ def run_pipe(pipe, entry: Entry, rendered: Rendered, feed_title: str = "") -> tu
     if not ran.ok:
         return False, ran.error or "failed"
     return True, programs.first_line(ran.output) or f"{pipe.name}: done"
+
+
+_CLOSING = "”\"’'»«›‹“„」』"
+
+
+def speaker_label(quote: Quote) -> str:
+    """Who said it, as a reader should take it: a guess says so."""
+    if not quote.speaker:
+        return "unattributed"
+    return quote.speaker if quote.confidence == "high" else f"{quote.speaker} (uncertain)"
+
+
+def mark_quotes(rendered: Rendered, quotes: list[Quote]) -> Rendered:
+    """The article with its speaker written after each quotation ("…,” [— Ines Okafor]"), for
+    `byline show`: the text a pipe or a terminal gets has no colours to mark quotes with.
+    Links and pictures are kept; blocks are dropped, their offsets no longer fit the text."""
+    from dataclasses import replace
+
+    text = rendered.text
+    for quote in sorted(quotes, key=lambda q: q.end, reverse=True):
+        end = quote.end + (text[quote.end : quote.end + 1] in _CLOSING)  # after its closing mark
+        text = f"{text[:end]} [— {speaker_label(quote)}]{text[end:]}"
+    return replace(rendered, text=text, blocks=[])
