@@ -296,9 +296,9 @@ def _default_keys() -> dict[str, str]:
 
 def _key_problem(keys: dict[str, str]) -> str | None:
     """Why these [keys] would be refused (a key bound twice on a screen), or None."""
-    from reader.tui.keymap import clash
+    from reader.tui.keymap import key_clash
 
-    found = clash(keys)
+    found = key_clash(keys)
     if found is None:
         return None
     binding_id, key, other = found
