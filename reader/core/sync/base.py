@@ -292,17 +292,18 @@ class Http:
         )
 
     def json(self, answer: Answer, what: str) -> Any:
-        """The answer as JSON, or a named error saying it was a web page or garbage."""
+        """The answer as JSON whatever its Content-Type says (FreshRSS labels JSON text/html), or
+        a named error saying it was a web page or garbage."""
         self.check_status(answer, what)
-        if looks_like_html(answer):
-            raise self.error(
-                f"{self.host} answered a web page, not the {self.api} API, to {what}"
-                f" (check [sync] url: {self.where})",
-                "html",
-            )
         try:
             return json.loads(answer.body)
         except (ValueError, UnicodeDecodeError):
+            if looks_like_html(answer):
+                raise self.error(
+                    f"{self.host} answered a web page, not the {self.api} API, to {what}"
+                    f" (check [sync] url: {self.where})",
+                    "html",
+                ) from None
             raise self.error(
                 f"{self.host} answered something that is not {self.api} JSON to {what}", "garbage"
             ) from None

@@ -142,23 +142,6 @@ class GReaderClient(SyncClient):
             f" {self.config.username!r} (HTTP 401 to {what}): check username and password"
         )
 
-    def _parse(self, answer: Answer, what: str) -> Any:
-        """JSON whatever the Content-Type says (FreshRSS labels it text/html)."""
-        self.http.check_status(answer, what)
-        try:
-            return json.loads(answer.body)
-        except (ValueError, UnicodeDecodeError):
-            if looks_like_html(answer):
-                raise self.http.error(
-                    f"{self.http.host} answered a web page, not the {self.api} API, to {what}"
-                    f" (check [sync] url: {self.http.where})",
-                    "html",
-                ) from None
-            raise self.http.error(
-                f"{self.http.host} answered something that is not {self.api} JSON to {what}",
-                "garbage",
-            ) from None
-
     def _get(self, path: str, what: str, params: list[tuple[str, Any]] | None = None) -> Any:
         answer = self._send(
             "GET", f"{self.base}/reader/api/0/{path}", what,
@@ -166,7 +149,7 @@ class GReaderClient(SyncClient):
         )  # fmt: skip
         if answer.status in (401, 403):
             raise self._refused(answer, what)
-        return self._parse(answer, what)
+        return self.http.json(answer, what)
 
     def _post(self, path: str, what: str, form: list[tuple[str, Any]]) -> Answer:
         for attempt in range(2):
@@ -314,7 +297,7 @@ class GReaderClient(SyncClient):
             if err.status == 400:  # Miniflux: 400 when none of the ids exist any more
                 return []
             raise
-        data = self._parse(answer, "the item contents")
+        data = self.http.json(answer, "the item contents")
         raw = data.get("items") if isinstance(data, dict) else None
         if not isinstance(raw, list):
             raise self.http.error(f"{self.http.host} answered contents without items", "garbage")
@@ -382,7 +365,7 @@ class GReaderClient(SyncClient):
 
     def _quickadd(self, url: str, folder: str | None) -> None:
         answer = self._post("subscription/quickadd", "the subscription", [("quickadd", url)])
-        data = self._parse(answer, "the subscription")
+        data = self.http.json(answer, "the subscription")
         if not isinstance(data, dict) or not data.get("numResults"):
             said = str(data.get("error") or "") if isinstance(data, dict) else ""
             raise self.http.error(

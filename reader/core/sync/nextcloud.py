@@ -25,7 +25,6 @@ cites each behaviour):
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -42,7 +41,6 @@ from reader.core.sync.base import (
     SyncAuthError,
     SyncClient,
     SyncConfigError,
-    looks_like_html,
 )
 from reader.core.sync.limits import MAX_WAIT_S, RATE_RETRIES, RETRY_MARGIN_S, limited, retry_after
 
@@ -98,24 +96,8 @@ class NextcloudClient(SyncClient):
             return answer
         raise AssertionError("unreachable")
 
-    def _json(self, answer: Answer, what: str) -> Any:
-        self.http.check_status(answer, what)
-        try:
-            return json.loads(answer.body)
-        except (ValueError, UnicodeDecodeError):
-            if looks_like_html(answer):
-                raise self.http.error(
-                    f"{self.http.host} answered a web page, not the {self.api} API, to {what}"
-                    f" (check [sync] url: {self.http.where})",
-                    "html",
-                ) from None
-            raise self.http.error(
-                f"{self.http.host} answered something that is not {self.api} JSON to {what}",
-                "garbage",
-            ) from None
-
     def _get(self, path: str, what: str, key: str, **params: Any) -> list:
-        data = self._json(self._call("GET", path, what, params=params), what)
+        data = self.http.json(self._call("GET", path, what, params=params), what)
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, list):
             raise self.http.error(
@@ -147,7 +129,7 @@ class NextcloudClient(SyncClient):
                 "api",
                 404,
             )
-        data = self._json(answer, "the login")
+        data = self.http.json(answer, "the login")
         if not isinstance(data, dict) or "version" not in data:
             raise self.http.error(
                 f"{self.http.host} answered the version call without a version"
@@ -309,14 +291,14 @@ class NextcloudClient(SyncClient):
             raise self.http.error(
                 f"{self.http.host} could not read a feed at {url} (HTTP 422)", "api", 422
             )
-        self._json(answer, "the subscription")
+        self.http.json(answer, "the subscription")
 
     def _folder_id(self, name: str) -> int:
         for folder_id, folder_name in self._folders().items():
             if folder_name == name:
                 return folder_id
         answer = self._call("POST", "folders", "a new folder", json={"name": name})
-        folders = self._json(answer, "a new folder")
+        folders = self.http.json(answer, "a new folder")
         made = folders.get("folders") if isinstance(folders, dict) else None
         if not made or not isinstance(made[0], dict) or not isinstance(made[0].get("id"), int):
             raise self.http.error(f"{self.http.host} did not make folder {name!r}", "garbage")
