@@ -26,7 +26,7 @@ from reader.core.config import ConfigImport, FeedConfig, Imported
 from reader.core.feeds import newsboat as nb
 from reader.core.feeds.newsboat import NewsboatError, Skipped
 from reader.core.rules.newsboat_filter import translate
-from reader.core.store.imports import ImportCounts, ImportedEntry
+from reader.core.store.foreign import ImportCounts, ImportedEntry
 from reader.core.text.parse import ParsedEntry, entry_identity
 from reader.core.text.sanitize import clean_line, clean_url
 

@@ -15,7 +15,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core.store.imports import (
+from reader.core.store.foreign import (
     Cache,
     CachedFeed,
     CachedItem,

@@ -12,42 +12,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.core.store.base import StoreBase, _chunks
 
-
-@dataclass(frozen=True, slots=True)
-class SyncEntry:
-    """A local entry as sync compares it with a server's item."""
-
-    id: int
-    feed_id: int
-    uid: str
-    link: str
-    title: str
-    read: bool
-    saved: bool
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedChange:
-    """One change made here waiting for the server. remote_id is None while the entry has no
-    server item matched (after a server switch, until the item is found again)."""
-
-    entry_id: int
-    remote_id: str | None
-    field: str  # "read" | "saved"
-    value: bool
-    at: float
-    attempts: int
-    uncertain_at: float | None  # a send of it whose outcome is unknown (timed out) went out then
+if TYPE_CHECKING:
+    from reader.core.store.syncrows import QueuedChange, SyncEntry
 
 
 _ENTRY_COLS = "e.id, e.feed_id, e.uid, e.link, e.title, e.read, e.saved"
 
 
 def _entry(row: tuple) -> SyncEntry:
+    from reader.core.store.syncrows import SyncEntry
+
     return SyncEntry(row[0], row[1], row[2], row[3] or "", row[4] or "", bool(row[5]), bool(row[6]))
 
 
@@ -373,6 +351,8 @@ class SyncPart(StoreBase):
                 ORDER BY q.at""",
             [] if force else [now],
         )
+        from reader.core.store.syncrows import QueuedChange
+
         return [QueuedChange(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
 
     def sync_queued_entries(self) -> set[int]:

@@ -34,7 +34,7 @@ from pathlib import Path
 from reader.core.config import Config, SyncConfig
 from reader.core.rules.engine import apply_rules
 from reader.core.store import Store
-from reader.core.store.sync import SyncEntry
+from reader.core.store.syncrows import SyncEntry
 from reader.core.sync import queue
 from reader.core.sync.base import (
     Cursor,

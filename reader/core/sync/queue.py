@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 
 from reader.core.store import Store
-from reader.core.store.sync import QueuedChange
+from reader.core.store.syncrows import QueuedChange
 
 MIN_RETRY_S = 30
 MAX_RETRY_S = 3600
