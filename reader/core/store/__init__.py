@@ -12,7 +12,10 @@
     media.py        the download queue, where each enclosure's playback stopped
     sync.py         what sync keeps: server items matched with entries, the queue of changes
                     to send (keyed by entry), the account and cursor
-    schema.py       the migrations (SCHEMA_VERSION is their number); rows.py the row types
+    imports.py      history brought over from another reader, in one transaction
+    schema.py       the migrations (SCHEMA_VERSION is their number); rows.py the row types;
+                    foreign.py (newsboat's cache, read-only) and syncrows.py: rows that only an
+                    import or a sync loads, so opening the store builds none of them
 
 Every part is a mixin over `StoreBase`; `Store` joins them on one connection, so a part calls
 another's methods through `self` (a full text is indexed by the entries part). The rest of the
