@@ -86,8 +86,8 @@ MUTATIONS = [
     ),
     Mutation(
         "store.one_transaction", "reader/core/store/entries.py",
-        "            self._insert_entries(feed_id, inserts, now)\n",
-        "            self._insert_entries(feed_id, inserts, now)\n"
+        "            new_ids = self._insert_entries(feed_id, inserts, now)\n",
+        "            new_ids = self._insert_entries(feed_id, inserts, now)\n"
         '            self.db.execute("COMMIT")\n            self.db.execute("BEGIN IMMEDIATE")\n',
         ("tests/test_nothing_lost.py::test_sigkill_during_refresh_loses_nothing[3]",),
         "a feed's entries are committed in two steps (a kill keeps half of them)",
